@@ -1,0 +1,198 @@
+/**
+ * Client transport for a stdio backend: newline-delimited JSON-RPC over a child's stdin/stdout.
+ *
+ * Why not the SDK's StdioClientTransport:
+ * - it signals only the direct child, so `npx -y server` leaves the real server (a grandchild) running;
+ *   we start the child in its own process group and signal the whole group;
+ * - it validates every message with zod on the hot path; we check the JSON-RPC shape only;
+ * - we keep the tail of the child's stderr so a failed start can say why.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
+import type { StdioTarget } from '../config/types.js';
+
+export interface StdioTransportOptions {
+  /** Grace period between each shutdown step: stdin closed, then SIGTERM, then SIGKILL. */
+  graceMs?: number;
+  /** Called with each line the child writes to stderr. */
+  onStderrLine?: (line: string) => void;
+  /** Largest single message accepted from the child, in bytes. */
+  maxMessageBytes?: number;
+}
+
+const STDERR_TAIL_LINES = 20;
+
+/** Environment a backend inherits when its config sets none: enough to find binaries and a home. */
+const INHERITED_ENV = ['HOME', 'LOGNAME', 'PATH', 'SHELL', 'TERM', 'USER', 'TMPDIR', 'LANG', 'LC_ALL', 'NODE_PATH', 'APPDATA', 'SYSTEMROOT', 'USERPROFILE'];
+
+export function backendEnvironment(extra: Record<string, string>, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of INHERITED_ENV) {
+    const value = base[key];
+    if (value !== undefined && !value.startsWith('()')) env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
+export class StdioBackendTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private child?: ChildProcess;
+  private buffer = '';
+  private readonly stderrTail: string[] = [];
+  private closed = false;
+  private exitPromise?: Promise<void>;
+  /** Resolves once the child exited AND its stdio streams drained, so the stderr tail is complete. */
+  private drained?: Promise<void>;
+  private readonly graceMs: number;
+  private readonly maxMessageBytes: number;
+
+  constructor(
+    private readonly target: StdioTarget,
+    private readonly options: StdioTransportOptions = {},
+  ) {
+    this.graceMs = options.graceMs ?? 2000;
+    this.maxMessageBytes = options.maxMessageBytes ?? 64 * 1024 * 1024;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** The last lines the child wrote to stderr: the best clue when it dies during start-up. */
+  get recentStderr(): string[] {
+    return [...this.stderrTail];
+  }
+
+  start(): Promise<void> {
+    if (this.child) throw new Error('StdioBackendTransport already started');
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.target.command, this.target.args, {
+        env: backendEnvironment(this.target.env),
+        cwd: this.target.cwd,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        // Own process group, so close() can reach grandchildren (npx -> sh -> node).
+        detached: process.platform !== 'win32',
+        windowsHide: true,
+      });
+      this.child = child;
+      this.exitPromise = new Promise((done) => child.once('exit', () => done()));
+      this.drained = new Promise((done) => child.once('close', () => done()));
+      child.once('error', (err) => {
+        reject(err);
+        this.onerror?.(err);
+      });
+      child.once('spawn', () => resolve());
+      child.once('close', () => this.finish());
+      child.stdout!.setEncoding('utf8');
+      child.stdout!.on('data', (chunk: string) => this.onStdout(chunk));
+      child.stdin!.on('error', (err) => this.onerror?.(err));
+      child.stderr!.setEncoding('utf8');
+      let partial = '';
+      child.stderr!.on('data', (chunk: string) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) this.recordStderr(line);
+      });
+      child.stderr!.on('end', () => partial && this.recordStderr(partial));
+    });
+  }
+
+  private recordStderr(line: string): void {
+    const trimmed = line.replace(/\r$/, '');
+    if (!trimmed) return;
+    this.stderrTail.push(trimmed);
+    if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
+    this.options.onStderrLine?.(trimmed);
+  }
+
+  private onStdout(chunk: string): void {
+    this.buffer += chunk;
+    let newline: number;
+    while ((newline = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, newline).replace(/\r$/, '');
+      this.buffer = this.buffer.slice(newline + 1);
+      if (line.trim()) this.deliver(line);
+    }
+    if (this.buffer.length > this.maxMessageBytes) {
+      this.buffer = '';
+      this.onerror?.(new Error(`backend sent a message larger than ${this.maxMessageBytes} bytes; dropped it`));
+    }
+  }
+
+  private deliver(line: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      // Servers that print banners to stdout break the protocol; say so instead of dying.
+      this.onerror?.(new Error(`backend wrote a non-JSON line to stdout: ${line.slice(0, 200)}`));
+      return;
+    }
+    if (typeof message !== 'object' || message === null || (message as { jsonrpc?: unknown }).jsonrpc !== '2.0') {
+      this.onerror?.(new Error(`backend wrote a line that is not JSON-RPC 2.0: ${line.slice(0, 200)}`));
+      return;
+    }
+    this.onmessage?.(message as JSONRPCMessage);
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    const stdin = this.child?.stdin;
+    if (!stdin || this.closed || stdin.destroyed) return Promise.reject(new Error('backend process is not running'));
+    return new Promise((resolve, reject) => {
+      const ok = stdin.write(JSON.stringify(message) + '\n', (err) => (err ? reject(err) : undefined));
+      if (ok) resolve();
+      else stdin.once('drain', resolve);
+    });
+  }
+
+  /** stdin closed, then SIGTERM to the process group, then SIGKILL: each step after a grace period. */
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child || this.closed) return;
+    this.closed = true;
+    const exited = this.exitPromise!;
+    const running = () => child.exitCode === null && child.signalCode === null;
+    const waitGrace = () => Promise.race([exited, delay(this.graceMs)]);
+    try {
+      child.stdin?.end();
+    } catch {
+      /* already gone */
+    }
+    if (running()) await waitGrace();
+    if (running()) {
+      this.signal(child, 'SIGTERM');
+      await waitGrace();
+    }
+    if (running()) {
+      this.signal(child, 'SIGKILL');
+      await exited;
+    }
+    // Grandchildren may linger after the leader exits; the group signal reaches them.
+    this.signal(child, 'SIGKILL');
+    await Promise.race([this.drained, delay(this.graceMs)]);
+    this.finish();
+  }
+
+  private signal(child: ChildProcess, sig: NodeJS.Signals): void {
+    try {
+      if (child.pid && process.platform !== 'win32') process.kill(-child.pid, sig);
+      else child.kill(sig);
+    } catch {
+      /* the group is already gone */
+    }
+  }
+
+  private finish(): void {
+    this.closed = true;
+    const cb = this.onclose;
+    this.onclose = undefined;
+    cb?.();
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

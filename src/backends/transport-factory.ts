@@ -1,0 +1,51 @@
+/**
+ * Builds the client transport for one backend from its config. Remote backends without an explicit
+ * `type` try Streamable HTTP first and fall back to legacy SSE, which is what the spec's backwards
+ * compatibility section asks clients to do.
+ */
+import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
+import type { RemoteTarget, ServerConfig } from '../config/types.js';
+import { StdioBackendTransport } from './stdio-transport.js';
+
+export type TransportKind = 'stdio' | 'http' | 'sse';
+
+export interface TransportAttempt {
+  kind: TransportKind;
+  transport: Transport;
+}
+
+/** Injected so tests can put in-memory transports behind a Backend without touching the network. */
+export type TransportFactory = (server: ServerConfig, hooks: TransportHooks) => TransportAttempt[];
+
+export interface TransportHooks {
+  onStderrLine?: (line: string) => void;
+}
+
+function remoteTransport(kind: 'http' | 'sse', target: RemoteTarget): Transport {
+  const url = new URL(target.url);
+  const requestInit = { headers: target.headers };
+  return kind === 'http'
+    ? new StreamableHTTPClientTransport(url, { requestInit })
+    : new SSEClientTransport(url, { requestInit, eventSourceInit: { fetch: headersFetch(target.headers) } });
+}
+
+/** EventSource ignores requestInit; give its GET the configured headers (e.g. Authorization). */
+function headersFetch(headers: Record<string, string>) {
+  return (input: string | URL | Request, init?: RequestInit) =>
+    fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers).entries()), ...headers } });
+}
+
+/** The transports to try, in order. Each attempt gets a fresh transport object. */
+export const defaultTransportFactory: TransportFactory = (server, hooks) => {
+  const target = server.target;
+  if (target.kind === 'stdio') {
+    return [{ kind: 'stdio', transport: new StdioBackendTransport(target, { onStderrLine: hooks.onStderrLine }) }];
+  }
+  if (target.kind === 'auto') {
+    return [
+      { kind: 'http', transport: remoteTransport('http', target) },
+      { kind: 'sse', transport: remoteTransport('sse', target) },
+    ];
+  }
+  return [{ kind: target.kind, transport: remoteTransport(target.kind, target) }];
+};

@@ -1,0 +1,186 @@
+/**
+ * The catalog: every backend's tools, prompts, resources and templates under public names.
+ *
+ * It is a pure data structure: backends push their lists in with setLists(), fronts read merged
+ * sections out and resolve public names back to (server, original name). Sections keep config order
+ * so that merged lists and cursors are stable.
+ */
+import { createHash } from 'node:crypto';
+import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
+import type { BackendLists, ListKind } from '../backends/lists.js';
+import { NameTable } from './names.js';
+import { parsePublicUri, toPublicUri, toPublicUriTemplate } from './uri.js';
+
+export interface CatalogServer {
+  name: string;
+  prefix: string;
+}
+
+export interface Section<T> {
+  server: string;
+  items: T[];
+}
+
+export interface ResolvedName<T> {
+  server: string;
+  name: string;
+  item: T;
+}
+
+interface ServerLists {
+  prefix: string;
+  original: BackendLists;
+  public: BackendLists;
+}
+
+export class Catalog {
+  private readonly servers = new Map<string, ServerLists>();
+  private readonly order: string[] = [];
+  private readonly tools: NameTable;
+  private readonly prompts: NameTable;
+  private readonly versions = new Map<ListKind, string>();
+
+  constructor(
+    readonly separator: string,
+    servers: readonly CatalogServer[],
+  ) {
+    this.tools = new NameTable(separator);
+    this.prompts = new NameTable(separator);
+    for (const s of servers) this.addServer(s);
+  }
+
+  addServer(server: CatalogServer): void {
+    if (this.servers.has(server.name)) return;
+    this.order.push(server.name);
+    this.servers.set(server.name, { prefix: server.prefix, original: emptyLists(), public: emptyLists() });
+  }
+
+  removeServer(name: string): ListKind[] {
+    const had = this.servers.get(name);
+    if (!had) return [];
+    const changed = this.setLists(name, emptyLists());
+    this.servers.delete(name);
+    this.order.splice(this.order.indexOf(name), 1);
+    this.tools.removeServer(name);
+    this.prompts.removeServer(name);
+    return changed;
+  }
+
+  serverNames(): readonly string[] {
+    return this.order;
+  }
+
+  prefixOf(server: string): string | undefined {
+    return this.servers.get(server)?.prefix;
+  }
+
+  /** Replace a backend's lists; returns the kinds whose public content actually changed. */
+  setLists(server: string, lists: Partial<BackendLists>): ListKind[] {
+    const entry = this.servers.get(server);
+    if (!entry) throw new Error(`catalog: unknown server "${server}"`);
+    const changed: ListKind[] = [];
+    const original = { ...entry.original, ...lists };
+    const pub = { ...entry.public };
+    if (lists.tools) {
+      const names = this.tools.setServer(server, entry.prefix, lists.tools.map((t) => t.name));
+      pub.tools = lists.tools.map((t) => ({ ...t, name: names.get(t.name) ?? t.name }));
+    }
+    if (lists.prompts) {
+      const names = this.prompts.setServer(server, entry.prefix, lists.prompts.map((p) => p.name));
+      pub.prompts = lists.prompts.map((p) => ({ ...p, name: names.get(p.name) ?? p.name }));
+    }
+    if (lists.resources) pub.resources = lists.resources.map((r) => ({ ...r, uri: toPublicUri(entry.prefix, r.uri) }));
+    if (lists.resourceTemplates) {
+      pub.resourceTemplates = lists.resourceTemplates.map((t) => ({ ...t, uriTemplate: toPublicUriTemplate(entry.prefix, t.uriTemplate) }));
+    }
+    for (const kind of Object.keys(lists) as ListKind[]) {
+      if (JSON.stringify(entry.public[kind]) !== JSON.stringify(pub[kind])) changed.push(kind);
+    }
+    entry.original = original;
+    entry.public = pub;
+    for (const kind of changed) this.versions.delete(kind);
+    return changed;
+  }
+
+  /** Merged public items of one kind, one section per server in config order. */
+  sections<K extends ListKind>(kind: K): Section<BackendLists[K][number]>[] {
+    return this.order.map((server) => ({ server, items: this.servers.get(server)!.public[kind] as BackendLists[K][number][] }));
+  }
+
+  all<K extends ListKind>(kind: K): BackendLists[K][number][] {
+    return this.sections(kind).flatMap((s) => s.items);
+  }
+
+  /** A short digest of a merged list: fronts compare it to decide whether list_changed is due. */
+  version(kind: ListKind): string {
+    let v = this.versions.get(kind);
+    if (v === undefined) {
+      v = createHash('sha1').update(JSON.stringify(this.all(kind))).digest('base64url').slice(0, 16);
+      this.versions.set(kind, v);
+    }
+    return v;
+  }
+
+  resolveTool(publicName: string): ResolvedName<Tool> | undefined {
+    return this.resolveIn(this.tools, 'tools', publicName);
+  }
+
+  resolvePrompt(publicName: string): ResolvedName<Prompt> | undefined {
+    return this.resolveIn(this.prompts, 'prompts', publicName);
+  }
+
+  private resolveIn<K extends 'tools' | 'prompts'>(table: NameTable, kind: K, publicName: string): ResolvedName<BackendLists[K][number]> | undefined {
+    const hit = table.resolve(publicName);
+    if (!hit) return undefined;
+    const entry = this.servers.get(hit.server);
+    const item = (entry?.original[kind] as Array<{ name: string }> | undefined)?.find((i) => i.name === hit.name);
+    return item ? { server: hit.server, name: hit.name, item: item as BackendLists[K][number] } : undefined;
+  }
+
+  publicToolName(server: string, name: string): string | undefined {
+    return this.tools.publicFor(server, name);
+  }
+
+  publicPromptName(server: string, name: string): string | undefined {
+    return this.prompts.publicFor(server, name);
+  }
+
+  /**
+   * Which backend owns a public URI. Prefixed URIs name their server; a server with an empty prefix
+   * (no namespace) owns every URI that carries no known prefix.
+   */
+  resolveUri(publicUri: string): { server: string; uri: string } | undefined {
+    const parsed = parsePublicUri(publicUri);
+    if (parsed) {
+      const server = this.order.find((s) => this.servers.get(s)!.prefix === parsed.prefix);
+      if (server) return { server, uri: parsed.uri };
+    }
+    const unprefixed = this.order.find((s) => this.servers.get(s)!.prefix === '');
+    return unprefixed ? { server: unprefixed, uri: publicUri } : undefined;
+  }
+
+  /** The function that maps one backend's URIs to public ones, for rewriting results. */
+  uriMapper(server: string): (uri: string) => string {
+    const prefix = this.servers.get(server)?.prefix ?? '';
+    return (uri) => toPublicUri(prefix, uri);
+  }
+
+  templateMapper(server: string): (template: string) => string {
+    const prefix = this.servers.get(server)?.prefix ?? '';
+    return (template) => toPublicUriTemplate(prefix, template);
+  }
+
+  publicToolNames(): string[] {
+    return this.all('tools').map((t) => t.name);
+  }
+
+  publicPromptNames(): string[] {
+    return this.all('prompts').map((p) => p.name);
+  }
+}
+
+export type { Tool, Prompt, Resource, ResourceTemplate };
+
+function emptyLists(): BackendLists {
+  return { tools: [], prompts: [], resources: [], resourceTemplates: [] };
+}

@@ -1,0 +1,34 @@
+/**
+ * The human-readable start-up summary on stderr: which backends came up over which transport with
+ * how many tools, and which failed and why. Written for the person reading Claude Desktop's log.
+ */
+import type { Backend } from '../backends/backend.js';
+
+export function formatBackendLine(backend: Backend, nameWidth: number): string {
+  const name = backend.name.padEnd(nameWidth);
+  const transport = (backend.transportKind ?? kindOf(backend)).padEnd(5);
+  if (backend.state === 'ready') {
+    const l = backend.lists;
+    const parts = [`${l.tools.length} tools`];
+    if (l.prompts.length) parts.push(`${l.prompts.length} prompts`);
+    if (l.resources.length) parts.push(`${l.resources.length} resources`);
+    if (l.resourceTemplates.length) parts.push(`${l.resourceTemplates.length} templates`);
+    return `  up    ${name}  ${transport}  ${parts.join(', ')}`;
+  }
+  if (backend.state === 'starting') return `  ...   ${name}  ${transport}  still starting; its tools will appear when it is up`;
+  return `  DOWN  ${name}  ${transport}  ${backend.lastError ?? 'unknown error'} (retrying)`;
+}
+
+function kindOf(backend: Backend): string {
+  const target = backend.config.target;
+  return target.kind === 'auto' ? 'http?' : target.kind;
+}
+
+export function formatSummary(backends: readonly Backend[], configPath: string | undefined): string {
+  const width = Math.max(4, ...backends.map((b) => b.name.length));
+  const up = backends.filter((b) => b.state === 'ready');
+  const tools = up.reduce((n, b) => n + b.toolCount, 0);
+  const head = `mcp-switchboard: ${up.length}/${backends.length} backends up, ${tools} tools${configPath ? ` (config: ${configPath})` : ''}`;
+  if (backends.length === 0) return `${head}\n  no servers configured: add some under "servers:" in the config`;
+  return [head, ...backends.map((b) => formatBackendLine(b, width))].join('\n');
+}

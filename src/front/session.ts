@@ -1,0 +1,177 @@
+/**
+ * One front session: the SDK Server a single client talks to, plus that client's own state (log
+ * level, subscriptions, in-flight requests, what it has been told about list changes).
+ *
+ * Requests are dispatched from the Server's fallbackRequestHandler to HANDLERS with raw params, so a
+ * backend's result travels back without a zod round trip that would strip fields it does not know.
+ */
+import { randomUUID } from 'node:crypto';
+import { Server, type ClientCapabilities, type JSONRPCRequest, type LoggingLevel, type Result, type ServerContext, type Transport } from '@modelcontextprotocol/server';
+import type { ListKind } from '../backends/lists.js';
+import { JsonRpcCode, RpcError, toJsonRpcError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { HANDLERS, type Params } from './handlers.js';
+import type { CatalogView } from './view.js';
+import { FRONT_CAPABILITIES, SERVER_INFO } from './capabilities.js';
+import type { Router } from '../router.js';
+import { logLevelAllows } from './log-levels.js';
+
+/** What a forwarded request needs from the front request that caused it. */
+export interface ForwardContext {
+  signal: AbortSignal;
+  progressToken?: string | number;
+  notify: ServerContext['mcpReq']['notify'];
+  send: ServerContext['mcpReq']['send'];
+}
+
+export interface FrontSessionOptions {
+  log: Logger;
+  view: CatalogView;
+  instructions?: string;
+}
+
+export class FrontSession {
+  readonly id = randomUUID();
+  readonly server: Server;
+  view: CatalogView;
+  logLevel?: LoggingLevel;
+  /** Versions of each list this client has seen or been told about; a change notifies once. */
+  private readonly known = new Map<ListKind, string>();
+  private initialized = false;
+  private closed = false;
+  private readonly log: Logger;
+  onclose?: () => void;
+
+  constructor(
+    readonly router: Router,
+    options: FrontSessionOptions,
+  ) {
+    this.view = options.view;
+    this.log = options.log.child({ session: this.id.slice(0, 8) });
+    this.server = new Server(SERVER_INFO, { capabilities: FRONT_CAPABILITIES, instructions: options.instructions });
+    this.server.fallbackRequestHandler = (request, ctx) => this.dispatch(request, ctx);
+    // The SDK answers logging/setLevel itself; we need the level per session and fanned out to backends.
+    this.server.setRequestHandler('logging/setLevel', async (request) => {
+      this.logLevel = request.params.level;
+      this.router.onLogLevelChanged();
+      return {};
+    });
+    this.server.fallbackNotificationHandler = async (notification) => {
+      if (notification.method === 'notifications/roots/list_changed') this.router.onRootsChanged();
+    };
+    this.server.oninitialized = () => {
+      this.initialized = true;
+      if (this.clientCapabilities?.roots) this.router.onRootsChanged();
+      for (const kind of ['tools', 'prompts', 'resources', 'resourceTemplates'] as const) this.known.set(kind, this.view.version(kind));
+    };
+  }
+
+  get clientCapabilities(): ClientCapabilities | undefined {
+    return this.server.getClientCapabilities();
+  }
+
+  get clientName(): string | undefined {
+    return this.server.getClientVersion()?.name;
+  }
+
+  async connect(transport: Transport): Promise<void> {
+    await this.server.connect(transport);
+    // connect() replaces transport.onclose; chain ours after the SDK's.
+    const sdkOnClose = transport.onclose;
+    transport.onclose = () => {
+      sdkOnClose?.();
+      void this.close();
+    };
+  }
+
+  private async dispatch(request: JSONRPCRequest, ctx: ServerContext): Promise<Result> {
+    const handler = HANDLERS[request.method];
+    if (!handler) throw new RpcError(JsonRpcCode.MethodNotFound, `Method not found: ${request.method}`);
+    const params = (request.params ?? {}) as Params;
+    const meta = params._meta as { progressToken?: string | number } | undefined;
+    try {
+      return await handler(this, params, {
+        signal: ctx.mcpReq.signal,
+        progressToken: meta?.progressToken,
+        notify: ctx.mcpReq.notify,
+        send: ctx.mcpReq.send,
+      });
+    } catch (err) {
+      const rpc = toJsonRpcError(err);
+      if (rpc.code === JsonRpcCode.InternalError) this.log.warn({ err: String(err), method: request.method }, 'request failed');
+      throw rpc;
+    }
+  }
+
+  /**
+   * Send a request to a backend on behalf of this session: progress is relayed under the client's own
+   * token, cancellation follows the client's signal, and the backend may ask this session for
+   * sampling, elicitation or roots while the request is in flight.
+   */
+  async forward(server: string, method: string, params: Params, ctx: ForwardContext): Promise<Result> {
+    const backend = this.router.backend(server);
+    const release = this.router.inflight.add(server, this, ctx);
+    const onprogress =
+      ctx.progressToken === undefined
+        ? undefined
+        : (p: { progress: number; total?: number; message?: string }) =>
+            void ctx.notify({ method: 'notifications/progress', params: { ...p, progressToken: ctx.progressToken! } }).catch(() => undefined);
+    try {
+      return await backend.request(method, withoutProgressToken(params), { signal: ctx.signal, onprogress });
+    } finally {
+      release();
+    }
+  }
+
+  markListed(kind: ListKind): void {
+    this.known.set(kind, this.view.version(kind));
+  }
+
+  /** Tell this client about list changes it can see, once per change. */
+  onCatalogChanged(kinds: readonly ListKind[]): void {
+    if (!this.initialized || this.closed) return;
+    let resources = false;
+    for (const kind of kinds) {
+      const version = this.view.version(kind);
+      if (this.known.get(kind) === version) continue;
+      this.known.set(kind, version);
+      if (kind === 'tools') void this.server.sendToolListChanged().catch(() => undefined);
+      else if (kind === 'prompts') void this.server.sendPromptListChanged().catch(() => undefined);
+      else resources = true;
+    }
+    if (resources) void this.server.sendResourceListChanged().catch(() => undefined);
+  }
+
+  /** A backend's log message, tagged with the backend's name, if this client's level lets it through. */
+  relayLog(backendName: string, params: Record<string, unknown>): void {
+    if (!this.initialized || this.closed) return;
+    const level = params.level as LoggingLevel;
+    if (this.logLevel && !logLevelAllows(this.logLevel, level)) return;
+    const logger = typeof params.logger === 'string' && params.logger !== backendName ? `${backendName}/${params.logger}` : backendName;
+    void this.server.notification({ method: 'notifications/message', params: { ...params, logger } } as never).catch(() => undefined);
+  }
+
+  notify(method: string, params: Record<string, unknown>): void {
+    if (!this.initialized || this.closed) return;
+    void this.server.notification({ method, params } as never).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.server.close().catch(() => undefined);
+    this.onclose?.();
+  }
+}
+
+function withoutProgressToken(params: Params): Params {
+  const meta = params._meta as Record<string, unknown> | undefined;
+  if (!meta || !('progressToken' in meta)) return params;
+  const { progressToken: _dropped, ...rest } = meta;
+  return Object.keys(rest).length ? { ...params, _meta: rest } : omit(params, '_meta');
+}
+
+function omit(params: Params, key: string): Params {
+  const { [key]: _dropped, ...rest } = params;
+  return rest;
+}

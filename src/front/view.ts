@@ -1,0 +1,84 @@
+/**
+ * What one front session sees of the catalog. The full view shows everything; a workspace view (see
+ * src/workspace/) narrows, renames and reorders. Handlers only talk to this interface, so a workspace
+ * is a boundary for calls as well as lists.
+ */
+import type { ListKind } from '../backends/lists.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { CursorCodec } from '../catalog/cursor.js';
+import { paginateWithCursor } from '../catalog/paginate.js';
+
+export interface ResolvedTarget {
+  server: string;
+  /** The backend's own name for the tool or prompt. */
+  name: string;
+  /** Argument defaults fixed by a workspace override. */
+  defaults?: Record<string, unknown>;
+}
+
+export interface Page {
+  items: unknown[];
+  nextCursor?: string;
+}
+
+export interface CatalogView {
+  page(kind: ListKind, cursor?: string): Page;
+  /** Changes whenever the visible list of that kind changes. */
+  version(kind: ListKind): string;
+  resolveTool(publicName: string): ResolvedTarget | undefined;
+  resolvePrompt(publicName: string): ResolvedTarget | undefined;
+  resolveUri(publicUri: string): { server: string; uri: string } | undefined;
+  toolNames(): string[];
+  promptNames(): string[];
+}
+
+/** The key an item is paginated and de-duplicated by. */
+export function itemKey(kind: ListKind, item: unknown): string {
+  const i = item as { name?: string; uri?: string; uriTemplate?: string };
+  if (kind === 'resources') return i.uri ?? '';
+  if (kind === 'resourceTemplates') return i.uriTemplate ?? '';
+  return i.name ?? '';
+}
+
+/** Paginate merged sections with per-backend positions in an opaque, signed cursor. */
+export function pageSections(kind: ListKind, sections: { server: string; items: unknown[] }[], pageSize: number, codec: CursorCodec, cursor?: string): Page {
+  return paginateWithCursor(codec, sections, { kind, pageSize, cursor, keyOf: (item) => itemKey(kind, item) });
+}
+
+export class FullView implements CatalogView {
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly codec: CursorCodec,
+    private readonly pageSize: number,
+  ) {}
+
+  page(kind: ListKind, cursor?: string): Page {
+    return pageSections(kind, this.catalog.sections(kind), this.pageSize, this.codec, cursor);
+  }
+
+  version(kind: ListKind): string {
+    return this.catalog.version(kind);
+  }
+
+  resolveTool(publicName: string): ResolvedTarget | undefined {
+    const hit = this.catalog.resolveTool(publicName);
+    return hit && { server: hit.server, name: hit.name };
+  }
+
+  resolvePrompt(publicName: string): ResolvedTarget | undefined {
+    const hit = this.catalog.resolvePrompt(publicName);
+    return hit && { server: hit.server, name: hit.name };
+  }
+
+  resolveUri(publicUri: string) {
+    return this.catalog.resolveUri(publicUri);
+  }
+
+  toolNames(): string[] {
+    return this.catalog.publicToolNames();
+  }
+
+  promptNames(): string[] {
+    return this.catalog.publicPromptNames();
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * The router: backends in, one catalog, any number of front sessions out. It owns their lifecycles
+ * and relays what crosses between them (list changes, logs, resource updates, server->client requests).
+ * Transports are injected: the CLI attaches stdio or HTTP fronts; tests attach in-memory pairs.
+ */
+import { randomBytes } from 'node:crypto';
+import type { JSONRPCRequest, Result, Transport } from '@modelcontextprotocol/server';
+import { Backend, SHARED_CLIENT_CAPABILITIES } from './backends/backend.js';
+import type { ListKind } from './backends/lists.js';
+import type { TransportFactory } from './backends/transport-factory.js';
+import { passthroughResult } from './backends/passthrough.js';
+import { Catalog } from './catalog/catalog.js';
+import { CursorCodec } from './catalog/cursor.js';
+import type { RouterConfig } from './config/types.js';
+import { JsonRpcCode, SwitchboardError } from './errors.js';
+import type { Logger } from './log.js';
+import { InflightRequests } from './front/inflight.js';
+import { mostVerbose } from './front/log-levels.js';
+import { FrontSession } from './front/session.js';
+import { Subscriptions } from './front/subscriptions.js';
+import { FullView, type CatalogView } from './front/view.js';
+import { VERSION } from './version.js';
+
+export interface RouterOptions {
+  log: Logger;
+  transportFactory?: TransportFactory;
+  retryDelaysMs?: number[];
+  relistDebounceMs?: number;
+  /**
+   * How long a list request waits for backends still on their first start. Clients that ignore
+   * list_changed (many do) would otherwise keep an empty list from the first second forever.
+   */
+  firstListWaitMs?: number;
+}
+
+/** Which client capability a server->client request needs. */
+const REQUIRED_CAPABILITY: Record<string, 'sampling' | 'elicitation' | 'roots' | undefined> = {
+  'sampling/createMessage': 'sampling',
+  'elicitation/create': 'elicitation',
+  'roots/list': 'roots',
+};
+
+export class Router {
+  readonly catalog: Catalog;
+  readonly inflight = new InflightRequests();
+  readonly subscriptions: Subscriptions;
+  readonly cursorCodec = new CursorCodec(randomBytes(32));
+  private readonly backends = new Map<string, Backend>();
+  private readonly sessions = new Set<FrontSession>();
+  private readonly log: Logger;
+  private readonly backendLevels = new Map<string, string>();
+  private closed = false;
+  private started?: Promise<void>;
+  private startDone = false;
+
+  constructor(
+    readonly config: RouterConfig,
+    private readonly options: RouterOptions,
+  ) {
+    this.log = options.log;
+    const enabled = config.servers.filter((s) => s.enabled);
+    this.catalog = new Catalog(config.separator, enabled.map((s) => ({ name: s.name, prefix: s.prefix })));
+    this.subscriptions = new Subscriptions({ request: (server, method, params) => this.backend(server).request(method, params) });
+    for (const server of enabled) {
+      this.backends.set(
+        server.name,
+        new Backend(server, {
+          log: this.log,
+          transportFactory: options.transportFactory,
+          clientCapabilities: SHARED_CLIENT_CAPABILITIES,
+          clientInfo: { name: 'mcp-switchboard', version: VERSION },
+          retryDelaysMs: options.retryDelaysMs,
+          relistDebounceMs: options.relistDebounceMs,
+          hooks: {
+            onListsChanged: (backend, kinds) => this.onListsChanged(backend, kinds),
+            onNotification: (backend, method, params) => this.onBackendNotification(backend, method, params),
+            onServerRequest: (backend, request, signal) => this.onServerRequest(backend, request, signal),
+            onStateChange: (backend) => this.onBackendState(backend),
+          },
+        }),
+      );
+    }
+  }
+
+  /** Start every backend in parallel. Resolves when each has come up or failed once; never rejects. */
+  start(): Promise<void> {
+    this.started ??= Promise.all([...this.backends.values()].map((b) => b.start())).then(() => {
+      this.startDone = true;
+    });
+    return this.started;
+  }
+
+  /** Resolves when every backend has finished its first start, or after firstListWaitMs. */
+  async settled(): Promise<void> {
+    const wait = this.options.firstListWaitMs ?? 0;
+    if (!this.started || this.startDone || wait <= 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.started, new Promise((r) => (timer = setTimeout(r, wait)))]);
+    clearTimeout(timer);
+  }
+
+  allBackends(): Backend[] {
+    return [...this.backends.values()];
+  }
+
+  backend(name: string): Backend {
+    const backend = this.backends.get(name);
+    if (!backend) throw new SwitchboardError('SB_BACKEND_UNAVAILABLE', `no server named "${name}" in the config`, { rpcCode: JsonRpcCode.BackendUnavailable });
+    return backend;
+  }
+
+  fullView(): CatalogView {
+    return new FullView(this.catalog, this.cursorCodec, this.config.pageSize);
+  }
+
+  /** Attach a front transport: one client, one session. */
+  async connect(transport: Transport, view: CatalogView = this.fullView()): Promise<FrontSession> {
+    if (this.closed) throw new Error('router is closed');
+    const session = new FrontSession(this, { log: this.log, view, instructions: this.instructions() });
+    this.sessions.add(session);
+    session.onclose = () => {
+      this.sessions.delete(session);
+      this.subscriptions.dropSession(session);
+      this.onLogLevelChanged();
+    };
+    await session.connect(transport);
+    return session;
+  }
+
+  sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Backends' own instructions, each under its server's name, so a model knows whose advice it reads. */
+  private instructions(): string | undefined {
+    const parts: string[] = [];
+    for (const backend of this.backends.values()) {
+      const text = backend.instructions;
+      if (text) parts.push(`## ${backend.name} (tools prefixed "${backend.config.prefix}${this.config.separator}")\n${text}`);
+    }
+    return parts.length ? parts.join('\n\n') : undefined;
+  }
+
+  private onListsChanged(backend: Backend, kinds: ListKind[]): void {
+    const lists = Object.fromEntries(kinds.map((k) => [k, backend.lists[k]]));
+    const changed = this.catalog.setLists(backend.name, lists);
+    if (changed.length === 0) return;
+    this.log.debug({ backend: backend.name, changed }, 'catalog changed');
+    for (const session of this.sessions) session.onCatalogChanged(changed);
+  }
+
+  private onBackendState(backend: Backend): void {
+    if (backend.state === 'ready') {
+      this.log.info({ backend: backend.name, transport: backend.transportKind, tools: backend.toolCount }, 'backend up');
+      void this.subscriptions.resubscribe(backend.name);
+      void this.applyLogLevel(backend);
+    } else if (backend.state === 'down') {
+      this.backendLevels.delete(backend.name);
+      this.log.warn({ backend: backend.name, reason: backend.lastError }, 'backend down');
+    }
+  }
+
+  private onBackendNotification(backend: Backend, method: string, params: Record<string, unknown> | undefined): void {
+    const p = params ?? {};
+    if (method === 'notifications/message') {
+      for (const session of this.sessions) session.relayLog(backend.name, p);
+    } else if (method === 'notifications/resources/updated' && typeof p.uri === 'string') {
+      this.subscriptions.updated(backend.name, p.uri, p);
+    } else {
+      // Anything else (e.g. elicitation/complete, task status) belongs to whoever is talking to that
+      // backend; with one such session the owner is certain, otherwise it is dropped, never broadcast.
+      const owners = this.inflight.owners(backend.name);
+      if (owners.length === 1) owners[0]!.session.notify(method, p);
+      else this.log.debug({ backend: backend.name, method, owners: owners.length }, 'dropped a notification with no certain owner');
+    }
+  }
+
+  /**
+   * A backend asks a client for sampling, elicitation or roots. It goes to the one session with a
+   * request in flight at that backend, on that request's stream; never to a guess.
+   */
+  private async onServerRequest(backend: Backend, request: JSONRPCRequest, signal: AbortSignal): Promise<Result> {
+    const owners = this.inflight.owners(backend.name);
+    if (owners.length === 0 && this.sessions.size === 1) {
+      // One client connected (the stdio front, or a lone HTTP client): it is the owner for certain.
+      const [session] = this.sessions;
+      this.assertCapability(session!, backend, request.method);
+      return session!.server.request({ method: request.method, params: request.params } as never, passthroughResult, { signal });
+    }
+    if (owners.length !== 1) {
+      const why = owners.length === 0 ? 'no client request is in flight at this server' : `${owners.length} clients have requests in flight at this server, so the one who asked cannot be known`;
+      // Servers often ask for roots right after start, before any client is there: that is routine.
+      const level = owners.length === 0 ? 'debug' : 'warn';
+      this.log[level]({ backend: backend.name, method: request.method }, `refused ${request.method}: ${why}; set servers.${backend.name}.isolation: session to give each client its own connection`);
+      throw new SwitchboardError('SB_AMBIGUOUS_OWNER', `mcp-switchboard cannot route ${request.method} from "${backend.name}": ${why}. Set servers.${backend.name}.isolation: session in router.yaml.`, {
+        rpcCode: JsonRpcCode.InvalidRequest,
+      });
+    }
+    const { session, ctx } = owners[0]!;
+    this.assertCapability(session, backend, request.method);
+    const anySignal = AbortSignal.any([signal, ctx.signal]);
+    return ctx.send({ method: request.method, params: request.params } as never, passthroughResult, { signal: anySignal });
+  }
+
+  private assertCapability(session: FrontSession, backend: Backend, method: string): void {
+    const needed = REQUIRED_CAPABILITY[method];
+    if (needed && !session.clientCapabilities?.[needed]) {
+      throw new SwitchboardError('SB_CAPABILITY_MISSING', `the client "${session.clientName ?? 'unknown'}" did not declare the ${needed} capability, so ${method} from "${backend.name}" cannot be answered`, {
+        rpcCode: JsonRpcCode.MethodNotFound,
+      });
+    }
+  }
+
+  /** A client's roots changed (or a client with roots arrived): backends that may ask should re-ask. */
+  onRootsChanged(): void {
+    for (const backend of this.backends.values()) void backend.notify('notifications/roots/list_changed');
+  }
+
+  /** A shared backend runs at the most verbose level any session asked for; each session filters. */
+  onLogLevelChanged(): void {
+    for (const backend of this.backends.values()) void this.applyLogLevel(backend);
+  }
+
+  private async applyLogLevel(backend: Backend): Promise<void> {
+    if (backend.state !== 'ready' || !backend.capabilities?.logging) return;
+    const level = mostVerbose([...this.sessions].flatMap((s) => (s.logLevel ? [s.logLevel] : [])));
+    if (!level || this.backendLevels.get(backend.name) === level) return;
+    this.backendLevels.set(backend.name, level);
+    await backend.request('logging/setLevel', { level }).catch((err) => this.log.debug({ err: String(err), backend: backend.name }, 'logging/setLevel failed'));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.sessions].map((s) => s.close()));
+    await Promise.all([...this.backends.values()].map((b) => b.close()));
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The Streamable HTTP front: POST/GET/DELETE on one path (default /mcp), one router session per
+ * Mcp-Session-Id. Unknown or ended sessions get 404 so clients re-initialize; DELETE ends a session;
+ * idle sessions are reaped even while a GET stream is open (an open stream is not activity).
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { isInitializeRequest } from '@modelcontextprotocol/server';
+import type { ListenConfig } from '../config/types.js';
+import type { FrontSession } from '../front/session.js';
+import type { CatalogView } from '../front/view.js';
+import type { Logger } from '../log.js';
+import type { Router } from '../router.js';
+import { createGuards, type Guards } from './http-guards.js';
+import { readJsonBody, sendJsonRpcError } from './http-util.js';
+
+export interface HttpFrontOptions {
+  router: Router;
+  listen: ListenConfig;
+  log: Logger;
+  /**
+   * Maps a request path to the view its sessions get, or undefined when the path is not an MCP
+   * endpoint. Default: only `listen.path`, with the full catalog.
+   */
+  route?: (pathname: string) => { view: CatalogView } | undefined;
+}
+
+interface HttpSession {
+  transport: NodeStreamableHTTPServerTransport;
+  session?: FrontSession;
+  lastSeen: number;
+}
+
+export class HttpFront {
+  private readonly server: HttpServer;
+  private readonly sessions = new Map<string, HttpSession>();
+  private readonly guards: Guards;
+  private readonly log: Logger;
+  private reaper?: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(private readonly options: HttpFrontOptions) {
+    this.log = options.log.child({ front: 'http' });
+    this.guards = createGuards({ listen: options.listen });
+    this.server = createServer((req, res) => void this.handle(req, res).catch((err) => this.fail(res, err)));
+  }
+
+  /** Start listening; resolves with the MCP endpoint URL (the real port when 0 was asked). */
+  async listen(): Promise<string> {
+    const { host, port } = this.options.listen;
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    const address = this.server.address() as AddressInfo;
+    const every = Math.max(1000, Math.min(60_000, Math.floor(this.options.listen.sessionIdleMs / 4)));
+    this.reaper = setInterval(() => this.reapIdle(), every);
+    this.reaper.unref();
+    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${shownHost}:${address.port}${this.options.listen.path}`;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** The node:http server, so other fronts (legacy SSE, WebSocket) can share the port. */
+  get httpServer(): HttpServer {
+    return this.server;
+  }
+
+  /** Extra routes (health, legacy SSE, ...) get first look; return true when handled. */
+  extraRoutes: Array<(req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean> = [];
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && this.options.listen.healthEndpoints.includes(url.pathname)) {
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+      return;
+    }
+    if (!this.guards.host(req, res) || !this.guards.cors(req, res) || !this.guards.origin(req, res)) return;
+    for (const route of this.extraRoutes) if (await route(req, res, url)) return;
+    const route = this.options.route ? this.options.route(url.pathname) : url.pathname === this.options.listen.path ? { view: this.options.router.fullView() } : undefined;
+    if (!route) {
+      sendJsonRpcError(res, 404, -32601, `Not found: MCP is served at ${this.options.listen.path}`);
+      return;
+    }
+    if (!this.guards.auth(req, res)) return;
+    await this.handleMcp(req, res, route.view);
+  }
+
+  private async handleMcp(req: IncomingMessage, res: ServerResponse, view: CatalogView): Promise<void> {
+    let body: unknown;
+    if (req.method === 'POST') {
+      const parsed = await readJsonBody(req, res, this.options.listen.maxBodyBytes);
+      if (!parsed) return;
+      body = parsed.value;
+    }
+    const sessionId = header(req, 'mcp-session-id');
+    if (sessionId) {
+      const entry = this.sessions.get(sessionId);
+      if (!entry) {
+        sendJsonRpcError(res, 404, -32001, 'Session not found: it ended or never existed; initialize a new session');
+        return;
+      }
+      entry.lastSeen = Date.now();
+      await entry.transport.handleRequest(req, res, body);
+      return;
+    }
+    if (req.method !== 'POST' || !isInitializeRequest(body)) {
+      sendJsonRpcError(res, 400, -32000, 'Bad Request: send an initialize request without Mcp-Session-Id first, then the Mcp-Session-Id header it returns');
+      return;
+    }
+    await this.startSession(req, res, body, view);
+  }
+
+  private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown, view: CatalogView): Promise<void> {
+    const entry: HttpSession = {
+      lastSeen: Date.now(),
+      transport: new NodeStreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (id) => {
+          this.sessions.set(id, entry);
+        },
+        onsessionclosed: (id) => {
+          this.sessions.delete(id);
+        },
+      }),
+    };
+    entry.session = await this.options.router.connect(entry.transport, view);
+    entry.session.onclose = chain(entry.session.onclose, () => {
+      const id = entry.transport.sessionId;
+      if (id) this.sessions.delete(id);
+    });
+    await entry.transport.handleRequest(req, res, body);
+  }
+
+  private reapIdle(): void {
+    const cutoff = Date.now() - this.options.listen.sessionIdleMs;
+    for (const [id, entry] of this.sessions) {
+      if (entry.lastSeen >= cutoff) continue;
+      this.log.info({ session: id.slice(0, 8) }, 'closing idle session');
+      this.sessions.delete(id);
+      void entry.transport.close().catch(() => undefined);
+      void entry.session?.close();
+    }
+  }
+
+  private fail(res: ServerResponse, err: unknown): void {
+    this.log.error({ err: String(err) }, 'http request failed');
+    sendJsonRpcError(res, 500, -32603, 'Internal error');
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    clearInterval(this.reaper);
+    await Promise.all([...this.sessions.values()].map((e) => e.transport.close().catch(() => undefined)));
+    this.sessions.clear();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function chain(first: (() => void) | undefined, second: () => void): () => void {
+  return () => {
+    first?.();
+    second();
+  };
+}

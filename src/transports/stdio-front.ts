@@ -1,0 +1,101 @@
+/**
+ * The stdio front: newline-delimited JSON-RPC on our stdin/stdout. This is the one place in src/ that
+ * writes to stdout. A line that is not JSON gets a JSON-RPC parse error (id null) instead of silence,
+ * and the session carries on; a line over the size limit is dropped with an error, never buffered forever.
+ */
+import type { Readable, Writable } from 'node:stream';
+import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
+
+export interface StdioFrontOptions {
+  maxMessageBytes?: number;
+}
+
+export class StdioFrontTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private buffer = '';
+  private started = false;
+  private closed = false;
+  private readonly maxMessageBytes: number;
+
+  constructor(
+    private readonly stdin: Readable = process.stdin,
+    private readonly stdout: Writable = process.stdout,
+    options: StdioFrontOptions = {},
+  ) {
+    this.maxMessageBytes = options.maxMessageBytes ?? 64 * 1024 * 1024;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) throw new Error('StdioFrontTransport already started');
+    this.started = true;
+    this.stdin.setEncoding('utf8');
+    this.stdin.on('data', this.onData);
+    this.stdin.on('end', this.onEnd);
+    this.stdin.on('close', this.onEnd);
+    this.stdin.on('error', this.onStreamError);
+    this.stdout.on('error', this.onStreamError);
+  }
+
+  private readonly onData = (chunk: string): void => {
+    this.buffer += chunk;
+    let newline: number;
+    while ((newline = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, newline).replace(/\r$/, '');
+      this.buffer = this.buffer.slice(newline + 1);
+      if (line.trim()) this.deliver(line);
+    }
+    if (this.buffer.length > this.maxMessageBytes) {
+      this.buffer = '';
+      this.reply(null, -32600, `Message too large: the limit is ${this.maxMessageBytes} bytes`);
+    }
+  };
+
+  private deliver(line: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      this.reply(null, -32700, 'Parse error: a line on stdin was not valid JSON');
+      return;
+    }
+    const m = message as { jsonrpc?: unknown; method?: unknown; id?: unknown };
+    if (typeof m !== 'object' || m === null || Array.isArray(m) || m.jsonrpc !== '2.0') {
+      this.reply(null, -32600, 'Invalid Request: expected a JSON-RPC 2.0 object');
+      return;
+    }
+    this.onmessage?.(message as JSONRPCMessage);
+  }
+
+  private reply(id: string | number | null, code: number, message: string): void {
+    void this.send({ jsonrpc: '2.0', id, error: { code, message } } as unknown as JSONRPCMessage).catch(() => undefined);
+  }
+
+  private readonly onEnd = (): void => {
+    void this.close();
+  };
+
+  private readonly onStreamError = (err: Error): void => {
+    this.onerror?.(err);
+  };
+
+  send(message: JSONRPCMessage): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('stdio front is closed'));
+    return new Promise((resolve) => {
+      if (this.stdout.write(JSON.stringify(message) + '\n')) resolve();
+      else this.stdout.once('drain', resolve);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stdin.off('data', this.onData);
+    this.stdin.off('end', this.onEnd);
+    this.stdin.off('close', this.onEnd);
+    this.stdin.pause();
+    this.onclose?.();
+  }
+}
