@@ -98,8 +98,23 @@ export class Catalog {
     }
     entry.original = original;
     entry.public = pub;
+    // A new name can push another server's colliding name to its hashed form (see NameTable).
+    if (lists.tools && this.renameOthers('tools', this.tools, server) && !changed.includes('tools')) changed.push('tools');
+    if (lists.prompts && this.renameOthers('prompts', this.prompts, server) && !changed.includes('prompts')) changed.push('prompts');
     for (const kind of changed) this.versions.delete(kind);
     return changed;
+  }
+
+  private renameOthers(kind: 'tools' | 'prompts', table: NameTable, except: string): boolean {
+    let renamed = false;
+    for (const other of table.changedByLastUpdate()) {
+      const entry = this.servers.get(other);
+      if (!entry || other === except) continue;
+      const items = entry.original[kind] as Array<{ name: string }>;
+      entry.public = { ...entry.public, [kind]: items.map((i) => ({ ...i, name: table.publicFor(other, i.name) ?? i.name })) };
+      renamed = true;
+    }
+    return renamed;
   }
 
   /** Merged public items of one kind, one section per server in config order. */
