@@ -1,0 +1,219 @@
+/**
+ * Server side of the legacy HTTP+SSE transport (protocol revision 2024-11-05).
+ *
+ * The v2 SDK ships no server transport for it (it moved to a separate legacy package), yet many
+ * clients still speak it. One instance serves one client: the client's GET opens the event stream
+ * (`res`), the first event names the URL to POST messages to, and every server->client message is an
+ * `event: message` on that stream. Routing POSTs to the right instance (by `sessionId`) and answering
+ * 404 for unknown sessions is the HTTP server's job; this class handles one connection.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthInfo, JSONRPCMessage, MessageExtraInfo, Transport } from '@modelcontextprotocol/server';
+
+export interface SseServerTransportOptions {
+  /** Largest POST body accepted, in bytes; larger bodies get 413. */
+  maxBodyBytes?: number;
+  /** Interval of `: keep-alive` comments that stop proxies from reaping an idle stream. */
+  keepAliveMs?: number;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+const DEFAULT_KEEP_ALIVE_MS = 25_000;
+
+/** Appends `sessionId` to an endpoint that may be relative or absolute and may carry a query or fragment. */
+export function endpointWithSessionId(endpoint: string, sessionId: string): string {
+  const hashAt = endpoint.indexOf('#');
+  const hash = hashAt === -1 ? '' : endpoint.slice(hashAt);
+  const beforeHash = hashAt === -1 ? endpoint : endpoint.slice(0, hashAt);
+  const queryAt = beforeHash.indexOf('?');
+  const path = queryAt === -1 ? beforeHash : beforeHash.slice(0, queryAt);
+  // String surgery rather than `new URL()`, which would turn a relative 'message' into '/message'.
+  const params = new URLSearchParams(queryAt === -1 ? '' : beforeHash.slice(queryAt + 1));
+  params.set('sessionId', sessionId);
+  return `${path}?${params.toString()}${hash}`;
+}
+
+/** A JSON-RPC 2.0 request, notification or response, checked by shape only (no zod on this path). */
+function isJsonRpcMessage(value: unknown): value is JSONRPCMessage {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const msg = value as Record<string, unknown>;
+  if (msg.jsonrpc !== '2.0') return false;
+  const hasId = typeof msg.id === 'string' || typeof msg.id === 'number';
+  if (typeof msg.method === 'string') return msg.id === undefined || hasId;
+  return hasId && ('result' in msg || 'error' in msg);
+}
+
+function writeJsonError(res: ServerResponse, status: number, code: number, message: string): void {
+  const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message } });
+  res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+}
+
+function writeText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(text);
+}
+
+/** The Fetch `Request` the SDK exposes to handlers as `ctx.http.req` (headers only; the body is consumed). */
+function toWebRequest(req: IncomingMessage): Request | undefined {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  try {
+    return new Request(new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), { method: req.method ?? 'POST', headers });
+  } catch {
+    return undefined; // a malformed Host header must not break message delivery
+  }
+}
+
+type BodyOutcome = { ok: true; text: string } | { ok: false; tooLarge: true };
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyOutcome> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      req.resume(); // discard without buffering
+      resolve({ ok: false, tooLarge: true });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.off('data', onData);
+        req.resume();
+        resolve({ ok: false, tooLarge: true });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
+    req.once('error', reject);
+  });
+}
+
+export class SseServerTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
+
+  private readonly id = randomUUID();
+  private readonly maxBodyBytes: number;
+  private readonly keepAliveMs: number;
+  private keepAlive?: NodeJS.Timeout;
+  private started = false;
+  private closed = false;
+
+  constructor(
+    private readonly messageEndpoint: string,
+    private readonly res: ServerResponse,
+    opts: SseServerTransportOptions = {},
+  ) {
+    this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.keepAliveMs = opts.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
+  }
+
+  get sessionId(): string {
+    return this.id;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) throw new Error('SseServerTransport already started');
+    this.started = true;
+    this.res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no', // nginx would otherwise buffer the stream
+    });
+    this.res.write(`event: endpoint\ndata: ${endpointWithSessionId(this.messageEndpoint, this.id)}\n\n`);
+    this.res.on('close', () => this.finish());
+    this.res.on('error', (err) => this.onerror?.(err));
+    this.keepAlive = setInterval(() => {
+      if (!this.closed) this.res.write(': keep-alive\n\n');
+    }, this.keepAliveMs);
+    this.keepAlive.unref(); // an idle stream must not keep the process alive
+  }
+
+  /** Handles one POSTed message. `parsedBody` is for frameworks that already read and parsed the body. */
+  async handlePostMessage(req: IncomingMessage & { auth?: AuthInfo }, res: ServerResponse, parsedBody?: unknown): Promise<void> {
+    if (!this.started || this.closed) {
+      writeText(res, 404, 'Session not connected');
+      return;
+    }
+    let body = parsedBody;
+    if (body === undefined) {
+      const contentType = req.headers['content-type'] ?? '';
+      if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
+        req.resume();
+        writeText(res, 415, 'Content-Type must be application/json');
+        return;
+      }
+      let outcome: BodyOutcome;
+      try {
+        outcome = await readBody(req, this.maxBodyBytes);
+      } catch (err) {
+        writeText(res, 400, 'Could not read request body');
+        this.onerror?.(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+      if (!outcome.ok) {
+        // Close the connection: the rest of an oversized body is not worth reading.
+        writeText(res, 413, `Request body exceeds ${this.maxBodyBytes} bytes`, { connection: 'close' });
+        return;
+      }
+      try {
+        body = JSON.parse(outcome.text);
+      } catch {
+        writeJsonError(res, 400, -32700, 'Parse error: body is not valid JSON');
+        return;
+      }
+    }
+    if (!isJsonRpcMessage(body)) {
+      writeJsonError(res, 400, -32600, 'Invalid Request: expected a single JSON-RPC 2.0 message');
+      return;
+    }
+    // Acknowledge first: the answer travels on the event stream, and the client awaits this POST.
+    writeText(res, 202, 'Accepted');
+    const extra: MessageExtraInfo = {};
+    const request = toWebRequest(req);
+    if (request) extra.request = request;
+    if (req.auth) extra.authInfo = req.auth;
+    this.onmessage?.(body, extra);
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (!this.started || this.closed) throw new Error('SSE stream is not connected');
+    const ok = this.res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    if (!ok) await this.drained();
+  }
+
+  async close(): Promise<void> {
+    if (!this.closed && !this.res.writableEnded) this.res.end();
+    this.finish();
+  }
+
+  /** Resolves when the socket buffer drains or the stream closes, so a slow reader applies backpressure. */
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.res.off('drain', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      this.res.on('drain', done);
+      this.res.on('close', done);
+    });
+  }
+
+  /** Runs once, whether we closed the stream or the client went away. */
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.onclose?.();
+  }
+}
