@@ -90,6 +90,11 @@ export class Router {
     return this.started;
   }
 
+  /** Whether every backend has finished its first start (up or failed). */
+  isStarted(): boolean {
+    return this.startDone;
+  }
+
   /** Resolves when every backend has finished its first start, or after firstListWaitMs. */
   async settled(): Promise<void> {
     const wait = this.options.firstListWaitMs ?? 0;

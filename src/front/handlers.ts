@@ -24,6 +24,17 @@ function listHandler(kind: ListKind, key: string): Handler {
   };
 }
 
+/**
+ * Resolve a public name or URI; on a miss while backends are still on their first start, wait for
+ * them (bounded) and try again, so a client that calls right after connecting is not told "unknown".
+ */
+async function resolveSettled<T>(session: FrontSession, resolve: () => T | undefined): Promise<T | undefined> {
+  const hit = resolve();
+  if (hit !== undefined || session.router.isStarted()) return hit;
+  await session.router.settled();
+  return resolve();
+}
+
 function requireString(params: Params, field: string, method: string): string {
   const value = params[field];
   if (typeof value !== 'string' || value === '') throw new RpcError(JsonRpcCode.InvalidParams, `${method}: params.${field} must be a non-empty string`);
@@ -40,7 +51,7 @@ function unknownName(kind: 'tool' | 'prompt', name: string, candidates: string[]
 
 const callTool: Handler = async (session, params, ctx) => {
   const name = requireString(params, 'name', 'tools/call');
-  const target = session.view.resolveTool(name);
+  const target = await resolveSettled(session, () => session.view.resolveTool(name));
   if (!target) throw unknownName('tool', name, session.view.toolNames());
   // Workspace overrides may fix argument defaults; what the client sends still wins.
   const args = target.defaults ? { ...target.defaults, ...(params.arguments as Params | undefined) } : params.arguments;
@@ -51,14 +62,14 @@ const callTool: Handler = async (session, params, ctx) => {
 
 const getPrompt: Handler = async (session, params, ctx) => {
   const name = requireString(params, 'name', 'prompts/get');
-  const target = session.view.resolvePrompt(name);
+  const target = await resolveSettled(session, () => session.view.resolvePrompt(name));
   if (!target) throw unknownName('prompt', name, session.view.promptNames());
   const result = await session.forward(target.server, 'prompts/get', { ...params, name: target.name }, ctx);
   return mapGetPromptResultUris(result as never, session.router.catalog.uriMapper(target.server)) as Result;
 };
 
-function resolveUriOrThrow(session: FrontSession, uri: string, method: string): { server: string; uri: string } {
-  const target = session.view.resolveUri(uri);
+async function resolveUriOrThrow(session: FrontSession, uri: string, method: string): Promise<{ server: string; uri: string }> {
+  const target = await resolveSettled(session, () => session.view.resolveUri(uri));
   if (!target) {
     throw new SwitchboardError('SB_UNKNOWN_RESOURCE', `${method}: no backend owns the resource "${uri}". List resources to see the URIs this router serves.`, {
       rpcCode: JsonRpcCode.InvalidParams,
@@ -68,21 +79,21 @@ function resolveUriOrThrow(session: FrontSession, uri: string, method: string): 
 }
 
 const readResource: Handler = async (session, params, ctx) => {
-  const target = resolveUriOrThrow(session, requireString(params, 'uri', 'resources/read'), 'resources/read');
+  const target = await resolveUriOrThrow(session, requireString(params, 'uri', 'resources/read'), 'resources/read');
   const result = await session.forward(target.server, 'resources/read', { ...params, uri: target.uri }, ctx);
   return mapReadResourceResultUris(result as never, session.router.catalog.uriMapper(target.server)) as Result;
 };
 
 const subscribe: Handler = async (session, params) => {
   const uri = requireString(params, 'uri', 'resources/subscribe');
-  const target = resolveUriOrThrow(session, uri, 'resources/subscribe');
+  const target = await resolveUriOrThrow(session, uri, 'resources/subscribe');
   await session.router.subscriptions.subscribe(session, uri, target);
   return {};
 };
 
 const unsubscribe: Handler = async (session, params) => {
   const uri = requireString(params, 'uri', 'resources/unsubscribe');
-  const target = resolveUriOrThrow(session, uri, 'resources/unsubscribe');
+  const target = await resolveUriOrThrow(session, uri, 'resources/unsubscribe');
   await session.router.subscriptions.unsubscribe(session, uri, target);
   return {};
 };
@@ -90,12 +101,13 @@ const unsubscribe: Handler = async (session, params) => {
 const complete: Handler = async (session, params, ctx) => {
   const ref = params.ref as { type?: unknown; name?: unknown; uri?: unknown } | undefined;
   if (ref?.type === 'ref/prompt' && typeof ref.name === 'string') {
-    const target = session.view.resolvePrompt(ref.name);
-    if (!target) throw unknownName('prompt', ref.name, session.view.promptNames());
+    const name = ref.name;
+    const target = await resolveSettled(session, () => session.view.resolvePrompt(name));
+    if (!target) throw unknownName('prompt', name, session.view.promptNames());
     return session.forward(target.server, 'completion/complete', { ...params, ref: { ...ref, name: target.name } }, ctx);
   }
   if (ref?.type === 'ref/resource' && typeof ref.uri === 'string') {
-    const target = resolveUriOrThrow(session, ref.uri, 'completion/complete');
+    const target = await resolveUriOrThrow(session, ref.uri, 'completion/complete');
     return session.forward(target.server, 'completion/complete', { ...params, ref: { ...ref, uri: target.uri } }, ctx);
   }
   throw new RpcError(JsonRpcCode.InvalidParams, 'completion/complete: params.ref must be {type:"ref/prompt", name} or {type:"ref/resource", uri}');

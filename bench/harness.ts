@@ -1,0 +1,63 @@
+/**
+ * Shared measurement loop for the latency benchmarks: sequential calls for p50/p99, then a fixed
+ * number of calls in flight for throughput. Every loop is bounded in count and time.
+ */
+import type { Client } from '@modelcontextprotocol/client';
+
+export interface BenchResult {
+  name: string;
+  p50: number;
+  p99: number;
+  callsPerSec: number;
+}
+
+export interface BenchOptions {
+  sequential: number;
+  concurrency: number;
+  throughputMs: number;
+  warmup: number;
+}
+
+export const DEFAULT_BENCH: BenchOptions = { sequential: 2000, concurrency: 32, throughputMs: 4000, warmup: 300 };
+
+export type Call = () => Promise<unknown>;
+
+export function echoCall(client: Client, tool: string): Call {
+  let i = 0;
+  return () => client.callTool({ name: tool, arguments: { message: `m${i++}` } });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+export async function measure(name: string, call: Call, opts: BenchOptions = DEFAULT_BENCH): Promise<BenchResult> {
+  for (let i = 0; i < opts.warmup; i++) await call();
+  const times: number[] = [];
+  for (let i = 0; i < opts.sequential; i++) {
+    const t0 = performance.now();
+    await call();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  let done = 0;
+  const deadline = performance.now() + opts.throughputMs;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      await call();
+      done++;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: opts.concurrency }, worker));
+  const elapsed = (performance.now() - t0) / 1000;
+  return { name, p50: percentile(times, 50), p99: percentile(times, 99), callsPerSec: done / elapsed };
+}
+
+export function formatTable(results: BenchResult[], baseline?: BenchResult): string {
+  const rows = results.map((r) => {
+    const rel = baseline && r !== baseline ? ` (${(r.p50 / baseline.p50).toFixed(2)}x p50, ${(r.callsPerSec / baseline.callsPerSec).toFixed(2)}x throughput)` : '';
+    return `| ${r.name} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${Math.round(r.callsPerSec)} |${rel}`;
+  });
+  return ['| path | p50 ms | p99 ms | calls/s @32 |', '|---|---|---|---|', ...rows].join('\n');
+}
