@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import { passthroughResult } from './passthrough.js';
 import { defaultTransportFactory, type TransportFactory, type TransportKind } from './transport-factory.js';
 import { describeStartFailure } from './start-failure.js';
+import { keepNotificationOrder } from './ordered-delivery.js';
 import { LIST_KINDS, listAll, type BackendLists, type ListKind } from './lists.js';
 
 export type BackendState = 'starting' | 'ready' | 'down' | 'closed';
@@ -122,6 +123,7 @@ export class Backend {
           await client.close();
           return;
         }
+        keepNotificationOrder(attempt.transport);
         this.client = client;
         this.transportKind = attempt.kind;
         this.pid = (attempt.transport as { pid?: number }).pid;

@@ -111,13 +111,25 @@ export class FrontSession {
   async forward(server: string, method: string, params: Params, ctx: ForwardContext): Promise<Result> {
     const backend = this.router.backend(server);
     const release = this.router.inflight.add(server, this, ctx);
+    // Progress relays are chained and awaited before the result goes out: a result that overtakes
+    // its last progress notification makes clients drop that notification as "unknown token".
+    let relayed: Promise<void> | undefined;
     const onprogress =
       ctx.progressToken === undefined
         ? undefined
-        : (p: { progress: number; total?: number; message?: string }) =>
-            void ctx.notify({ method: 'notifications/progress', params: { ...p, progressToken: ctx.progressToken! } }).catch(() => undefined);
+        : (p: { progress: number; total?: number; message?: string }) => {
+            const notify = () => ctx.notify({ method: 'notifications/progress', params: { ...p, progressToken: ctx.progressToken! } }).catch(() => undefined);
+            relayed = (relayed ?? Promise.resolve()).then(notify);
+          };
     try {
-      return await backend.request(method, withoutProgressToken(params), { signal: ctx.signal, onprogress });
+      const result = await backend.request(method, withoutProgressToken(params), { signal: ctx.signal, onprogress });
+      if (relayed) {
+        await relayed;
+        // SDK clients handle notifications a microtask after responses: if both arrive in one chunk
+        // the progress is dropped. One event-loop turn puts the result in a later write.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return result;
     } finally {
       release();
     }
