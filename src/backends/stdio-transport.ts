@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import type { StdioTarget } from '../config/types.js';
+import { LineWriter } from '../transports/line-writer.js';
 
 export interface StdioTransportOptions {
   /** Grace period between each shutdown step: stdin closed, then SIGTERM, then SIGKILL. */
@@ -40,6 +41,7 @@ export class StdioBackendTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private child?: ChildProcess;
+  private writer?: LineWriter;
   private buffer = '';
   private readonly stderrTail: string[] = [];
   private closed = false;
@@ -78,6 +80,7 @@ export class StdioBackendTransport implements Transport {
         windowsHide: true,
       });
       this.child = child;
+      this.writer = new LineWriter(child.stdin!);
       this.exitPromise = new Promise((done) => child.once('exit', () => done()));
       this.drained = new Promise((done) => child.once('close', () => done()));
       child.once('error', (err) => {
@@ -141,11 +144,8 @@ export class StdioBackendTransport implements Transport {
   send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
     if (!stdin || this.closed || stdin.destroyed) return Promise.reject(new Error('backend process is not running'));
-    return new Promise((resolve, reject) => {
-      const ok = stdin.write(JSON.stringify(message) + '\n', (err) => (err ? reject(err) : undefined));
-      if (ok) resolve();
-      else stdin.once('drain', resolve);
-    });
+    this.writer!.write(message);
+    return Promise.resolve();
   }
 
   /** stdin closed, then SIGTERM to the process group, then SIGKILL: each step after a grace period. */
@@ -156,6 +156,7 @@ export class StdioBackendTransport implements Transport {
     const exited = this.exitPromise!;
     const running = () => child.exitCode === null && child.signalCode === null;
     const waitGrace = () => Promise.race([exited, delay(this.graceMs)]);
+    this.writer?.flush();
     try {
       child.stdin?.end();
     } catch {

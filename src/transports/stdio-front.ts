@@ -5,6 +5,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
+import { LineWriter } from './line-writer.js';
 
 export interface StdioFrontOptions {
   maxMessageBytes?: number;
@@ -19,6 +20,7 @@ export class StdioFrontTransport implements Transport {
   private started = false;
   private closed = false;
   private readonly maxMessageBytes: number;
+  private readonly writer: LineWriter;
 
   constructor(
     private readonly stdin: Readable = process.stdin,
@@ -26,6 +28,7 @@ export class StdioFrontTransport implements Transport {
     options: StdioFrontOptions = {},
   ) {
     this.maxMessageBytes = options.maxMessageBytes ?? 64 * 1024 * 1024;
+    this.writer = new LineWriter(stdout);
   }
 
   async start(): Promise<void> {
@@ -83,14 +86,13 @@ export class StdioFrontTransport implements Transport {
 
   send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) return Promise.reject(new Error('stdio front is closed'));
-    return new Promise((resolve) => {
-      if (this.stdout.write(JSON.stringify(message) + '\n')) resolve();
-      else this.stdout.once('drain', resolve);
-    });
+    this.writer.write(message);
+    return Promise.resolve();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.writer.flush();
     this.closed = true;
     this.stdin.off('data', this.onData);
     this.stdin.off('end', this.onEnd);
