@@ -1,0 +1,68 @@
+/**
+ * Turn a tool definition into per-field term lists for BM25F.
+ *
+ * Parameter names and descriptions are their own field: they say what a tool needs ("symbol",
+ * "latitude", "repo") which users often mention, but they are noisier than the description, so
+ * they get a lower weight rather than being mixed into it.
+ */
+import { tokenize as tokenizeText, type TokenizeOptions } from './tokenizer.js';
+import type { SearchableTool, ToolField } from './types.js';
+
+/** Guard against pathological schemas (recursive $defs expanded by a backend, huge enums). */
+const MAX_SCHEMA_DEPTH = 6;
+const MAX_SCHEMA_NODES = 400;
+
+/** Collect property names and descriptions from a JSON Schema, walking nested objects/arrays. */
+export function schemaText(schema: unknown): string[] {
+  const out: string[] = [];
+  let budget = MAX_SCHEMA_NODES;
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > MAX_SCHEMA_DEPTH || budget <= 0 || node === null || typeof node !== 'object') return;
+    budget--;
+    const obj = node as Record<string, unknown>;
+    const props = obj['properties'];
+    if (props !== null && typeof props === 'object') {
+      for (const [key, child] of Object.entries(props as Record<string, unknown>)) {
+        out.push(key);
+        if (child !== null && typeof child === 'object') {
+          const c = child as Record<string, unknown>;
+          if (typeof c['description'] === 'string') out.push(c['description']);
+          if (typeof c['title'] === 'string') out.push(c['title']);
+          if (Array.isArray(c['enum'])) out.push(c['enum'].filter((v) => typeof v === 'string').join(' '));
+        }
+        walk(child, depth + 1);
+      }
+    }
+    for (const key of ['items', 'additionalProperties'] as const) walk(obj[key], depth + 1);
+    for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
+      const list = obj[key];
+      if (Array.isArray(list)) for (const sub of list) walk(sub, depth + 1);
+    }
+  };
+  walk(schema, 0);
+  return out;
+}
+
+/** The server id looks like "github" or "mcp-server-chart"; its generic parts carry no topic. */
+function serverText(tool: SearchableTool): string {
+  return [tool.server ?? '', tool.serverDescription ?? ''].join(' ');
+}
+
+/** The raw (unprefixed) tool name: public names may be "server__tool"; the server is its own field. */
+function bareName(tool: SearchableTool): string {
+  const sep = tool.name.lastIndexOf('__');
+  return sep >= 0 ? tool.name.slice(sep + 2) : tool.name;
+}
+
+export function toolFields(tool: SearchableTool, cache?: Map<string, readonly string[]>): Record<ToolField, string[]> {
+  const tokenize = (text: string, opts: TokenizeOptions = {}): string[] => tokenizeText(text, { ...opts, cache });
+  return {
+    // Names keep stop words: "get", "list", "show" are exactly what the name says it does.
+    name: tokenize(bareName(tool), { keepStopWords: true }),
+    title: tokenize(tool.title ?? ''),
+    description: tokenize(tool.description ?? ''),
+    params: tokenize(schemaText(tool.inputSchema).join(' ')),
+    server: tokenize(serverText(tool)),
+    tags: tokenize((tool.tags ?? []).join(' ')),
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Query analysis that runs before tokenizing.
+ *
+ * Segmentation: agents send multi-step tasks as one query ("find X, summarize it, then save it
+ * to a file"). One bag of words lets the dominant step crowd the others out of the top k, so
+ * each clause is also ranked on its own and the rankings are fused (see ToolSearchIndex).
+ *
+ * Entity hints: a literal path, URL or e-mail address in a query says what kind of object the
+ * tool must handle even when the words "file" or "web page" never appear. These are format
+ * rules about the query's syntax, independent of any catalog or benchmark vocabulary.
+ */
+
+/** Clause boundaries: sentence punctuation, commas/semicolons, and sequencing words. */
+const SEGMENT_BOUNDARY = /[.!?;:,]+(?=\s|$)|\n+|\s(?:and then|then|after that|afterwards|finally|also|and)\s/i;
+const MIN_SEGMENT_CHARS = 8;
+const MAX_SEGMENTS = 8;
+
+/** Split a query into clauses worth ranking on their own; [] when it is a single clause. */
+export function splitSegments(query: string): string[] {
+  const parts = query
+    .split(new RegExp(SEGMENT_BOUNDARY.source, 'gi'))
+    .map((s) => s.trim())
+    .filter((s) => s.length >= MIN_SEGMENT_CHARS);
+  return parts.length >= 2 ? parts.slice(0, MAX_SEGMENTS) : [];
+}
+
+const URL_PATTERN = /\bhttps?:\/\/\S+|\bwww\.\S+/i;
+const EMAIL_PATTERN = /\b[\w.+-]+@[\w-]+\.[\w.]+\b/;
+/** A Unix path with at least two components, or a Windows drive path. */
+const PATH_PATTERN = /(?:^|\s|["'`(])(?:~|\.{1,2})?\/[\w.-]+\/[\w./-]*|\b[A-Za-z]:\\[\w\\.-]+/;
+
+export interface QueryParts {
+  /** The query with literal paths, URLs and e-mail addresses cut out: the user's intent. */
+  prose: string;
+  /** Words inside those literals (directory names, URL paths): data more than intent. */
+  literals: string;
+  /** What the literals imply about the tool's object ("file", "url"). */
+  hints: string[];
+}
+
+/**
+ * Separate literal entities from the prose around them. "/root/markdown/report.md" says the tool
+ * writes a file, not that it is about Markdown; letting "markdown" count in full made converters
+ * outrank write_file. A URL's host stays in the prose, though: "youtube.com" names the subject.
+ */
+export function analyzeQuery(query: string): QueryParts {
+  const hints = new Set<string>();
+  const literals: string[] = [];
+  let prose = query.replace(new RegExp(URL_PATTERN.source, 'gi'), (url) => {
+    hints.add('url').add('web').add('page');
+    const match = /^(?:https?:\/\/)?([^/?#\s]+)(.*)$/i.exec(url);
+    literals.push(match?.[2] ?? '');
+    return ` ${match?.[1] ?? ''} `;
+  });
+  prose = prose.replace(new RegExp(EMAIL_PATTERN.source, 'g'), (email) => {
+    hints.add('email');
+    literals.push(email);
+    return ' ';
+  });
+  prose = prose.replace(new RegExp(PATH_PATTERN.source, 'g'), (path) => {
+    hints.add('file').add('path');
+    literals.push(path);
+    return ' ';
+  });
+  return { prose, literals: literals.join(' '), hints: [...hints] };
+}

@@ -1,0 +1,209 @@
+/**
+ * ToolSearchIndex: offline, in-process retrieval of the best tools for a natural-language query.
+ *
+ * Pipeline per query:
+ *  1. tokenize (identifier splitting, stop words, Porter stems, CJK bigrams);
+ *  2. expand with generic synonyms and fuzzy matches for unknown long terms;
+ *  3. BM25F over tool fields, plus BM25F over servers-as-documents (all of a server's tool text),
+ *     which lifts every tool of the servers the query is about: multi-step tasks need several
+ *     tools of one backend, and a server's pooled text matches queries its single tools miss;
+ *  4. pseudo-relevance feedback from the first pass, then the same scoring again.
+ */
+import { Bm25fIndex } from './bm25f.js';
+import { expandQuery, baseQuery, feedbackQuery, type WeightedQuery } from './expansion.js';
+import { toolFields } from './fields.js';
+import { fuzzyMatches, type FuzzyMatch } from './fuzzy.js';
+import { analyzeQuery, splitSegments } from './query-analysis.js';
+import { buildSynonymMap } from './synonyms.js';
+import { tokenize } from './tokenizer.js';
+import { TOOL_FIELDS, type RankerParams, type SearchableTool, type SearchOptions, type SearchResult, type ToolField } from './types.js';
+
+export const DEFAULT_RANKER_PARAMS: RankerParams = {
+  fieldWeights: { name: 3, title: 2, description: 1, params: 0.4, server: 1, tags: 0.5 },
+  k1: 1.2,
+  b: 0.75,
+  synonymWeight: 0.4,
+  fuzzyWeight: 0.5,
+  prfDocs: 3,
+  prfTerms: 8,
+  prfWeight: 0.3,
+  serverBoost: 0.3,
+  hintWeight: 1,
+  literalWeight: 0.5,
+  segmentWeight: 0.5,
+  rrfK: 10,
+};
+
+/** How deep each ranking is read when fusing: past this, a tool can't reach a useful top k. */
+const FUSION_DEPTH = 50;
+
+type ServerField = 'server' | 'names' | 'text';
+const SERVER_FIELDS: readonly ServerField[] = ['server', 'names', 'text'];
+/** Tools without a server share one bucket; routing is skipped when there is only one bucket. */
+const NO_SERVER = '';
+
+export class ToolSearchIndex {
+  private readonly params: RankerParams;
+  private readonly tools: Bm25fIndex<ToolField>;
+  private readonly servers: Bm25fIndex<ServerField>;
+  private readonly toolServer = new Map<string, string>();
+  private readonly fieldsByTool = new Map<string, Record<ToolField, string[]>>();
+  private readonly serverMembers = new Map<string, Set<string>>();
+  /** Word -> terms memo shared by indexing and queries (see TokenizeOptions.cache). */
+  private readonly tokenCache = new Map<string, readonly string[]>();
+  private readonly synonyms = buildSynonymMap((w) => tokenize(w, { keepStopWords: true, cache: this.tokenCache }));
+  /** Fuzzy matches depend only on the vocabulary: cached until the next change. */
+  private fuzzyCache = new Map<string, FuzzyMatch[]>();
+
+  constructor(items: readonly SearchableTool[] = [], params: Partial<RankerParams> = {}) {
+    this.params = { ...DEFAULT_RANKER_PARAMS, ...params };
+    const { fieldWeights, k1, b } = this.params;
+    this.tools = new Bm25fIndex({ fields: TOOL_FIELDS, weights: fieldWeights, k1, b });
+    this.servers = new Bm25fIndex({ fields: SERVER_FIELDS, weights: { server: 2, names: 1, text: 1 }, k1, b });
+    this.upsert(items);
+  }
+
+  get size(): number {
+    return this.tools.size;
+  }
+
+  /** Add or replace tools by name. */
+  upsert(items: readonly SearchableTool[]): void {
+    const touched = new Set<string>();
+    for (const item of items) {
+      const previous = this.toolServer.get(item.name);
+      if (previous !== undefined) {
+        this.serverMembers.get(previous)?.delete(item.name);
+        touched.add(previous);
+      }
+      const server = item.server ?? NO_SERVER;
+      const fields = toolFields(item, this.tokenCache);
+      this.tools.set(item.name, fields);
+      this.fieldsByTool.set(item.name, fields);
+      this.toolServer.set(item.name, server);
+      let members = this.serverMembers.get(server);
+      if (!members) this.serverMembers.set(server, (members = new Set()));
+      members.add(item.name);
+      touched.add(server);
+    }
+    this.reindexServers(touched);
+  }
+
+  /** Remove tools by name; unknown names are ignored. */
+  remove(names: readonly string[]): void {
+    const touched = new Set<string>();
+    for (const name of names) {
+      const server = this.toolServer.get(name);
+      if (server === undefined) continue;
+      this.tools.delete(name);
+      this.fieldsByTool.delete(name);
+      this.toolServer.delete(name);
+      this.serverMembers.get(server)?.delete(name);
+      touched.add(server);
+    }
+    this.reindexServers(touched);
+  }
+
+  /** Replace everything one backend contributes (its tool list changed or it went away). */
+  replaceServer(server: string, items: readonly SearchableTool[]): void {
+    this.remove([...(this.serverMembers.get(server) ?? [])]);
+    this.upsert(items.map((item) => ({ ...item, server })));
+  }
+
+  search(query: string, { limit = 5 }: SearchOptions = {}): SearchResult[] {
+    if (limit <= 0 || this.tools.size === 0) return [];
+    const main = this.rankText(query);
+    const segments = this.params.segmentWeight > 0 ? splitSegments(query) : [];
+    if (main.length === 0 || segments.length === 0) return main.slice(0, limit).map(([name, score]) => ({ name, score }));
+    // Reciprocal-rank fusion: scores of different queries aren't comparable, ranks are.
+    const { rrfK, segmentWeight } = this.params;
+    const fused = new Map<string, number>();
+    const add = (ranked: ReadonlyArray<readonly [string, number]>, weight: number): void => {
+      ranked.slice(0, FUSION_DEPTH).forEach(([name], rank) => fused.set(name, (fused.get(name) ?? 0) + weight / (rrfK + rank + 1)));
+    };
+    add(main, 1);
+    for (const segment of segments) add(this.rankText(segment), segmentWeight);
+    return [...fused]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .slice(0, limit)
+      .map(([name, score]) => ({ name, score }));
+  }
+
+  /** Expanded query -> first-pass ranking -> feedback -> final ranking, for one piece of text. */
+  private rankText(text: string): Array<[string, number]> {
+    const parts = analyzeQuery(text);
+    const tok = (t: string): string[] => tokenize(t, { cache: this.tokenCache });
+    const base = baseQuery(tok(parts.prose));
+    const { hintWeight, literalWeight } = this.params;
+    for (const term of tok(parts.literals)) if (!base.has(term) && literalWeight > 0) base.set(term, literalWeight);
+    for (const term of tok(parts.hints.join(' '))) if (!base.has(term) && hintWeight > 0) base.set(term, hintWeight);
+    if (base.size === 0) return [];
+    const expanded = expandQuery(base, this.tools, {
+      synonyms: this.synonyms,
+      synonymWeight: this.params.synonymWeight,
+      fuzzyWeight: this.params.fuzzyWeight,
+      fuzzy: (term) => this.fuzzy(term),
+    });
+    const ranked = this.rank(expanded);
+    const { prfDocs, prfTerms, prfWeight } = this.params;
+    if (prfWeight <= 0 || ranked.length === 0) return ranked;
+    return this.rank(feedbackQuery(expanded, ranked, this.tools, { docs: prfDocs, terms: prfTerms, weight: prfWeight }));
+  }
+
+  /** Tool BM25F normalized to the best tool, plus the server-routing lift; sorted best first. */
+  private rank(query: WeightedQuery): Array<[string, number]> {
+    const toolScores = this.tools.score(query);
+    let maxTool = 0;
+    for (const s of toolScores.values()) maxTool = Math.max(maxTool, s);
+    if (maxTool <= 0) return [];
+    const serverNorm = this.serverScores(query);
+    const out: Array<[string, number]> = [];
+    for (const [name, s] of toolScores) {
+      const lift = serverNorm.get(this.toolServer.get(name) ?? NO_SERVER) ?? 0;
+      out.push([name, s / maxTool + this.params.serverBoost * lift]);
+    }
+    // Ties broken by name so results are deterministic across insertion orders.
+    out.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return out;
+  }
+
+  private serverScores(query: WeightedQuery): Map<string, number> {
+    if (this.params.serverBoost <= 0 || this.servers.size < 2) return new Map();
+    const scores = this.servers.score(query);
+    let max = 0;
+    for (const s of scores.values()) max = Math.max(max, s);
+    if (max <= 0) return new Map();
+    return new Map([...scores].map(([server, s]) => [server, s / max]));
+  }
+
+  private fuzzy(term: string): FuzzyMatch[] {
+    let hit = this.fuzzyCache.get(term);
+    if (!hit) this.fuzzyCache.set(term, (hit = fuzzyMatches(term, this.tools.vocabulary())));
+    return hit;
+  }
+
+  /** Rebuild the pooled server documents of the servers whose tools changed. */
+  private reindexServers(servers: ReadonlySet<string>): void {
+    if (servers.size === 0) return;
+    this.fuzzyCache = new Map();
+    for (const server of servers) {
+      const members = this.serverMembers.get(server);
+      if (!members || members.size === 0) {
+        this.serverMembers.delete(server);
+        this.servers.delete(server);
+        continue;
+      }
+      const names: string[] = [];
+      const text: string[] = [];
+      let serverTerms: string[] = [];
+      for (const tool of members) {
+        const f = this.fieldsByTool.get(tool);
+        if (!f) continue;
+        names.push(...f.name, ...f.title);
+        text.push(...f.description, ...f.tags);
+        serverTerms = f.server;
+      }
+      this.servers.set(server, { server: serverTerms, names, text });
+    }
+  }
+}

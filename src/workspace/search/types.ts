@@ -1,0 +1,58 @@
+/** Public types of the tool search index. */
+
+/** One tool as the router exposes it. `name` is the public (router-unique) name. */
+export interface SearchableTool {
+  name: string;
+  title?: string;
+  description?: string;
+  /** JSON Schema of the arguments; property names and descriptions are indexed, nested too. */
+  inputSchema?: object;
+  /** Backend server id: tools of one server are re-indexed together and routed on together. */
+  server?: string;
+  serverDescription?: string;
+  tags?: string[];
+}
+
+export interface SearchOptions {
+  /** Maximum number of results. Default 5. */
+  limit?: number;
+}
+
+export interface SearchResult {
+  name: string;
+  /** Relevance on an arbitrary, query-relative scale: only the order is meaningful. */
+  score: number;
+}
+
+/** The indexed text fields of a tool, each with its own weight in BM25F. */
+export type ToolField = 'name' | 'title' | 'description' | 'params' | 'server' | 'tags';
+
+export const TOOL_FIELDS: readonly ToolField[] = ['name', 'title', 'description', 'params', 'server', 'tags'];
+
+/**
+ * Free parameters of the ranker. Defaults were chosen on the even-numbered half of the benchmark
+ * queries only (see bench/search-quality.ts), and the odd half is reported as held-out.
+ */
+export interface RankerParams {
+  fieldWeights: Readonly<Record<ToolField, number>>;
+  k1: number;
+  b: number;
+  /** Weight of a generic-thesaurus synonym relative to the original query term. */
+  synonymWeight: number;
+  /** Weight of a fuzzy/prefix vocabulary match for a query term the catalog lacks. */
+  fuzzyWeight: number;
+  /** Pseudo-relevance feedback: docs read from the first pass, terms added, their total weight. */
+  prfDocs: number;
+  prfTerms: number;
+  prfWeight: number;
+  /** How much the best-matching servers lift their tools (0 disables server routing). */
+  serverBoost: number;
+  /** Weight of words implied by a literal path/URL/e-mail in the query (0 disables). */
+  hintWeight: number;
+  /** Weight of the words inside such literals (directory names, URL paths). */
+  literalWeight: number;
+  /** RRF weight of each clause's own ranking relative to the whole query's (0 disables). */
+  segmentWeight: number;
+  /** RRF rank offset: smaller values trust the top of each ranking more. */
+  rrfK: number;
+}

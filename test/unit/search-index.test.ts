@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ToolSearchIndex } from '../../src/workspace/search/tool-search-index.js';
+import { noopReranker } from '../../src/workspace/search/reranker.js';
+import type { SearchableTool } from '../../src/workspace/search/types.js';
+
+const schema = (props: Record<string, string>): object => ({
+  type: 'object',
+  properties: Object.fromEntries(Object.entries(props).map(([k, d]) => [k, { type: 'string', description: d }])),
+});
+
+const CATALOG: SearchableTool[] = [
+  { server: 'github', name: 'github__create_issue', description: 'Create a new issue in a GitHub repository.', inputSchema: schema({ repo: 'owner/name', title: 'Issue title', body: 'Issue body' }) },
+  { server: 'github', name: 'github__list_issues', description: 'List issues of a GitHub repository, filtered by state.', inputSchema: schema({ repo: 'owner/name', state: 'open or closed' }) },
+  { server: 'github', name: 'github__create_pull_request', description: 'Open a pull request from a branch.', inputSchema: schema({ repo: 'owner/name', head: 'source branch', base: 'target branch' }) },
+  { server: 'github', name: 'github__search_code', description: 'Search source code across repositories.', inputSchema: schema({ q: 'search query' }) },
+  { server: 'filesystem', name: 'filesystem__read_file', description: 'Read the contents of a file at a path.', inputSchema: schema({ path: 'file path' }) },
+  { server: 'filesystem', name: 'filesystem__write_file', description: 'Create or overwrite a file with new content.', inputSchema: schema({ path: 'file path', content: 'text to write' }) },
+  { server: 'filesystem', name: 'filesystem__list_directory', description: 'List the entries of a directory.', inputSchema: schema({ path: 'directory path' }) },
+  { server: 'weather', name: 'weather__get_forecast', description: 'Get the weather forecast for a city for the next days.', inputSchema: schema({ city: 'city name', days: 'number of days' }) },
+  { server: 'weather', name: 'weather__get_alerts', description: 'Get active severe weather alerts for a US state.', inputSchema: schema({ state: 'two-letter state code' }) },
+  { server: 'weather', name: 'weather__current_conditions', description: 'Current temperature, wind and humidity at a location.', inputSchema: schema({ latitude: 'lat', longitude: 'lon' }) },
+];
+
+const top = (index: ToolSearchIndex, query: string, limit = 5): string[] => index.search(query, { limit }).map((r) => r.name);
+
+describe('ToolSearchIndex', () => {
+  it('ranks the obvious tool first', () => {
+    const index = new ToolSearchIndex(CATALOG);
+    expect(index.size).toBe(10);
+    expect(top(index, 'create a github issue')[0]).toBe('github__create_issue');
+    expect(top(index, 'what will the weather be in Paris next week')[0]).toBe('weather__get_forecast');
+    expect(top(index, 'save this text to /tmp/notes.txt')[0]).toBe('filesystem__write_file');
+    expect(top(index, 'list what is in a directory')[0]).toBe('filesystem__list_directory');
+    expect(top(index, 'open a PR for my branch')[0]).toBe('github__create_pull_request');
+  });
+
+  it('tolerates typos in long words', () => {
+    expect(top(new ToolSearchIndex(CATALOG), 'temperatre and humdity')[0]).toBe('weather__current_conditions');
+  });
+
+  it('respects limit and returns [] for empty or stop-word-only queries', () => {
+    const index = new ToolSearchIndex(CATALOG);
+    expect(index.search('github', { limit: 2 })).toHaveLength(2);
+    expect(index.search('file', { limit: 3 })).toHaveLength(3);
+    expect(index.search('github', { limit: 100 }).length).toBeLessThanOrEqual(index.size);
+    expect(index.search('github issue', { limit: 0 })).toEqual([]);
+    expect(index.search('')).toEqual([]);
+    expect(index.search('   ')).toEqual([]);
+    expect(index.search('the and of')).toEqual([]);
+  });
+
+  it('replaceServer re-indexes one backend incrementally', () => {
+    const index = new ToolSearchIndex(CATALOG);
+    index.replaceServer('weather', [
+      { name: 'weather__tide_times', description: 'High and low tide times for a harbour.' },
+    ]);
+    expect(index.size).toBe(8);
+    expect(top(index, 'weather forecast')).not.toContain('weather__get_forecast');
+    expect(top(index, 'when is high tide')[0]).toBe('weather__tide_times');
+    expect(top(index, 'create a github issue')[0]).toBe('github__create_issue');
+  });
+
+  it('remove and upsert change results', () => {
+    const index = new ToolSearchIndex(CATALOG);
+    index.remove(['github__create_issue', 'no-such-tool']);
+    expect(index.size).toBe(9);
+    expect(top(index, 'create a github issue')).not.toContain('github__create_issue');
+    index.upsert([{ server: 'jira', name: 'jira__create_ticket', description: 'Create an issue (ticket) in Jira.' }]);
+    expect(top(index, 'create a jira issue')[0]).toBe('jira__create_ticket');
+    // Upserting an existing name replaces it instead of duplicating it.
+    index.upsert([{ server: 'jira', name: 'jira__create_ticket', description: 'Archive old boards.' }]);
+    expect(index.size).toBe(10);
+    expect(top(index, 'archive boards')[0]).toBe('jira__create_ticket');
+  });
+
+  it('is deterministic regardless of insertion order', () => {
+    const a = new ToolSearchIndex(CATALOG);
+    const b = new ToolSearchIndex([...CATALOG].reverse());
+    for (const q of ['github', 'file path', 'weather in a city']) expect(top(a, q, 10)).toEqual(top(b, q, 10));
+  });
+
+  it('the no-op reranker keeps the order', async () => {
+    const results = new ToolSearchIndex(CATALOG).search('github issue');
+    expect(await noopReranker.rerank('github issue', results)).toEqual(results);
+  });
+});

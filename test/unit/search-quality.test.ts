@@ -1,0 +1,34 @@
+/** Quality floor on real data from ../shared (no timing assertions: CI machines vary). */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ToolSearchIndex } from '../../src/workspace/search/tool-search-index.js';
+import { mean, recallAtK } from '../../src/workspace/search/metrics.js';
+
+const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data/tool-retrieval/livemcpbench');
+
+interface RawTool { server: string; name: string; description?: string; inputSchema?: object; category?: string }
+interface Query { query: string; expected_tool_names: string[] }
+
+describe('LiveMCPBench retrieval quality', () => {
+  it.skipIf(!existsSync(dir))('Recall@10 stays above the floor', () => {
+    const raw = JSON.parse(readFileSync(resolve(dir, 'tools.json'), 'utf8')) as RawTool[];
+    const queries = readFileSync(resolve(dir, 'queries.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Query);
+    const index = new ToolSearchIndex(
+      raw.map((t) => ({ name: `${t.server}__${t.name}`, server: t.server, description: t.description, inputSchema: t.inputSchema, tags: t.category ? [t.category] : [] })),
+    );
+    expect(index.size).toBe(raw.length);
+    const recall = mean(
+      queries.map((q) => {
+        const names = index.search(q.query, { limit: 10 }).map((r) => r.name.slice(r.name.indexOf('__') + 2));
+        return recallAtK(names, q.expected_tool_names, 10);
+      }),
+    );
+    // Floor set below the measured value (see docs/search-benchmark.md) so it catches regressions.
+    expect(recall).toBeGreaterThanOrEqual(0.5);
+  });
+});
