@@ -11,7 +11,8 @@ import type { TransportFactory } from './backends/transport-factory.js';
 import { passthroughResult } from './backends/passthrough.js';
 import { Catalog } from './catalog/catalog.js';
 import { CursorCodec } from './catalog/cursor.js';
-import type { RouterConfig } from './config/types.js';
+import type { RouterConfig, ServerConfig } from './config/types.js';
+import { SessionBackends } from './backends/session-backends.js';
 import { JsonRpcCode, SwitchboardError } from './errors.js';
 import type { Logger } from './log.js';
 import { InflightRequests } from './front/inflight.js';
@@ -20,6 +21,7 @@ import { FrontSession } from './front/session.js';
 import { Subscriptions } from './front/subscriptions.js';
 import { FullView, type CatalogView } from './front/view.js';
 import { VERSION } from './version.js';
+import { publicTaskId } from './front/tasks.js';
 
 export interface RouterOptions {
   log: Logger;
@@ -31,7 +33,11 @@ export interface RouterOptions {
    * list_changed (many do) would otherwise keep an empty list from the first second forever.
    */
   firstListWaitMs?: number;
+  /** Idle time after which a session's own connection to an `isolation: session` server is closed. */
+  isolatedIdleMs?: number;
 }
+
+const DEFAULT_ISOLATED_IDLE_MS = 10 * 60_000;
 
 /** Which client capability a server->client request needs. */
 const REQUIRED_CAPABILITY: Record<string, 'sampling' | 'elicitation' | 'roots' | undefined> = {
@@ -45,6 +51,10 @@ export class Router {
   readonly inflight = new InflightRequests();
   readonly subscriptions: Subscriptions;
   readonly cursorCodec = new CursorCodec(randomBytes(32));
+  /** Public task id -> the session that created the task (status notifications go only there). */
+  readonly taskOwners = new Map<string, FrontSession>();
+  /** URL-mode elicitation id -> the session asked (its completion notification goes only there). */
+  private readonly elicitationOwners = new Map<string, FrontSession>();
   private readonly backends = new Map<string, Backend>();
   private readonly sessions = new Set<FrontSession>();
   private readonly log: Logger;
@@ -52,6 +62,7 @@ export class Router {
   private closed = false;
   private started?: Promise<void>;
   private startDone = false;
+  private readonly isolated: SessionBackends<FrontSession>;
 
   constructor(
     readonly config: RouterConfig,
@@ -61,6 +72,8 @@ export class Router {
     const enabled = config.servers.filter((s) => s.enabled);
     this.catalog = new Catalog(config.separator, enabled.map((s) => ({ name: s.name, prefix: s.prefix })));
     this.subscriptions = new Subscriptions({ request: (server, method, params) => this.backend(server).request(method, params) });
+    // Every server gets one shared connection. For `isolation: session` servers it only lists (it
+    // feeds the catalog before any client arrives); calls go to each session's own connection.
     for (const server of enabled) {
       this.backends.set(
         server.name,
@@ -74,12 +87,61 @@ export class Router {
           hooks: {
             onListsChanged: (backend, kinds) => this.onListsChanged(backend, kinds),
             onNotification: (backend, method, params) => this.onBackendNotification(backend, method, params),
-            onServerRequest: (backend, request, signal) => this.onServerRequest(backend, request, signal),
+            onServerRequest: (backend, request, signal) =>
+              server.isolation === 'session' ? this.refuseListingRequest(backend, request) : this.onServerRequest(backend, request, signal),
             onStateChange: (backend) => this.onBackendState(backend),
           },
         }),
       );
     }
+    this.isolated = new SessionBackends((session, server) => this.createSessionBackend(session, server), options.isolatedIdleMs ?? DEFAULT_ISOLATED_IDLE_MS);
+  }
+
+  private createSessionBackend(session: FrontSession, server: ServerConfig): Backend {
+    const caps = session.clientCapabilities ?? {};
+    return new Backend(server, {
+      log: this.log.child({ session: session.id.slice(0, 8) }),
+      transportFactory: this.options.transportFactory,
+      // Exactly what this session's client declared: the server sees the client it really serves.
+      clientCapabilities: { ...(caps.sampling && { sampling: caps.sampling }), ...(caps.elicitation && { elicitation: caps.elicitation }), ...(caps.roots && { roots: caps.roots }) },
+      clientInfo: { name: 'mcp-switchboard', version: VERSION },
+      // A session's connection that fails is reported to the caller; the session can retry.
+      retryDelaysMs: [60_000],
+      relistDebounceMs: this.options.relistDebounceMs,
+      hooks: {
+        onNotification: (backend, method, params) => this.onSessionNotification(session, backend, method, params ?? {}),
+        onServerRequest: (backend, request, signal) => this.forwardToSession(session, backend, request, signal),
+      },
+    });
+  }
+
+  /**
+   * The connection a session's request to `server` goes over: the shared one, or for an
+   * `isolation: session` server the session's own. Call release() when the request is done.
+   */
+  async backendFor(server: string, session: FrontSession): Promise<{ backend: Backend; release: () => void }> {
+    const shared = this.backend(server);
+    if (shared.config.isolation !== 'session') return { backend: shared, release: () => undefined };
+    return this.isolated.acquire(session, shared.config);
+  }
+
+  /** How many session-owned connections are open (for tests and the summary). */
+  isolatedCount(): number {
+    return this.isolated.count();
+  }
+
+  private refuseListingRequest(backend: Backend, request: JSONRPCRequest): Promise<Result> {
+    this.log.debug({ backend: backend.name, method: request.method }, 'refused a server request on the listing connection of an isolated server');
+    return Promise.reject(
+      new SwitchboardError('SB_AMBIGUOUS_OWNER', `${request.method} is answered only on a client's own connection to "${backend.name}"`, { rpcCode: JsonRpcCode.InvalidRequest }),
+    );
+  }
+
+  /** Notifications from a session's own connection belong to that session alone. */
+  private onSessionNotification(session: FrontSession, backend: Backend, method: string, params: Record<string, unknown>): void {
+    if (method === 'notifications/message') session.relayLog(backend.name, params);
+    else if (method === 'notifications/resources/updated' && typeof params.uri === 'string') this.subscriptions.updated(backend.name, params.uri, params);
+    else session.notify(method, this.publicNotificationParams(backend.name, method, params));
   }
 
   /** Start every backend in parallel. Resolves when each has come up or failed once; never rejects. */
@@ -126,6 +188,9 @@ export class Router {
     session.onclose = () => {
       this.sessions.delete(session);
       this.subscriptions.dropSession(session);
+      for (const [id, owner] of this.taskOwners) if (owner === session) this.taskOwners.delete(id);
+      for (const [id, owner] of this.elicitationOwners) if (owner === session) this.elicitationOwners.delete(id);
+      void this.isolated.closeSession(session);
       this.onLogLevelChanged();
     };
     await session.connect(transport);
@@ -172,11 +237,42 @@ export class Router {
     } else if (method === 'notifications/resources/updated' && typeof p.uri === 'string') {
       this.subscriptions.updated(backend.name, p.uri, p);
     } else {
-      // Anything else (e.g. elicitation/complete, task status) belongs to whoever is talking to that
-      // backend; with one such session the owner is certain, otherwise it is dropped, never broadcast.
-      const owners = this.inflight.owners(backend.name);
-      if (owners.length === 1) owners[0]!.session.notify(method, p);
-      else this.log.debug({ backend: backend.name, method, owners: owners.length }, 'dropped a notification with no certain owner');
+      // Anything else belongs to one session: the task's or elicitation's owner when known, else the
+      // one session talking to that backend. Never broadcast: another client must not see it.
+      const owner = this.notificationOwner(backend.name, method, p);
+      if (owner) owner.notify(method, this.publicNotificationParams(backend.name, method, p));
+      else this.log.debug({ backend: backend.name, method }, 'dropped a notification with no certain owner');
+    }
+  }
+
+  private notificationOwner(server: string, method: string, params: Record<string, unknown>): FrontSession | undefined {
+    if (method === 'notifications/tasks/status' && typeof params.taskId === 'string') {
+      const owner = this.taskOwners.get(publicTaskId(this, server, params.taskId));
+      if (owner) return owner;
+    }
+    if (method === 'notifications/elicitation/complete' && typeof params.elicitationId === 'string') {
+      const owner = this.elicitationOwners.get(params.elicitationId);
+      if (owner) {
+        this.elicitationOwners.delete(params.elicitationId);
+        return owner;
+      }
+    }
+    const owners = this.inflight.owners(server);
+    if (owners.length === 1) return owners[0]!.session;
+    return this.sessions.size === 1 ? [...this.sessions][0] : undefined;
+  }
+
+  /** Backend-specific ids inside a notification, made public. */
+  private publicNotificationParams(server: string, method: string, params: Record<string, unknown>): Record<string, unknown> {
+    if (method === 'notifications/tasks/status' && typeof params.taskId === 'string') return { ...params, taskId: publicTaskId(this, server, params.taskId) };
+    return params;
+  }
+
+  /** URL-mode elicitations complete later, by notification: remember who was asked. */
+  private trackElicitation(session: FrontSession, request: JSONRPCRequest): void {
+    const params = request.params as { mode?: unknown; elicitationId?: unknown } | undefined;
+    if (request.method === 'elicitation/create' && params?.mode === 'url' && typeof params.elicitationId === 'string') {
+      this.elicitationOwners.set(params.elicitationId, session);
     }
   }
 
@@ -189,8 +285,7 @@ export class Router {
     if (owners.length === 0 && this.sessions.size === 1) {
       // One client connected (the stdio front, or a lone HTTP client): it is the owner for certain.
       const [session] = this.sessions;
-      this.assertCapability(session!, backend, request.method);
-      return session!.server.request({ method: request.method, params: request.params } as never, passthroughResult, { signal });
+      return this.forwardToSession(session!, backend, request, signal);
     }
     if (owners.length !== 1) {
       const why = owners.length === 0 ? 'no client request is in flight at this server' : `${owners.length} clients have requests in flight at this server, so the one who asked cannot be known`;
@@ -201,10 +296,20 @@ export class Router {
         rpcCode: JsonRpcCode.InvalidRequest,
       });
     }
-    const { session, ctx } = owners[0]!;
+    return this.forwardToSession(owners[0]!.session, backend, request, signal);
+  }
+
+  /**
+   * Ask one session's client on a backend's behalf: on the stream of that session's request in flight
+   * at this backend when there is one (Streamable HTTP carries it there), else on the session itself.
+   */
+  private forwardToSession(session: FrontSession, backend: Backend, request: JSONRPCRequest, signal: AbortSignal): Promise<Result> {
     this.assertCapability(session, backend, request.method);
-    const anySignal = AbortSignal.any([signal, ctx.signal]);
-    return ctx.send({ method: request.method, params: request.params } as never, passthroughResult, { signal: anySignal });
+    const req = { method: request.method, params: request.params } as never;
+    this.trackElicitation(session, request);
+    const owner = this.inflight.owners(backend.name).find((o) => o.session === session);
+    if (owner) return owner.ctx.send(req, passthroughResult, { signal: AbortSignal.any([signal, owner.ctx.signal]) });
+    return session.server.request(req, passthroughResult, { signal });
   }
 
   private assertCapability(session: FrontSession, backend: Backend, method: string): void {
@@ -238,6 +343,7 @@ export class Router {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.sessions].map((s) => s.close()));
+    await this.isolated.close();
     await Promise.all([...this.backends.values()].map((b) => b.close()));
   }
 }

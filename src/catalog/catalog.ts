@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 import type { BackendLists, ListKind } from '../backends/lists.js';
 import { NameTable } from './names.js';
-import { parsePublicUri, toPublicUri, toPublicUriTemplate } from './uri.js';
+import { mapCallToolResultUris, parsePublicUri, toPublicUri, toPublicUriTemplate } from './uri.js';
 
 export interface CatalogServer {
   name: string;
@@ -178,6 +178,11 @@ export class Catalog {
   uriMapper(server: string): (uri: string) => string {
     const prefix = this.servers.get(server)?.prefix ?? '';
     return (uri) => toPublicUri(prefix, uri);
+  }
+
+  /** A tools/call (or tasks/result) result with the backend's URIs made public. */
+  mapToolResult<T extends object>(server: string, result: T): T {
+    return mapCallToolResultUris(result, this.uriMapper(server));
   }
 
   templateMapper(server: string): (template: string) => string {

@@ -13,4 +13,6 @@ export const FRONT_CAPABILITIES: ServerCapabilities = {
   resources: { subscribe: true, listChanged: true },
   completions: {},
   logging: {},
+  // Task-augmented tools/call routes to the backend that supports it; tasks/* follow the task id.
+  tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
 };

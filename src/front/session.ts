@@ -11,6 +11,7 @@ import type { ListKind } from '../backends/lists.js';
 import { JsonRpcCode, RpcError, toJsonRpcError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { HANDLERS, type Params } from './handlers.js';
+import { TASK_HANDLERS, publishTask } from './tasks.js';
 import type { CatalogView } from './view.js';
 import { FRONT_CAPABILITIES, SERVER_INFO } from './capabilities.js';
 import type { Router } from '../router.js';
@@ -85,7 +86,7 @@ export class FrontSession {
   }
 
   private async dispatch(request: JSONRPCRequest, ctx: ServerContext): Promise<Result> {
-    const handler = HANDLERS[request.method];
+    const handler = HANDLERS[request.method] ?? TASK_HANDLERS[request.method];
     if (!handler) throw new RpcError(JsonRpcCode.MethodNotFound, `Method not found: ${request.method}`);
     const params = (request.params ?? {}) as Params;
     const meta = params._meta as { progressToken?: string | number } | undefined;
@@ -109,8 +110,12 @@ export class FrontSession {
    * sampling, elicitation or roots while the request is in flight.
    */
   async forward(server: string, method: string, params: Params, ctx: ForwardContext): Promise<Result> {
-    const backend = this.router.backend(server);
-    const release = this.router.inflight.add(server, this, ctx);
+    const { backend, release: releaseBackend } = await this.router.backendFor(server, this);
+    const releaseInflight = this.router.inflight.add(server, this, ctx);
+    const release = () => {
+      releaseInflight();
+      releaseBackend();
+    };
     // Progress relays are chained and awaited before the result goes out: a result that overtakes
     // its last progress notification makes clients drop that notification as "unknown token".
     let relayed: Promise<void> | undefined;
@@ -122,7 +127,12 @@ export class FrontSession {
             relayed = (relayed ?? Promise.resolve()).then(notify);
           };
     try {
-      const result = await backend.request(method, withoutProgressToken(params), { signal: ctx.signal, onprogress });
+      let result = await backend.request(method, withoutProgressToken(params), { signal: ctx.signal, onprogress });
+      if (method === 'tools/call' && result.task) {
+        // A task-augmented call answers with a task: publish its id and remember who owns it.
+        result = { ...result, task: publishTask(this.router, server, result.task) };
+        this.router.taskOwners.set((result.task as { taskId: string }).taskId, this);
+      }
       if (relayed) {
         await relayed;
         // SDK clients handle notifications a microtask after responses: if both arrive in one chunk

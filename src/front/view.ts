@@ -33,15 +33,16 @@ export interface CatalogView {
 }
 
 /** The key an item is paginated and de-duplicated by. */
-export function itemKey(kind: ListKind, item: unknown): string {
-  const i = item as { name?: string; uri?: string; uriTemplate?: string };
+export function itemKey(kind: ListKind | 'tasks', item: unknown): string {
+  const i = item as { name?: string; uri?: string; uriTemplate?: string; taskId?: string };
+  if (kind === 'tasks') return i.taskId ?? '';
   if (kind === 'resources') return i.uri ?? '';
   if (kind === 'resourceTemplates') return i.uriTemplate ?? '';
   return i.name ?? '';
 }
 
 /** Paginate merged sections with per-backend positions in an opaque, signed cursor. */
-export function pageSections(kind: ListKind, sections: { server: string; items: unknown[] }[], pageSize: number, codec: CursorCodec, cursor?: string): Page {
+export function pageSections(kind: ListKind | 'tasks', sections: { server: string; items: unknown[] }[], pageSize: number, codec: CursorCodec, cursor?: string): Page {
   return paginateWithCursor(codec, sections, { kind, pageSize, cursor, keyOf: (item) => itemKey(kind, item) });
 }
 
