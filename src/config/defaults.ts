@@ -1,0 +1,89 @@
+/**
+ * Defaults in one place, shared by the YAML schema and by code that builds a config without YAML
+ * (the bridge), so both paths agree on what "unset" means.
+ */
+import { SwitchboardError } from '../errors.js';
+import type { ListenConfig, RouterConfig, SearchConfig, ServerConfig, ServerTarget } from './types.js';
+
+export const DEFAULT_SEPARATOR = '__';
+export const DEFAULT_PAGE_SIZE = 100;
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+export const DEFAULT_AUTO_THRESHOLD = 60;
+export const DEFAULT_MAX_ACTIVE = 20;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8765;
+export const DEFAULT_PATH = '/mcp';
+export const DEFAULT_HEALTH_ENDPOINTS: readonly string[] = ['/healthz'];
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_SESSION_IDLE_MS = 30 * 60 * 1000;
+
+/** A fresh object each call: callers may mutate what they get. */
+export function defaultListenConfig(): ListenConfig {
+  return {
+    transport: 'stdio',
+    host: DEFAULT_HOST,
+    port: DEFAULT_PORT,
+    path: DEFAULT_PATH,
+    allowUnauthenticated: false,
+    allowedOrigins: [],
+    allowedHosts: [],
+    healthEndpoints: [...DEFAULT_HEALTH_ENDPOINTS],
+    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    sessionIdleMs: DEFAULT_SESSION_IDLE_MS,
+  };
+}
+
+export function defaultSearchConfig(): SearchConfig {
+  return { autoThreshold: DEFAULT_AUTO_THRESHOLD, maxActive: DEFAULT_MAX_ACTIVE };
+}
+
+export type ServerOptions = Partial<Omit<ServerConfig, 'name' | 'target'>>;
+
+/** A ServerConfig with every default applied; the prefix defaults to the name, as in router.yaml. */
+export function makeServerConfig(name: string, target: ServerTarget, opts: ServerOptions = {}): ServerConfig {
+  return {
+    name,
+    prefix: opts.prefix ?? name,
+    target,
+    enabled: opts.enabled ?? true,
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    isolation: opts.isolation ?? 'shared',
+    tags: opts.tags ?? [],
+    ...(opts.description === undefined ? {} : { description: opts.description }),
+  };
+}
+
+export type ConfigOverrides = Partial<Omit<RouterConfig, 'servers' | 'listen' | 'search'>> & {
+  listen?: Partial<ListenConfig>;
+  search?: Partial<SearchConfig>;
+};
+
+/**
+ * Build a RouterConfig in code. Checks the one invariant the YAML path also enforces and the catalog
+ * relies on: names and prefixes are unique.
+ */
+export function configFromServers(servers: ServerConfig[], overrides: ConfigOverrides = {}): RouterConfig {
+  const byName = new Set<string>();
+  const byPrefix = new Map<string, string>();
+  for (const s of servers) {
+    if (byName.has(s.name)) throw new SwitchboardError('SB_CONFIG_INVALID', `duplicate server name "${s.name}"`);
+    byName.add(s.name);
+    const other = byPrefix.get(s.prefix);
+    if (other !== undefined) {
+      throw new SwitchboardError('SB_CONFIG_INVALID', `servers "${other}" and "${s.name}" both use prefix "${s.prefix}"; each server needs its own prefix`);
+    }
+    byPrefix.set(s.prefix, s.name);
+  }
+  const { listen, search, ...rest } = overrides;
+  return {
+    separator: DEFAULT_SEPARATOR,
+    pageSize: DEFAULT_PAGE_SIZE,
+    workspaces: [],
+    ...rest,
+    servers,
+    listen: { ...defaultListenConfig(), ...listen },
+    search: { ...defaultSearchConfig(), ...search },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * From the validated file shape to the RouterConfig the router runs on: maps become ordered arrays
+ * that carry their names, prefixes get their default, and relative paths become absolute so nothing
+ * later depends on the process's working directory.
+ */
+import { resolve } from 'node:path';
+import type { LogLevel } from '../log.js';
+import type { RouterFile, ServerFile, WorkspaceFile } from './schema.js';
+import type { ListenConfig, RouterConfig, ServerConfig, ServerTarget, WorkspaceConfig } from './types.js';
+
+export interface NormalizeOptions {
+  /** Directory relative `cwd:` values are resolved against: the config file's directory. */
+  baseDir: string;
+}
+
+function targetOf(server: ServerFile, baseDir: string): ServerTarget {
+  if (server.command !== undefined) {
+    return {
+      kind: 'stdio',
+      command: server.command,
+      args: server.args ?? [],
+      env: server.env ?? {},
+      ...(server.cwd === undefined ? {} : { cwd: resolve(baseDir, server.cwd) }),
+    };
+  }
+  // crossCheck guarantees exactly one of command/url before we get here.
+  return { kind: server.type ?? 'auto', url: server.url as string, headers: server.headers ?? {} };
+}
+
+function serverOf(name: string, s: ServerFile, baseDir: string): ServerConfig {
+  return {
+    name,
+    prefix: s.prefix ?? name,
+    target: targetOf(s, baseDir),
+    enabled: s.enabled,
+    timeoutMs: s.timeout,
+    connectTimeoutMs: s.connectTimeout,
+    isolation: s.isolation,
+    tags: s.tags,
+    ...(s.description === undefined ? {} : { description: s.description }),
+  };
+}
+
+function workspaceOf(name: string, w: WorkspaceFile): WorkspaceConfig {
+  const ws: WorkspaceConfig = { name, exclude: w.exclude ?? [], pin: w.pin ?? [], overrides: w.overrides ?? {} };
+  // Copy optional fields only when present: "absent" means "no filter", which differs from [].
+  if (w.servers !== undefined) ws.servers = w.servers;
+  if (w.tags !== undefined) ws.tags = w.tags;
+  if (w.include !== undefined) ws.include = w.include;
+  if (w.maxTools !== undefined) ws.maxTools = w.maxTools;
+  if (w.roots !== undefined) ws.roots = w.roots;
+  if (w.context !== undefined) ws.context = w.context;
+  if (w.search !== undefined) ws.search = w.search;
+  return ws;
+}
+
+function listenOf(l: RouterFile['listen']): ListenConfig {
+  const { authToken, cors, ...rest } = l;
+  return {
+    ...rest,
+    ...(authToken === undefined ? {} : { authToken }),
+    // `cors: false` is the same as leaving it out.
+    ...(cors === undefined || cors === false ? {} : { cors: cors === true ? true : cors }),
+  };
+}
+
+export function normalizeConfig(file: RouterFile, opts: NormalizeOptions): RouterConfig {
+  const config: RouterConfig = {
+    separator: file.namespace.separator,
+    pageSize: file.pagination.pageSize,
+    servers: Object.entries(file.servers).map(([name, s]) => serverOf(name, s, opts.baseDir)),
+    listen: listenOf(file.listen),
+    search: { ...file.search },
+    workspaces: Object.entries(file.workspaces ?? {}).map(([name, w]) => workspaceOf(name, w)),
+  };
+  if (file.logLevel !== undefined) config.logLevel = file.logLevel as LogLevel;
+  return config;
+}

@@ -1,0 +1,172 @@
+/**
+ * The zod schema of router.yaml, applied to the YAML after `${VAR}` interpolation.
+ *
+ * Every schema carries its own error text, written for someone reading it in a terminal: the loader
+ * prefixes the field path and appends the value it got, so a message here only says what was expected.
+ * Objects are strict so typos surface instead of being silently ignored. Numbers and booleans also
+ * accept their string forms, because `${PORT:-8765}` always interpolates to a string.
+ */
+import { z } from 'zod';
+import { LOG_LEVELS } from '../log.js';
+import { crossCheck } from './checks.js';
+import * as D from './defaults.js';
+
+const numeric = (v: unknown): unknown => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v);
+const boolish = (v: unknown): unknown => (v === 'true' ? true : v === 'false' ? false : v);
+// YAML turns `PORT: 8080` into a number; env values and headers are strings on the wire anyway.
+const scalarToString = (v: unknown): unknown => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v);
+
+function int(min: number, max: number, message: string) {
+  const e = { error: message };
+  return z.preprocess(numeric, z.number(e).int(e).min(min, e).max(max, e));
+}
+
+const positiveMs = int(1, Number.MAX_SAFE_INTEGER, 'expected a positive whole number of milliseconds');
+const bool = z.preprocess(boolish, z.boolean({ error: 'expected true or false' }));
+const text = z.string({ error: 'expected a string' });
+const nonEmpty = z.string({ error: 'expected a string' }).min(1, { error: 'must not be empty' });
+const scalarString = z.preprocess(scalarToString, z.string({ error: 'expected a string (quote it in YAML)' }));
+const stringList = z.array(nonEmpty, { error: 'expected array of strings' });
+const scalarList = z.array(scalarString, { error: 'expected array of strings' });
+const stringMap = z.record(z.string(), scalarString, { error: 'expected a mapping of names to string values' });
+const urlPath = nonEmpty.startsWith('/', { error: 'expected a path starting with "/"' });
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `expected one of: ${values.join(', ')}` });
+}
+
+/** A strict object whose "not an object" message names what kind of mapping was expected. */
+function mapping<T extends z.core.$ZodLooseShape>(shape: T, what: string) {
+  return z.strictObject(shape, { error: (iss) => (iss.code === 'invalid_type' ? `expected a mapping of ${what}` : undefined) });
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const httpUrl = nonEmpty.refine(isHttpUrl, { error: 'expected an http(s) URL such as https://example.com/mcp' });
+
+// Public tool names: what Claude and most clients accept (the spec allows more; clients do not).
+const toolName = z
+  .string({ error: 'expected a string' })
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected a tool name of 1-64 letters, digits, "_" or "-"' });
+
+/** One backend. stdio fields and remote fields share one object; `crossCheck` enforces exactly one form. */
+export const ServerSchema = mapping(
+  {
+    command: nonEmpty.optional(),
+    args: scalarList.optional(),
+    env: stringMap.optional(),
+    cwd: nonEmpty.optional(),
+    url: httpUrl.optional(),
+    type: oneOf(['http', 'sse']).optional(),
+    headers: stringMap.optional(),
+    prefix: text.optional(),
+    enabled: bool.default(true),
+    timeout: positiveMs.default(D.DEFAULT_TIMEOUT_MS),
+    connectTimeout: positiveMs.default(D.DEFAULT_CONNECT_TIMEOUT_MS),
+    isolation: oneOf(['shared', 'session']).default('shared'),
+    tags: stringList.default([]),
+    description: text.optional(),
+  },
+  'server settings (command: or url:, and options)',
+);
+
+export const ListenSchema = mapping(
+  {
+    transport: oneOf(['stdio', 'http', 'sse', 'ws']).default('stdio'),
+    host: nonEmpty.default(D.DEFAULT_HOST),
+    port: int(0, 65535, 'expected a port number from 0 to 65535').default(D.DEFAULT_PORT),
+    path: urlPath.default(D.DEFAULT_PATH),
+    authToken: nonEmpty.optional(),
+    allowUnauthenticated: bool.default(false),
+    cors: z.union([z.preprocess(boolish, z.boolean()), stringList], { error: 'expected true, false, or a list of allowed origins' }).optional(),
+    allowedOrigins: stringList.default([]),
+    allowedHosts: stringList.default([]),
+    healthEndpoints: z.array(urlPath, { error: 'expected array of strings' }).default([...D.DEFAULT_HEALTH_ENDPOINTS]),
+    maxBodyBytes: int(1, Number.MAX_SAFE_INTEGER, 'expected a positive whole number of bytes').default(D.DEFAULT_MAX_BODY_BYTES),
+    sessionIdleMs: positiveMs.default(D.DEFAULT_SESSION_IDLE_MS),
+  },
+  'listener settings (transport:, host:, port:, ...)',
+);
+
+export const ToolOverrideSchema = mapping(
+  {
+    name: toolName.optional(),
+    description: text.optional(),
+    hidden: bool.optional(),
+    defaults: z.record(z.string(), z.unknown(), { error: 'expected a mapping of argument names to values' }).optional(),
+  },
+  'override settings (name:, description:, hidden:, defaults:)',
+);
+
+export const WorkspaceSchema = mapping(
+  {
+    servers: stringList.optional(),
+    tags: stringList.optional(),
+    include: stringList.optional(),
+    exclude: stringList.optional(),
+    pin: stringList.optional(),
+    overrides: z.record(z.string(), ToolOverrideSchema, { error: 'expected a mapping of tool names to overrides' }).optional(),
+    maxTools: int(1, Number.MAX_SAFE_INTEGER, 'expected a positive whole number').optional(),
+    roots: stringList.optional(),
+    context: text.optional(),
+    search: bool.optional(),
+  },
+  'workspace settings (servers:, include:, exclude:, ...)',
+);
+
+const nameKey = (what: string) => z.string().min(1, { error: `${what} name must not be empty` });
+
+export const RouterFileSchema = mapping(
+  {
+    namespace: mapping(
+      {
+        separator: z
+          .string({ error: 'expected a string' })
+          .regex(/^[A-Za-z0-9_-]{1,8}$/, { error: 'expected 1-8 letters, digits, "_" or "-"' })
+          .default(D.DEFAULT_SEPARATOR),
+      },
+      'namespace settings (separator:)',
+    ).prefault({}),
+    pagination: mapping(
+      { pageSize: int(1, 10_000, 'expected a whole number from 1 to 10000').default(D.DEFAULT_PAGE_SIZE) },
+      'pagination settings (pageSize:)',
+    ).prefault({}),
+    servers: z.record(nameKey('server'), ServerSchema, {
+      error: (iss) =>
+        iss.input === undefined
+          ? 'missing; list the MCP servers to route to, e.g. servers: { everything: { command: npx, args: [-y, "@modelcontextprotocol/server-everything"] } }'
+          : 'expected a mapping of server names to server settings',
+    }),
+    listen: ListenSchema.prefault({}),
+    logLevel: oneOf(LOG_LEVELS as unknown as readonly [string, ...string[]]).optional(),
+    search: mapping(
+      {
+        autoThreshold: int(0, Number.MAX_SAFE_INTEGER, 'expected a whole number >= 0').default(D.DEFAULT_AUTO_THRESHOLD),
+        maxActive: int(1, Number.MAX_SAFE_INTEGER, 'expected a positive whole number').default(D.DEFAULT_MAX_ACTIVE),
+      },
+      'search settings (autoThreshold:, maxActive:)',
+    ).prefault({}),
+    workspaces: z
+      .record(nameKey('workspace'), WorkspaceSchema, { error: 'expected a mapping of workspace names to workspace settings' })
+      .optional(),
+  },
+  'settings (servers:, listen:, workspaces:, ...)',
+).superRefine(
+  (value, ctx) => {
+    // Marked `complete`: these messages already say everything, the loader must not append "got ...".
+    for (const issue of crossCheck(value)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, params: { complete: true } });
+  },
+  // Run even when other fields failed, so one pass reports every problem in the file.
+  { when: () => true },
+);
+
+export type RouterFile = z.output<typeof RouterFileSchema>;
+export type ServerFile = z.output<typeof ServerSchema>;
+export type WorkspaceFile = z.output<typeof WorkspaceSchema>;

@@ -1,0 +1,114 @@
+/**
+ * The normalized config the rest of the router consumes: every default applied, every path resolved,
+ * server and workspace maps turned into ordered arrays that carry their own names. Nothing downstream
+ * should ever need to know what router.yaml looked like.
+ */
+import type { LogLevel } from '../log.js';
+
+/** A backend started as a child process, spoken to over its stdin/stdout. */
+export interface StdioTarget {
+  kind: 'stdio';
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Absolute: resolved against the config file's directory at load time. */
+  cwd?: string;
+}
+
+/**
+ * A backend reached over the network. 'auto' means: try Streamable HTTP first and fall back to the
+ * legacy HTTP+SSE transport, which is what a user who did not say `type:` most likely wants.
+ */
+export interface RemoteTarget {
+  kind: 'http' | 'sse' | 'auto';
+  url: string;
+  headers: Record<string, string>;
+}
+
+export type ServerTarget = StdioTarget | RemoteTarget;
+
+export type Isolation = 'shared' | 'session';
+
+export interface ServerConfig {
+  name: string;
+  /** Namespace for this backend's public names; '' means its names are published unprefixed. */
+  prefix: string;
+  target: ServerTarget;
+  enabled: boolean;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  /** 'shared': one backend session for all clients; 'session': one per front session. */
+  isolation: Isolation;
+  tags: string[];
+  description?: string;
+}
+
+export type ListenTransport = 'stdio' | 'http' | 'sse' | 'ws';
+
+export interface ListenConfig {
+  transport: ListenTransport;
+  host: string;
+  port: number;
+  path: string;
+  /** Bearer token clients must present; absent means none was configured. */
+  authToken?: string;
+  allowUnauthenticated: boolean;
+  /** true: allow any origin; a list: allow those origins; absent: no CORS headers. */
+  cors?: true | string[];
+  allowedOrigins: string[];
+  allowedHosts: string[];
+  healthEndpoints: string[];
+  maxBodyBytes: number;
+  sessionIdleMs: number;
+}
+
+export interface ToolOverride {
+  /** New public name for the tool inside this workspace. */
+  name?: string;
+  description?: string;
+  hidden?: boolean;
+  /** Argument values filled in when the client leaves them out. */
+  defaults?: Record<string, unknown>;
+}
+
+export interface WorkspaceConfig {
+  name: string;
+  /** Absent: no filter by server (every backend is in scope, subject to `tags`). */
+  servers?: string[];
+  /** Absent: no filter by tag. */
+  tags?: string[];
+  /** Absent: everything is included (subject to `exclude`). */
+  include?: string[];
+  exclude: string[];
+  pin: string[];
+  /** Keyed by public tool name (as the catalog publishes it, before the override's rename). */
+  overrides: Record<string, ToolOverride>;
+  maxTools?: number;
+  roots?: string[];
+  context?: string;
+  /** Absent: decided by `search.autoThreshold`. */
+  search?: boolean;
+}
+
+export interface SearchConfig {
+  autoThreshold: number;
+  maxActive: number;
+}
+
+export interface RouterConfig {
+  separator: string;
+  pageSize: number;
+  /** In file order. */
+  servers: ServerConfig[];
+  listen: ListenConfig;
+  logLevel?: LogLevel;
+  search: SearchConfig;
+  /** In file order. */
+  workspaces: WorkspaceConfig[];
+}
+
+/** One problem found in a config file: `path` is a display path such as `servers.github.args[0]`. */
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
