@@ -22,6 +22,8 @@ import { Subscriptions } from './front/subscriptions.js';
 import { FullView, type CatalogView } from './front/view.js';
 import { VERSION } from './version.js';
 import { publicTaskId } from './front/tasks.js';
+import { FastPath } from './front/fast-path.js';
+import { StdioFrontTransport } from './transports/stdio-front.js';
 
 export interface RouterOptions {
   log: Logger;
@@ -63,6 +65,7 @@ export class Router {
   private started?: Promise<void>;
   private startDone = false;
   private readonly isolated: SessionBackends<FrontSession>;
+  private readonly fastPath = new FastPath(this);
 
   constructor(
     readonly config: RouterConfig,
@@ -90,6 +93,7 @@ export class Router {
             onServerRequest: (backend, request, signal) =>
               server.isolation === 'session' ? this.refuseListingRequest(backend, request) : this.onServerRequest(backend, request, signal),
             onStateChange: (backend) => this.onBackendState(backend),
+            onRawResponse: (_backend, message) => this.fastPath.onResponse(message),
           },
         }),
       );
@@ -170,6 +174,11 @@ export class Router {
     return [...this.backends.values()];
   }
 
+  /** The shared connection to a server, or undefined if there is no such server. */
+  maybeBackend(name: string): Backend | undefined {
+    return this.backends.get(name);
+  }
+
   backend(name: string): Backend {
     const backend = this.backends.get(name);
     if (!backend) throw new SwitchboardError('SB_BACKEND_UNAVAILABLE', `no server named "${name}" in the config`, { rpcCode: JsonRpcCode.BackendUnavailable });
@@ -188,12 +197,16 @@ export class Router {
     session.onclose = () => {
       this.sessions.delete(session);
       this.subscriptions.dropSession(session);
+      this.fastPath.dropSession(session);
       for (const [id, owner] of this.taskOwners) if (owner === session) this.taskOwners.delete(id);
       for (const [id, owner] of this.elicitationOwners) if (owner === session) this.elicitationOwners.delete(id);
       void this.isolated.closeSession(session);
       this.onLogLevelChanged();
     };
     await session.connect(transport);
+    // Our stdio transport is the hot path Claude Desktop and the bench use: plain tools/call skips
+    // the SDK Server/Client pair there (see front/fast-path.ts).
+    if (transport instanceof StdioFrontTransport) this.fastPath.attach(session, transport);
     return session;
   }
 
@@ -225,6 +238,7 @@ export class Router {
       void this.subscriptions.resubscribe(backend.name);
       void this.applyLogLevel(backend);
     } else if (backend.state === 'down') {
+      this.fastPath.failBackend(backend);
       this.backendLevels.delete(backend.name);
       this.log.warn({ backend: backend.name, reason: backend.lastError }, 'backend down');
     }
@@ -342,6 +356,7 @@ export class Router {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.fastPath.close();
     await Promise.all([...this.sessions].map((s) => s.close()));
     await this.isolated.close();
     await Promise.all([...this.backends.values()].map((b) => b.close()));

@@ -4,7 +4,7 @@
  * A Backend never throws from start(): a server that fails to come up is reported (state 'down' with a
  * reason) and retried with backoff, so one broken server never blocks or fails the others.
  */
-import { Client, type ClientCapabilities, type JSONRPCRequest, type Result, type ServerCapabilities, type Transport, type Implementation } from '@modelcontextprotocol/client';
+import { Client, type ClientCapabilities, type JSONRPCMessage, type JSONRPCRequest, type Result, type ServerCapabilities, type Transport, type Implementation } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/types.js';
 import { JsonRpcCode, SwitchboardError, stripSdkPrefix } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -13,6 +13,7 @@ import { defaultTransportFactory, type TransportFactory, type TransportKind } fr
 import { describeStartFailure } from './start-failure.js';
 import { keepNotificationOrder } from './ordered-delivery.js';
 import { LIST_KINDS, listAll, type BackendLists, type ListKind } from './lists.js';
+import { isRawResponse } from '../front/fast-path.js';
 
 export type BackendState = 'starting' | 'ready' | 'down' | 'closed';
 
@@ -24,6 +25,8 @@ export interface BackendHooks {
   /** A server->client request (sampling, elicitation, roots) that must reach the right front session. */
   onServerRequest?(backend: Backend, request: JSONRPCRequest, signal: AbortSignal): Promise<Result>;
   onStateChange?(backend: Backend): void;
+  /** A response to a request sent with sendRaw() (the router's tools/call fast path). */
+  onRawResponse?(backend: Backend, message: JSONRPCMessage): void;
 }
 
 export interface BackendOptions {
@@ -124,6 +127,7 @@ export class Backend {
           return;
         }
         keepNotificationOrder(attempt.transport);
+        this.interceptRawResponses(attempt.transport);
         this.client = client;
         this.transportKind = attempt.kind;
         this.pid = (attempt.transport as { pid?: number }).pid;
@@ -142,6 +146,25 @@ export class Backend {
     this.lastError = failures.join('; then ');
     this.setState('down');
     this.scheduleRetry();
+  }
+
+  /** Responses to sendRaw() requests bypass the SDK Client, which never saw those requests. */
+  private interceptRawResponses(transport: Transport): void {
+    const sdk = transport.onmessage;
+    const onRaw = this.hooks.onRawResponse;
+    if (!sdk || !onRaw) return;
+    transport.onmessage = (message, extra) => {
+      if (isRawResponse(message)) onRaw(this, message);
+      else sdk.call(transport, message, extra);
+    };
+  }
+
+  /** Write a message straight to the backend's transport; false when not connected. */
+  sendRaw(message: JSONRPCMessage): boolean {
+    const transport = this.client?.transport;
+    if (!transport || this.state !== 'ready') return false;
+    transport.send(message).catch((err) => this.log.debug({ err: String(err) }, 'raw send failed'));
+    return true;
   }
 
   private newClient(): Client {

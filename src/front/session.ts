@@ -67,6 +67,10 @@ export class FrontSession {
     };
   }
 
+  get isInitialized(): boolean {
+    return this.initialized && !this.closed;
+  }
+
   get clientCapabilities(): ClientCapabilities | undefined {
     return this.server.getClientCapabilities();
   }
