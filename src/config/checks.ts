@@ -3,6 +3,7 @@
  * far, which may still hold raw, invalid parts when other fields failed: every read is defensive, so
  * these problems are reported together with the per-field ones instead of after a second attempt.
  */
+import { sanitizePrefix } from '../catalog/names.js';
 import type { PathSegment } from './paths.js';
 
 export interface CrossIssue {
@@ -38,7 +39,7 @@ function checkPrefixes(servers: Record<string, unknown>, out: CrossIssue[]): voi
   for (const [name, server] of Object.entries(servers)) {
     if (!isRecord(server)) continue;
     const explicit = typeof server['prefix'] === 'string';
-    const prefix = explicit ? (server['prefix'] as string) : name;
+    const prefix = explicit ? (server['prefix'] as string) : sanitizePrefix(name);
     const other = owner.get(prefix);
     if (other === undefined) {
       owner.set(prefix, name);

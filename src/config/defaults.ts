@@ -2,6 +2,7 @@
  * Defaults in one place, shared by the YAML schema and by code that builds a config without YAML
  * (the bridge), so both paths agree on what "unset" means.
  */
+import { sanitizePrefix } from '../catalog/names.js';
 import { SwitchboardError } from '../errors.js';
 import type { ListenConfig, RouterConfig, SearchConfig, ServerConfig, ServerTarget } from './types.js';
 
@@ -44,7 +45,7 @@ export type ServerOptions = Partial<Omit<ServerConfig, 'name' | 'target'>>;
 export function makeServerConfig(name: string, target: ServerTarget, opts: ServerOptions = {}): ServerConfig {
   return {
     name,
-    prefix: opts.prefix ?? name,
+    prefix: opts.prefix ?? sanitizePrefix(name),
     target,
     enabled: opts.enabled ?? true,
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,

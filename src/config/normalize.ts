@@ -3,6 +3,7 @@
  * that carry their names, prefixes get their default, and relative paths become absolute so nothing
  * later depends on the process's working directory.
  */
+import { sanitizePrefix } from '../catalog/names.js';
 import { resolve } from 'node:path';
 import type { LogLevel } from '../log.js';
 import type { RouterFile, ServerFile, WorkspaceFile } from './schema.js';
@@ -30,7 +31,7 @@ function targetOf(server: ServerFile, baseDir: string): ServerTarget {
 function serverOf(name: string, s: ServerFile, baseDir: string): ServerConfig {
   return {
     name,
-    prefix: s.prefix ?? name,
+    prefix: s.prefix ?? sanitizePrefix(name),
     target: targetOf(s, baseDir),
     enabled: s.enabled,
     timeoutMs: s.timeout,

@@ -66,7 +66,8 @@ export const ServerSchema = mapping(
     url: httpUrl.optional(),
     type: oneOf(['http', 'sse']).optional(),
     headers: stringMap.optional(),
-    prefix: text.optional(),
+    // Public names must fit ^[A-Za-z0-9_-]{1,64}$; a prefix outside that set would hash every name.
+    prefix: z.string({ error: 'expected a string' }).regex(/^[A-Za-z0-9_-]{0,32}$/, { error: 'expected letters, digits, "_" or "-" (at most 32), or "" for no namespace' }).optional(),
     enabled: bool.default(true),
     timeout: positiveMs.default(D.DEFAULT_TIMEOUT_MS),
     connectTimeout: positiveMs.default(D.DEFAULT_CONNECT_TIMEOUT_MS),
