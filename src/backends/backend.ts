@@ -47,6 +47,8 @@ export interface RequestOptions {
   onprogress?: (progress: { progress: number; total?: number; message?: string }) => void;
   /** Overrides the server's configured timeout. */
   timeoutMs?: number;
+  /** Set on the one automatic retry after a lost session, so it never loops. */
+  isRetry?: boolean;
 }
 
 export const SHARED_CLIENT_CAPABILITIES: ClientCapabilities = {
@@ -264,8 +266,30 @@ export class Backend {
         resetTimeoutOnProgress: opts.onprogress !== undefined,
       });
     } catch (err) {
+      // A Streamable HTTP server that restarted forgets our session and answers 404 to everything.
+      // It did not process the request, so re-initialize once and send it again instead of looping.
+      if (isSessionLost(err) && !opts.isRetry && (await this.recoverSession(client))) {
+        return this.request(method, params, { ...opts, isRetry: true });
+      }
       throw this.mapRequestError(err, method, timeout);
     }
+  }
+
+  private recovering?: Promise<boolean>;
+
+  /** Replace a connection whose server-side session is gone; true when the new one is up. */
+  private recoverSession(lost: Client): Promise<boolean> {
+    if (this.client !== lost) return Promise.resolve(this.state === 'ready');
+    this.recovering ??= (async () => {
+      this.log.warn('backend no longer knows our session (HTTP 404); re-initializing');
+      this.client = undefined;
+      await lost.close().catch(() => undefined);
+      await this.connect();
+      return this.state === 'ready';
+    })().finally(() => {
+      this.recovering = undefined;
+    });
+    return this.recovering;
   }
 
   private mapRequestError(err: unknown, method: string, timeout: number): unknown {
@@ -313,6 +337,10 @@ const LIST_CHANGED: Record<string, readonly ListKind[] | undefined> = {
   'notifications/prompts/list_changed': ['prompts'],
   'notifications/resources/list_changed': ['resources', 'resourceTemplates'],
 };
+
+function isSessionLost(err: unknown): boolean {
+  return (err as { data?: { status?: unknown } })?.data?.status === 404;
+}
 
 function emptyLists(): BackendLists {
   return { tools: [], prompts: [], resources: [], resourceTemplates: [] };

@@ -71,7 +71,9 @@ export class FastPath {
     const target = session.view.resolveTool(params.name);
     if (!target || (target as { local?: unknown }).local) return false;
     const backend = this.router.maybeBackend(target.server);
-    if (!backend || backend.state !== 'ready' || backend.config.isolation === 'session') return false;
+    // stdio backends only: a raw write there cannot fail the way an HTTP POST can (lost session, 4xx),
+    // and HTTP backends' latency is dominated by HTTP anyway.
+    if (!backend || backend.state !== 'ready' || backend.transportKind !== 'stdio' || backend.config.isolation === 'session') return false;
 
     const rawId = `${RAW_ID_PREFIX}${++this.seq}`;
     const args = target.defaults ? { ...target.defaults, ...(params.arguments as Record<string, unknown> | undefined) } : params.arguments;
