@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import type { StdioTarget } from '../config/types.js';
 import { LineWriter } from '../transports/line-writer.js';
+import { LineReader } from '../transports/line-reader.js';
 
 export interface StdioTransportOptions {
   /** Grace period between each shutdown step: stdin closed, then SIGTERM, then SIGKILL. */
@@ -42,7 +43,6 @@ export class StdioBackendTransport implements Transport {
 
   private child?: ChildProcess;
   private writer?: LineWriter;
-  private buffer = '';
   private readonly stderrTail: string[] = [];
   private closed = false;
   private exitPromise?: Promise<void>;
@@ -90,7 +90,12 @@ export class StdioBackendTransport implements Transport {
       child.once('spawn', () => resolve());
       child.once('close', () => this.finish());
       child.stdout!.setEncoding('utf8');
-      child.stdout!.on('data', (chunk: string) => this.onStdout(chunk));
+      const reader = new LineReader(
+        (line) => this.deliver(line),
+        this.maxMessageBytes,
+        () => this.onerror?.(new Error(`backend sent a message larger than ${this.maxMessageBytes} bytes; dropped it`)),
+      );
+      child.stdout!.on('data', (chunk: string) => reader.push(chunk));
       child.stdin!.on('error', (err) => this.onerror?.(err));
       child.stderr!.setEncoding('utf8');
       let partial = '';
@@ -109,20 +114,6 @@ export class StdioBackendTransport implements Transport {
     this.stderrTail.push(trimmed);
     if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
     this.options.onStderrLine?.(trimmed);
-  }
-
-  private onStdout(chunk: string): void {
-    this.buffer += chunk;
-    let newline: number;
-    while ((newline = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, newline).replace(/\r$/, '');
-      this.buffer = this.buffer.slice(newline + 1);
-      if (line.trim()) this.deliver(line);
-    }
-    if (this.buffer.length > this.maxMessageBytes) {
-      this.buffer = '';
-      this.onerror?.(new Error(`backend sent a message larger than ${this.maxMessageBytes} bytes; dropped it`));
-    }
   }
 
   private deliver(line: string): void {

@@ -6,6 +6,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { LineWriter } from './line-writer.js';
+import { LineReader } from './line-reader.js';
 
 export interface StdioFrontOptions {
   maxMessageBytes?: number;
@@ -16,10 +17,10 @@ export class StdioFrontTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
 
-  private buffer = '';
   private started = false;
   private closed = false;
   private readonly maxMessageBytes: number;
+  private readonly reader: LineReader;
   private readonly writer: LineWriter;
 
   constructor(
@@ -29,6 +30,11 @@ export class StdioFrontTransport implements Transport {
   ) {
     this.maxMessageBytes = options.maxMessageBytes ?? 64 * 1024 * 1024;
     this.writer = new LineWriter(stdout);
+    this.reader = new LineReader(
+      (line) => this.deliver(line),
+      this.maxMessageBytes,
+      () => this.reply(null, -32600, `Message too large: the limit is ${this.maxMessageBytes} bytes`),
+    );
   }
 
   async start(): Promise<void> {
@@ -42,19 +48,7 @@ export class StdioFrontTransport implements Transport {
     this.stdout.on('error', this.onStreamError);
   }
 
-  private readonly onData = (chunk: string): void => {
-    this.buffer += chunk;
-    let newline: number;
-    while ((newline = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, newline).replace(/\r$/, '');
-      this.buffer = this.buffer.slice(newline + 1);
-      if (line.trim()) this.deliver(line);
-    }
-    if (this.buffer.length > this.maxMessageBytes) {
-      this.buffer = '';
-      this.reply(null, -32600, `Message too large: the limit is ${this.maxMessageBytes} bytes`);
-    }
-  };
+  private readonly onData = (chunk: string): void => this.reader.push(chunk);
 
   private deliver(line: string): void {
     let message: unknown;
