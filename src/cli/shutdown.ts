@@ -1,13 +1,16 @@
 /**
- * Process-level shutdown: SIGINT, SIGTERM (and stdin EOF on a stdio front, wired by the caller) run
- * one close() and exit. A second signal, or a close that hangs past the deadline, exits at once:
- * the backends' own shutdown already escalates to SIGKILL within its grace periods.
+ * Process-level shutdown: SIGINT, SIGTERM, SIGHUP (and stdin EOF on a stdio front, wired by the
+ * caller through the returned trigger) run one close() and exit 0. Closing the router closes the
+ * front session, which fires the stdin trigger again: that must be a no-op, not a forced exit, or
+ * backends would be left running. Only a second *signal* (an impatient user) exits at once; a close
+ * that hangs past the deadline exits too — the backends' own shutdown escalates to SIGKILL well before.
  */
 export function onShutdown(close: () => Promise<void>, opts: { deadlineMs?: number; log?: (msg: string) => void } = {}): () => void {
   let shuttingDown = false;
-  const run = (why: string) => {
+  const run = (why: string, forced: boolean) => {
     if (shuttingDown) {
-      process.exit(1);
+      if (forced) process.exit(1);
+      return;
     }
     shuttingDown = true;
     opts.log?.(`shutting down (${why})`);
@@ -18,8 +21,6 @@ export function onShutdown(close: () => Promise<void>, opts: { deadlineMs?: numb
       () => process.exit(1),
     );
   };
-  process.on('SIGINT', () => run('SIGINT'));
-  process.on('SIGTERM', () => run('SIGTERM'));
-  process.on('SIGHUP', () => run('SIGHUP'));
-  return () => run('stdin closed');
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => run(signal, true));
+  return () => run('stdin closed', false);
 }
