@@ -74,7 +74,7 @@ export class Router {
     this.log = options.log;
     const enabled = config.servers.filter((s) => s.enabled);
     this.catalog = new Catalog(config.separator, enabled.map((s) => ({ name: s.name, prefix: s.prefix })));
-    this.subscriptions = new Subscriptions({ request: (server, method, params) => this.backend(server).request(method, params) });
+    this.subscriptions = new Subscriptions({ backendFor: (server, session) => this.backendFor(server, session) });
     // Every server gets one shared connection. For `isolation: session` servers it only lists (it
     // feeds the catalog before any client arrives); calls go to each session's own connection.
     for (const server of enabled) {
@@ -115,6 +115,11 @@ export class Router {
       hooks: {
         onNotification: (backend, method, params) => this.onSessionNotification(session, backend, method, params ?? {}),
         onServerRequest: (backend, request, signal) => this.forwardToSession(session, backend, request, signal),
+        onStateChange: (backend) => {
+          if (backend.state !== 'ready') return;
+          void this.subscriptions.resubscribe(backend);
+          if (session.logLevel && backend.capabilities?.logging) void backend.request('logging/setLevel', { level: session.logLevel }).catch(() => undefined);
+        },
       },
     });
   }
@@ -144,7 +149,7 @@ export class Router {
   /** Notifications from a session's own connection belong to that session alone. */
   private onSessionNotification(session: FrontSession, backend: Backend, method: string, params: Record<string, unknown>): void {
     if (method === 'notifications/message') session.relayLog(backend.name, params);
-    else if (method === 'notifications/resources/updated' && typeof params.uri === 'string') this.subscriptions.updated(backend.name, params.uri, params);
+    else if (method === 'notifications/resources/updated' && typeof params.uri === 'string') this.subscriptions.updated(backend, params.uri, params);
     else session.notify(method, this.publicNotificationParams(backend.name, method, params));
   }
 
@@ -235,7 +240,7 @@ export class Router {
   private onBackendState(backend: Backend): void {
     if (backend.state === 'ready') {
       this.log.info({ backend: backend.name, transport: backend.transportKind, tools: backend.toolCount }, 'backend up');
-      void this.subscriptions.resubscribe(backend.name);
+      void this.subscriptions.resubscribe(backend);
       void this.applyLogLevel(backend);
     } else if (backend.state === 'down') {
       this.fastPath.failBackend(backend);
@@ -249,7 +254,7 @@ export class Router {
     if (method === 'notifications/message') {
       for (const session of this.sessions) session.relayLog(backend.name, p);
     } else if (method === 'notifications/resources/updated' && typeof p.uri === 'string') {
-      this.subscriptions.updated(backend.name, p.uri, p);
+      this.subscriptions.updated(backend, p.uri, p);
     } else {
       // Anything else belongs to one session: the task's or elicitation's owner when known, else the
       // one session talking to that backend. Never broadcast: another client must not see it.
@@ -336,13 +341,20 @@ export class Router {
   }
 
   /** A client's roots changed (or a client with roots arrived): backends that may ask should re-ask. */
-  onRootsChanged(): void {
+  onRootsChanged(session?: FrontSession): void {
     for (const backend of this.backends.values()) void backend.notify('notifications/roots/list_changed');
+    if (session) for (const own of this.isolated.of(session)) void own.notify('notifications/roots/list_changed');
   }
 
   /** A shared backend runs at the most verbose level any session asked for; each session filters. */
-  onLogLevelChanged(): void {
+  onLogLevelChanged(session?: FrontSession): void {
     for (const backend of this.backends.values()) void this.applyLogLevel(backend);
+    // A session's own connections run at exactly that session's level.
+    if (session?.logLevel) {
+      for (const own of this.isolated.of(session)) {
+        if (own.state === 'ready' && own.capabilities?.logging) void own.request('logging/setLevel', { level: session.logLevel }).catch(() => undefined);
+      }
+    }
   }
 
   private async applyLogLevel(backend: Backend): Promise<void> {

@@ -302,6 +302,11 @@ export class Backend {
         { rpcCode: JsonRpcCode.RequestTimeout },
       );
     }
+    if (/connection closed/i.test(message)) {
+      return new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${this.name}" disconnected during ${method}; the router is reconnecting`, {
+        rpcCode: JsonRpcCode.BackendUnavailable,
+      });
+    }
     if (typeof code === 'number') {
       const data = (err as { data?: unknown }).data;
       return Object.assign(new Error(message), { code, data });

@@ -1,69 +1,92 @@
 /**
- * Resource subscriptions across sessions. A shared backend is subscribed once per URI however many
- * sessions want it, unsubscribed when the last one leaves, and re-subscribed after a reconnect.
- * Updates go only to the sessions subscribed to that URI, under its public URI.
+ * Resource subscriptions across sessions, kept per backend connection. A shared connection is
+ * subscribed once per URI however many sessions want it, unsubscribed when the last one leaves, and
+ * re-subscribed after a reconnect; a session's own connection (isolation: session) carries only that
+ * session's subscriptions. Updates go only to the sessions subscribed on the connection that sent
+ * them, under the public URI. A subscription holds its connection's lease, so an idle reaper never
+ * closes a connection someone is subscribed on.
  */
+import type { Backend } from '../backends/backend.js';
 import type { FrontSession } from './session.js';
 
 interface Subscription {
   publicUri: string;
-  sessions: Set<FrontSession>;
+  /** Each subscribed session with the release of the connection lease it holds. */
+  sessions: Map<FrontSession, () => void>;
 }
 
 export interface SubscriptionBackends {
-  request(server: string, method: string, params: Record<string, unknown>): Promise<unknown>;
+  backendFor(server: string, session: FrontSession): Promise<{ backend: Backend; release: () => void }>;
 }
 
 export class Subscriptions {
-  /** server -> backend URI -> subscription */
-  private readonly byServer = new Map<string, Map<string, Subscription>>();
+  /** connection -> backend URI -> subscription */
+  private readonly byBackend = new Map<Backend, Map<string, Subscription>>();
 
   constructor(private readonly backends: SubscriptionBackends) {}
 
   async subscribe(session: FrontSession, publicUri: string, target: { server: string; uri: string }): Promise<void> {
-    let uris = this.byServer.get(target.server);
-    if (!uris) this.byServer.set(target.server, (uris = new Map()));
+    const { backend, release } = await this.backends.backendFor(target.server, session);
+    let uris = this.byBackend.get(backend);
+    if (!uris) this.byBackend.set(backend, (uris = new Map()));
     const existing = uris.get(target.uri);
     if (existing) {
-      existing.sessions.add(session);
+      if (existing.sessions.has(session)) release();
+      else existing.sessions.set(session, release);
       return;
     }
-    await this.backends.request(target.server, 'resources/subscribe', { uri: target.uri });
-    uris.set(target.uri, { publicUri, sessions: new Set([session]) });
+    try {
+      await backend.request('resources/subscribe', { uri: target.uri });
+    } catch (err) {
+      release();
+      throw err;
+    }
+    uris.set(target.uri, { publicUri, sessions: new Map([[session, release]]) });
   }
 
   async unsubscribe(session: FrontSession, _publicUri: string, target: { server: string; uri: string }): Promise<void> {
-    const sub = this.byServer.get(target.server)?.get(target.uri);
-    if (!sub || !sub.sessions.delete(session)) return;
-    if (sub.sessions.size === 0) {
-      this.byServer.get(target.server)!.delete(target.uri);
-      await this.backends.request(target.server, 'resources/unsubscribe', { uri: target.uri }).catch(() => undefined);
+    for (const [backend, uris] of this.byBackend) {
+      if (backend.name !== target.server) continue;
+      const sub = uris.get(target.uri);
+      const release = sub?.sessions.get(session);
+      if (!sub || !release) continue;
+      sub.sessions.delete(session);
+      if (sub.sessions.size === 0) {
+        uris.delete(target.uri);
+        await backend.request('resources/unsubscribe', { uri: target.uri }).catch(() => undefined);
+      }
+      release();
     }
   }
 
   /** Drop every subscription of a closed session. */
   dropSession(session: FrontSession): void {
-    for (const [server, uris] of this.byServer) {
+    for (const [backend, uris] of this.byBackend) {
       for (const [uri, sub] of uris) {
-        if (sub.sessions.delete(session) && sub.sessions.size === 0) {
+        const release = sub.sessions.get(session);
+        if (!release) continue;
+        sub.sessions.delete(session);
+        release();
+        if (sub.sessions.size === 0) {
           uris.delete(uri);
-          void this.backends.request(server, 'resources/unsubscribe', { uri }).catch(() => undefined);
+          void backend.request('resources/unsubscribe', { uri }).catch(() => undefined);
         }
       }
+      if (uris.size === 0) this.byBackend.delete(backend);
     }
   }
 
-  /** notifications/resources/updated from a backend: deliver to subscribers only. */
-  updated(server: string, backendUri: string, params: Record<string, unknown>): void {
-    const sub = this.byServer.get(server)?.get(backendUri);
+  /** notifications/resources/updated from a connection: deliver to its subscribers only. */
+  updated(backend: Backend, backendUri: string, params: Record<string, unknown>): void {
+    const sub = this.byBackend.get(backend)?.get(backendUri);
     if (!sub) return;
-    for (const session of sub.sessions) session.notify('notifications/resources/updated', { ...params, uri: sub.publicUri });
+    for (const session of sub.sessions.keys()) session.notify('notifications/resources/updated', { ...params, uri: sub.publicUri });
   }
 
-  /** After a backend reconnects, its subscriptions are gone on its side: renew them. */
-  async resubscribe(server: string): Promise<void> {
-    const uris = this.byServer.get(server);
+  /** After a connection comes back, its subscriptions are gone on the server's side: renew them. */
+  async resubscribe(backend: Backend): Promise<void> {
+    const uris = this.byBackend.get(backend);
     if (!uris) return;
-    await Promise.all([...uris.keys()].map((uri) => this.backends.request(server, 'resources/subscribe', { uri }).catch(() => undefined)));
+    await Promise.all([...uris.keys()].map((uri) => backend.request('resources/subscribe', { uri }).catch(() => undefined)));
   }
 }

@@ -39,7 +39,9 @@ function requireTask(session: FrontSession, params: Params, method: string): { s
   const id = params.taskId;
   if (typeof id !== 'string' || id === '') throw new RpcError(JsonRpcCode.InvalidParams, `${method}: params.taskId must be a non-empty string`);
   const target = resolveTaskId(session.router, id);
-  if (!target) {
+  // Tasks are bound to the session that created them (spec: task isolation). Another session's
+  // task looks exactly like one that does not exist, so its existence is not revealed either.
+  if (!target || session.router.taskOwners.get(id) !== session) {
     throw new SwitchboardError('SB_UNKNOWN_RESOURCE', `${method}: no backend owns the task "${id}"`, { rpcCode: JsonRpcCode.InvalidParams });
   }
   return target;
@@ -73,7 +75,10 @@ const listTasks: Handler = async (session, params, ctx) => {
       let cursor: string | undefined;
       for (let page = 0; page < 100; page++) {
         const r = (await session.forward(b.name, 'tasks/list', cursor ? { cursor } : {}, ctx)) as { tasks?: unknown[]; nextCursor?: string };
-        for (const t of r.tasks ?? []) tasks.push(publishTask(router, b.name, t));
+        for (const t of r.tasks ?? []) {
+          const published = publishTask(router, b.name, t) as { taskId?: string };
+          if (published.taskId !== undefined && router.taskOwners.get(published.taskId) === session) tasks.push(published);
+        }
         if (!r.nextCursor || r.nextCursor === cursor) break;
         cursor = r.nextCursor;
       }
