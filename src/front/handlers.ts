@@ -52,7 +52,10 @@ function unknownName(kind: 'tool' | 'prompt', name: string, candidates: string[]
 const callTool: Handler = async (session, params, ctx) => {
   const name = requireString(params, 'name', 'tools/call');
   const target = await resolveSettled(session, () => session.view.resolveTool(name));
-  if (!target) throw unknownName('tool', name, session.view.toolNames());
+  // A workspace refuses names that exist beyond it with its own error, not "unknown".
+  if (!target) throw session.view.refusal?.('tool', name) ?? unknownName('tool', name, session.view.toolNames());
+  // Router-local tools (a workspace's search_tools / call_tool) answer here instead of a backend.
+  if (target.local) return target.local((params.arguments as Params | undefined) ?? {}, session, ctx);
   // Workspace overrides may fix argument defaults; what the client sends still wins.
   const args = target.defaults ? { ...target.defaults, ...(params.arguments as Params | undefined) } : params.arguments;
   const forwarded = args === undefined ? { ...params, name: target.name } : { ...params, name: target.name, arguments: args };
@@ -63,7 +66,7 @@ const callTool: Handler = async (session, params, ctx) => {
 const getPrompt: Handler = async (session, params, ctx) => {
   const name = requireString(params, 'name', 'prompts/get');
   const target = await resolveSettled(session, () => session.view.resolvePrompt(name));
-  if (!target) throw unknownName('prompt', name, session.view.promptNames());
+  if (!target) throw session.view.refusal?.('prompt', name) ?? unknownName('prompt', name, session.view.promptNames());
   const result = await session.forward(target.server, 'prompts/get', { ...params, name: target.name }, ctx);
   return mapGetPromptResultUris(result as never, session.router.catalog.uriMapper(target.server)) as Result;
 };
@@ -71,6 +74,8 @@ const getPrompt: Handler = async (session, params, ctx) => {
 async function resolveUriOrThrow(session: FrontSession, uri: string, method: string): Promise<{ server: string; uri: string }> {
   const target = await resolveSettled(session, () => session.view.resolveUri(uri));
   if (!target) {
+    const refused = session.view.refusal?.('resource', uri);
+    if (refused) throw refused;
     throw new SwitchboardError('SB_UNKNOWN_RESOURCE', `${method}: no backend owns the resource "${uri}". List resources to see the URIs this router serves.`, {
       rpcCode: JsonRpcCode.InvalidParams,
     });
@@ -103,7 +108,7 @@ const complete: Handler = async (session, params, ctx) => {
   if (ref?.type === 'ref/prompt' && typeof ref.name === 'string') {
     const name = ref.name;
     const target = await resolveSettled(session, () => session.view.resolvePrompt(name));
-    if (!target) throw unknownName('prompt', name, session.view.promptNames());
+    if (!target) throw session.view.refusal?.('prompt', name) ?? unknownName('prompt', name, session.view.promptNames());
     return session.forward(target.server, 'completion/complete', { ...params, ref: { ...ref, name: target.name } }, ctx);
   }
   if (ref?.type === 'ref/resource' && typeof ref.uri === 'string') {

@@ -7,6 +7,11 @@ import type { ListKind } from '../backends/lists.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { CursorCodec } from '../catalog/cursor.js';
 import { paginateWithCursor } from '../catalog/paginate.js';
+import type { Result } from '@modelcontextprotocol/server';
+import type { ForwardContext, FrontSession } from './session.js';
+
+/** A tool the router answers itself (search mode's search_tools and call_tool). */
+export type LocalTool = (args: Record<string, unknown>, session: FrontSession, ctx: ForwardContext) => Promise<Result>;
 
 export interface ResolvedTarget {
   server: string;
@@ -14,6 +19,8 @@ export interface ResolvedTarget {
   name: string;
   /** Argument defaults fixed by a workspace override. */
   defaults?: Record<string, unknown>;
+  /** Set for router-local tools: run this instead of forwarding (`server` is then ''). */
+  local?: LocalTool;
 }
 
 export interface Page {
@@ -30,6 +37,16 @@ export interface CatalogView {
   resolveUri(publicUri: string): { server: string; uri: string } | undefined;
   toolNames(): string[];
   promptNames(): string[];
+  /**
+   * Why a name this view does not resolve is refused, when it exists beyond the view (a workspace is
+   * a boundary): an error for the client. Undefined: the name is simply unknown.
+   */
+  refusal?(kind: 'tool' | 'prompt' | 'resource', name: string): Error | undefined;
+  /**
+   * For a view chosen by default (no flag, env or URL): the view the client's roots select, or
+   * undefined to keep this one. Absent: roots do not choose (an explicit choice was made).
+   */
+  selectByRoots?(rootUris: readonly string[]): CatalogView | undefined;
 }
 
 /** The key an item is paginated and de-duplicated by. */

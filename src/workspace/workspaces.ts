@@ -1,0 +1,111 @@
+/**
+ * The workspaces of one router: built once from router.yaml, asked for a view whenever a session
+ * opens (by flag/env, by URL path, by default) or a client's roots change.
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import type { CursorCodec } from '../catalog/cursor.js';
+import type { RouterConfig, WorkspaceConfig } from '../config/types.js';
+import { SwitchboardError } from '../errors.js';
+import { FullView, type CatalogView } from '../front/view.js';
+import type { Logger } from '../log.js';
+import { configWarnings } from './warnings.js';
+import { selectWorkspace, unknownWorkspace, type Selection } from './select.js';
+import type { UsageStore } from './usage.js';
+import { Workspace } from './workspace.js';
+import { WorkspaceView } from './workspace-view.js';
+
+export interface WorkspacesOptions {
+  catalog: Catalog;
+  codec: CursorCodec;
+  config: RouterConfig;
+  log: Logger;
+  usage: UsageStore;
+  /** serve --workspace NAME */
+  flag?: string;
+  /** $SWITCHBOARD_WORKSPACE */
+  env?: string;
+}
+
+/** The whole catalog, for a client whose roots may still select a workspace. */
+class AllView extends FullView {
+  constructor(
+    catalog: Catalog,
+    codec: CursorCodec,
+    pageSize: number,
+    readonly selectByRoots: (rootUris: readonly string[]) => CatalogView | undefined,
+  ) {
+    super(catalog, codec, pageSize);
+  }
+}
+
+export class Workspaces {
+  private readonly byName = new Map<string, Workspace>();
+  /** A workspace fixed for every session by flag or env; undefined when sessions choose. */
+  readonly fixed?: Selection;
+  private readonly rootsChoose: boolean;
+
+  constructor(private readonly options: WorkspacesOptions) {
+    const { config, catalog, usage } = options;
+    for (const ws of config.workspaces) this.byName.set(ws.name, new Workspace(ws, { catalog, servers: config.servers, search: config.search, usage }));
+    const chosen = selectWorkspace(config.workspaces, { flag: options.flag, env: options.env });
+    if (chosen.source === 'flag' || chosen.source === 'env') this.fixed = chosen;
+    this.rootsChoose = config.workspaces.some((w) => w.roots?.length);
+  }
+
+  names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  get(name: string): Workspace | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The view a new session starts with: the fixed workspace, else the default one (roots may change it). */
+  initialView(): CatalogView {
+    if (this.fixed?.name) return this.explicitView(this.fixed.name);
+    return this.implicitView(selectWorkspace(this.configs(), {}).name);
+  }
+
+  /** The view of /w/NAME/...: that workspace, unless flag or env fixed another for the whole process. */
+  pathView(name: string): CatalogView {
+    if (this.fixed?.name && this.fixed.name !== name) {
+      throw new SwitchboardError('SB_UNKNOWN_WORKSPACE', `this router serves only workspace "${this.fixed.name}" (set by ${this.fixed.source === 'flag' ? '--workspace' : '$SWITCHBOARD_WORKSPACE'})`);
+    }
+    if (!this.byName.has(name)) throw unknownWorkspace(name, 'the URL path', this.names());
+    return this.explicitView(name);
+  }
+
+  /** Log what in the workspaces matches nothing: called once backends are up, when names exist. */
+  warnConfig(): void {
+    for (const ws of this.byName.values()) {
+      for (const w of configWarnings(ws, this.options.config.servers)) this.options.log.warn({ field: w.path }, `${w.path}: ${w.message}`);
+    }
+  }
+
+  close(): void {
+    this.options.usage.close();
+  }
+
+  private configs(): WorkspaceConfig[] {
+    return this.options.config.workspaces;
+  }
+
+  private explicitView(name: string, roots?: readonly string[]): WorkspaceView {
+    return new WorkspaceView(this.byName.get(name)!, { codec: this.options.codec, pageSize: this.options.config.pageSize, ...(roots && { roots }) });
+  }
+
+  private implicitView(name: string | undefined, roots?: readonly string[]): CatalogView {
+    const select = this.rootsChoose ? (uris: readonly string[], current: string) => this.forRoots(uris, current) : undefined;
+    const { catalog, codec, config } = this.options;
+    if (name === undefined) return select ? new AllView(catalog, codec, config.pageSize, (uris) => select(uris, '')) : new FullView(catalog, codec, config.pageSize);
+    return new WorkspaceView(this.byName.get(name)!, { codec, pageSize: config.pageSize, ...(roots && { roots }), ...(select && { selectByRoots: select }) });
+  }
+
+  /** The view the client's roots select, or undefined when that is the workspace it already has. */
+  private forRoots(uris: readonly string[], current: string): CatalogView | undefined {
+    const chosen = selectWorkspace(this.configs(), { roots: uris });
+    if ((chosen.name ?? '') === current) return undefined;
+    this.options.log.info({ workspace: chosen.name ?? '(all)', source: chosen.source }, 'workspace chosen by the client roots');
+    return this.implicitView(chosen.name, uris);
+  }
+}
