@@ -224,7 +224,8 @@ export class Router {
     const parts: string[] = [];
     for (const backend of this.backends.values()) {
       const text = backend.instructions;
-      if (text) parts.push(`## ${backend.name} (tools prefixed "${backend.config.prefix}${this.config.separator}")\n${text}`);
+      const naming = backend.config.prefix === '' ? 'tools keep their own names' : `tools prefixed "${backend.config.prefix}${this.config.separator}"`;
+      if (text) parts.push(`## ${backend.name} (${naming})\n${text}`);
     }
     return parts.length ? parts.join('\n\n') : undefined;
   }

@@ -29,10 +29,17 @@ function remoteTransport(kind: 'http' | 'sse', target: RemoteTarget): Transport 
     : new SSEClientTransport(url, { requestInit, eventSourceInit: { fetch: headersFetch(target.headers) } });
 }
 
-/** EventSource ignores requestInit; give its GET the configured headers (e.g. Authorization). */
-function headersFetch(headers: Record<string, string>) {
-  return (input: string | URL | Request, init?: RequestInit) =>
-    fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers).entries()), ...headers } });
+/**
+ * EventSource ignores requestInit; give its GET the configured headers (e.g. Authorization).
+ * Set through Headers so a configured name replaces the SDK's own case-insensitively: merging plain
+ * objects sent "authorization" and "Authorization" both, joined into one invalid value.
+ */
+function headersFetch(configured: Record<string, string>) {
+  return (input: string | URL | Request, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    for (const [name, value] of Object.entries(configured)) headers.set(name, value);
+    return fetch(input, { ...init, headers });
+  };
 }
 
 /** The transports to try, in order. Each attempt gets a fresh transport object. */

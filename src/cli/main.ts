@@ -5,6 +5,7 @@
  */
 import { SwitchboardError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { BRIDGE_HELP, runBridge } from './bridge.js';
 import { runServe, SERVE_HELP } from './serve.js';
 
 const HELP = `mcp-switchboard ${VERSION}: one MCP server in front of many.
@@ -12,17 +13,22 @@ const HELP = `mcp-switchboard ${VERSION}: one MCP server in front of many.
 Usage: switchboard <command> [options]
 
 Commands:
-  serve      serve the servers in router.yaml as one MCP server (stdio or Streamable HTTP)
+  serve      serve the servers in router.yaml as one MCP server (stdio, Streamable HTTP, SSE, WebSocket)
+  bridge     put one MCP server on another transport (a drop-in for supergateway)
 
 Run "switchboard <command> --help" for a command's options.
 
-${SERVE_HELP}`;
+${SERVE_HELP}
+
+${BRIDGE_HELP}`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'serve':
       return runServe(rest);
+    case 'bridge':
+      return runBridge(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -34,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(VERSION + '\n');
       return;
     default:
-      throw new SwitchboardError('SB_USAGE', `unknown command "${command}". Commands: serve. Run "switchboard --help".`);
+      throw new SwitchboardError('SB_USAGE', `unknown command "${command}". Commands: serve, bridge. Run "switchboard --help".`);
   }
 }
 

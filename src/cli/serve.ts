@@ -6,11 +6,15 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { ListenConfig, RouterConfig } from '../config/types.js';
 import { SwitchboardError } from '../errors.js';
-import { createLogger, LOG_LEVELS, type LogLevel } from '../log.js';
+import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
 import { Router } from '../router.js';
 import { HttpFront } from '../transports/http-front.js';
 import { isLoopbackHost } from '../transports/http-guards.js';
 import { StdioFrontTransport } from '../transports/stdio-front.js';
+import { attachFronts, type AttachedFronts } from '../transports/network-fronts.js';
+import { WorkspaceHttp } from '../workspace/http-routes.js';
+import { usageFilePath, UsageStore } from '../workspace/usage.js';
+import { Workspaces } from '../workspace/workspaces.js';
 import { oneOf, parseFlags, parsePort } from './args.js';
 import { onShutdown } from './shutdown.js';
 import { formatSummary } from './summary.js';
@@ -23,17 +27,24 @@ Serve every backend in the config as one MCP server.
 Options:
   -c, --config PATH          router.yaml to load (default: $SWITCHBOARD_CONFIG, else ./router.yaml)
       --http                 serve Streamable HTTP instead of stdio (same as --transport http)
-      --transport KIND       stdio | http (default: listen.transport in the config, else stdio)
+      --transport KIND       stdio | http | sse | ws (default: listen.transport in the config, else stdio)
+                             http: Streamable HTTP on /mcp; sse: also legacy HTTP+SSE on /sse + /message;
+                             ws: also WebSocket (subprotocol "mcp") on /mcp
       --host HOST            HTTP bind address (default 127.0.0.1)
       --port PORT            HTTP port (default 8765; 0 picks a free one)
       --auth-token TOKEN     require "Authorization: Bearer TOKEN" from HTTP clients
       --allow-unauthenticated  allow a non-loopback --host without --auth-token
+      --cors ORIGIN          send CORS headers for ORIGIN (repeatable; "*" for any)
+      --health-endpoint PATH answer 200 "ok" on PATH (repeatable; default /healthz)
+      --max-body-bytes N     largest request body (default 4194304)
       --log-level LEVEL      trace | debug | info | warn | error | fatal | silent (default info)
+  -w, --workspace NAME       serve only workspace NAME from the config (default: $SWITCHBOARD_WORKSPACE;
+                             else over HTTP /w/NAME/mcp, the client's roots, or the "default" workspace)
   -h, --help                 show this help
 
 Logs go to stderr only; on stdio, stdout carries MCP messages and nothing else.`;
 
-const FRONT_KINDS = ['stdio', 'http'] as const;
+const FRONT_KINDS = ['stdio', 'http', 'sse', 'ws'] as const;
 /** How long list requests wait for backends still on their first start, so first lists are complete. */
 const FIRST_LIST_WAIT_MS = 3000;
 
@@ -46,7 +57,11 @@ export async function runServe(argv: string[]): Promise<void> {
     port: { type: 'string' },
     'auth-token': { type: 'string' },
     'allow-unauthenticated': { type: 'boolean' },
+    cors: { type: 'string', multiple: true },
+    'health-endpoint': { type: 'string', multiple: true },
+    'max-body-bytes': { type: 'string' },
     'log-level': { type: 'string' },
+    workspace: { type: 'string', short: 'w' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -61,15 +76,23 @@ export async function runServe(argv: string[]): Promise<void> {
     port: parsePort(values.port, '--port') ?? config.listen.port,
     authToken: values['auth-token'] ?? config.listen.authToken,
     allowUnauthenticated: values['allow-unauthenticated'] ?? config.listen.allowUnauthenticated,
+    ...listenFlags(values),
   };
   const level = oneOf(values['log-level'], LOG_LEVELS, '--log-level') ?? config.logLevel ?? 'info';
   const log = createLogger(level as LogLevel);
   const router = new Router({ ...config, listen }, { log, firstListWaitMs: FIRST_LIST_WAIT_MS });
+  const workspaces = createWorkspaces(router, log, values.workspace);
 
   let httpFront: HttpFront | undefined;
+  let moreFronts: AttachedFronts | undefined;
+  let workspaceHttp: WorkspaceHttp | undefined;
   const shutdown = onShutdown(
     async () => {
+      await moreFronts?.close();
+      // Usage first: it is a quick synchronous write, and must not wait on backends that hang.
+      workspaces.close();
       await httpFront?.close();
+      await workspaceHttp?.close();
       await router.close();
     },
     { log: (m) => log.info(m) },
@@ -78,25 +101,60 @@ export async function runServe(argv: string[]): Promise<void> {
   // The front is up before any backend: clients connect at once, late tools arrive by list_changed.
   if (front === 'stdio') {
     const transport = new StdioFrontTransport();
-    const session = await router.connect(transport);
+    const session = await router.connect(transport, workspaces.initialView());
     session.onclose = chainClose(session.onclose, shutdown);
   } else {
     assertSafeBind(listen);
-    httpFront = new HttpFront({ router, listen, log });
+    workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect: (t, view) => router.connect(t, view) });
+    httpFront = new HttpFront({ router, listen, log, route: workspaceHttp.route });
+    httpFront.extraRoutes.push(workspaceHttp.extraRoute);
+    if (front === 'sse' || front === 'ws') moreFronts = attachFronts(httpFront, front, { listen, log, connect: (t) => router.connect(t, workspaces.initialView()) });
     const url = await httpFront.listen();
     process.stderr.write(`mcp-switchboard listening on ${url}\n`);
+    for (const more of Object.values(moreFronts?.urls ?? {})) process.stderr.write(`mcp-switchboard listening on ${more}\n`);
     process.stderr.write(claudeDesktopSnippet(path) + '\n');
   }
   await reportStartup(router, path);
+  // Names in workspace globs and overrides exist only once the backends are up.
+  workspaces.warnConfig();
+}
+
+/** The workspaces of the config, with --workspace (else $SWITCHBOARD_WORKSPACE) fixing one for every client. */
+function createWorkspaces(router: Router, log: Logger, flag: string | undefined): Workspaces {
+  const usage = new UsageStore(usageFilePath(process.env), { log });
+  try {
+    return new Workspaces({ catalog: router.catalog, codec: router.cursorCodec, config: router.config, log, usage, flag, env: process.env.SWITCHBOARD_WORKSPACE });
+  } catch (err) {
+    // A name given on the command line or in the environment that the config lacks is a usage error.
+    if (err instanceof SwitchboardError && err.code === 'SB_UNKNOWN_WORKSPACE') throw new SwitchboardError('SB_USAGE', err.message);
+    throw err;
+  }
 }
 
 function frontFromConfig(config: RouterConfig): (typeof FRONT_KINDS)[number] {
-  const kind = config.listen.transport;
-  if (kind === 'stdio' || kind === 'http') return kind;
-  throw new SwitchboardError('SB_USAGE', `listen.transport: "${kind}" is not available in serve yet; use stdio or http`);
+  return config.listen.transport;
 }
 
-function assertSafeBind(listen: ListenConfig): void {
+/** --cors, --health-endpoint and --max-body-bytes over listen: in the config. */
+function listenFlags(values: { cors?: string[]; 'health-endpoint'?: string[]; 'max-body-bytes'?: string }): Partial<ListenConfig> {
+  const out: Partial<ListenConfig> = {};
+  if (values.cors?.length) out.cors = values.cors.includes('*') ? true : values.cors;
+  const health = values['health-endpoint'];
+  if (health?.length) {
+    const bad = health.find((p) => !p.startsWith('/'));
+    if (bad) throw new SwitchboardError('SB_USAGE', `--health-endpoint: expected a path starting with "/", got "${bad}"`);
+    out.healthEndpoints = health;
+  }
+  const max = values['max-body-bytes'];
+  if (max !== undefined) {
+    const n = Number(max);
+    if (!Number.isInteger(n) || n <= 0) throw new SwitchboardError('SB_USAGE', `--max-body-bytes: expected a positive whole number, got "${max}"`);
+    out.maxBodyBytes = n;
+  }
+  return out;
+}
+
+export function assertSafeBind(listen: ListenConfig): void {
   if (isLoopbackHost(listen.host) || listen.authToken || listen.allowUnauthenticated) return;
   throw new SwitchboardError(
     'SB_USAGE',

@@ -25,6 +25,9 @@ export interface ForwardContext {
   send: ServerContext['mcpReq']['send'];
 }
 
+/** A client that does not answer roots/list soon keeps the default workspace; no need to wait a minute. */
+const ROOTS_TIMEOUT_MS = 10_000;
+
 export interface FrontSessionOptions {
   log: Logger;
   view: CatalogView;
@@ -39,6 +42,9 @@ export class FrontSession {
   /** Versions of each list this client has seen or been told about; a change notifies once. */
   private readonly known = new Map<ListKind, string>();
   private initialized = false;
+  private active = 0;
+  /** Sequence of roots/list requests: only the newest answer may switch the view. */
+  private rootsAsked = 0;
   private closed = false;
   private readonly log: Logger;
   onclose?: () => void;
@@ -54,17 +60,43 @@ export class FrontSession {
     // The SDK answers logging/setLevel itself; we need the level per session and fanned out to backends.
     this.server.setRequestHandler('logging/setLevel', async (request) => {
       this.logLevel = request.params.level;
-      this.router.onLogLevelChanged();
+      this.router.onLogLevelChanged(this);
       return {};
     });
     this.server.fallbackNotificationHandler = async (notification) => {
-      if (notification.method === 'notifications/roots/list_changed') this.router.onRootsChanged();
+      if (notification.method === 'notifications/roots/list_changed') {
+        this.router.onRootsChanged(this);
+        void this.chooseViewByRoots();
+      }
     };
     this.server.oninitialized = () => {
       this.initialized = true;
-      if (this.clientCapabilities?.roots) this.router.onRootsChanged();
+      if (this.clientCapabilities?.roots) this.router.onRootsChanged(this);
       for (const kind of ['tools', 'prompts', 'resources', 'resourceTemplates'] as const) this.known.set(kind, this.view.version(kind));
+      void this.chooseViewByRoots();
     };
+  }
+
+  /**
+   * When no workspace was chosen explicitly, the client's roots may choose one: ask for them (after
+   * initialization, and again on roots/list_changed) and switch views, telling the client which
+   * lists changed. A client that fails roots/list keeps the view it has; a newer answer wins.
+   */
+  private async chooseViewByRoots(): Promise<void> {
+    if (!this.view.selectByRoots || !this.clientCapabilities?.roots) return;
+    const asked = ++this.rootsAsked;
+    let uris: string[];
+    try {
+      uris = (await this.server.listRoots(undefined, { timeout: ROOTS_TIMEOUT_MS })).roots.map((r) => r.uri);
+    } catch (err) {
+      this.log.debug({ err: String(err) }, 'roots/list failed; keeping the current workspace');
+      return;
+    }
+    if (asked !== this.rootsAsked || this.closed) return;
+    const next = this.view.selectByRoots?.(uris);
+    if (!next) return;
+    this.view = next;
+    this.onCatalogChanged(['tools', 'prompts', 'resources', 'resourceTemplates']);
   }
 
   get isInitialized(): boolean {
@@ -89,11 +121,17 @@ export class FrontSession {
     };
   }
 
+  /** Requests being answered right now: an idle reaper must never close a session mid-request. */
+  get activeRequests(): number {
+    return this.active;
+  }
+
   private async dispatch(request: JSONRPCRequest, ctx: ServerContext): Promise<Result> {
     const handler = HANDLERS[request.method] ?? TASK_HANDLERS[request.method];
     if (!handler) throw new RpcError(JsonRpcCode.MethodNotFound, `Method not found: ${request.method}`);
     const params = (request.params ?? {}) as Params;
     const meta = params._meta as { progressToken?: string | number } | undefined;
+    this.active++;
     try {
       return await handler(this, params, {
         signal: ctx.mcpReq.signal,
@@ -105,6 +143,8 @@ export class FrontSession {
       const rpc = toJsonRpcError(err);
       if (rpc.code === JsonRpcCode.InternalError) this.log.warn({ err: String(err), method: request.method }, 'request failed');
       throw rpc;
+    } finally {
+      this.active--;
     }
   }
 

@@ -25,6 +25,11 @@ export interface HttpFrontOptions {
    * endpoint. Default: only `listen.path`, with the full catalog.
    */
   route?: (pathname: string) => { view: CatalogView } | undefined;
+  /**
+   * Opens a new client's session instead of `router.connect(transport, view)`: the bridge gives each
+   * client its own router and child process. (Added by the bridge work; the view is the route's.)
+   */
+  connect?: (transport: NodeStreamableHTTPServerTransport, view: CatalogView) => Promise<FrontSession>;
 }
 
 interface HttpSession {
@@ -133,7 +138,7 @@ export class HttpFront {
         },
       }),
     };
-    entry.session = await this.options.router.connect(entry.transport, view);
+    entry.session = await (this.options.connect ? this.options.connect(entry.transport, view) : this.options.router.connect(entry.transport, view));
     entry.session.onclose = chain(entry.session.onclose, () => {
       const id = entry.transport.sessionId;
       if (id) this.sessions.delete(id);
@@ -144,7 +149,7 @@ export class HttpFront {
   private reapIdle(): void {
     const cutoff = Date.now() - this.options.listen.sessionIdleMs;
     for (const [id, entry] of this.sessions) {
-      if (entry.lastSeen >= cutoff) continue;
+      if (entry.lastSeen >= cutoff || (entry.session?.activeRequests ?? 0) > 0) continue;
       this.log.info({ session: id.slice(0, 8) }, 'closing idle session');
       this.sessions.delete(id);
       void entry.transport.close().catch(() => undefined);

@@ -1,0 +1,100 @@
+/**
+ * npm run bench (second part): stdio -> Streamable HTTP and stdio -> SSE bridges in one run, same
+ * backend (server-everything's echo), same SDK client: switchboard bridge vs supergateway vs
+ * punkpeye's mcp-proxy. Each gateway runs as its own process on a free port, one at a time.
+ * Writes the table to docs/bridge-benchmark.md as well as stdout.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer, connect as tcpConnect } from 'node:net';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client, SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
+import { formatTable, measure, echoCall, type BenchResult } from './harness.js';
+
+const root = resolve(import.meta.dirname, '..');
+const everything = join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+const node = process.execPath;
+const serverCmd = `"${node}" "${everything}" stdio`;
+const cli = join(root, 'dist/cli/main.js');
+const supergateway = join(root, 'node_modules/supergateway/dist/index.js');
+const mcpProxy = join(root, 'node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs');
+
+type Kind = 'http' | 'sse';
+interface Gateway {
+  name: string;
+  kind: Kind;
+  args: (port: number) => string[];
+  path: string;
+}
+
+const GATEWAYS: Gateway[] = [
+  { name: 'switchboard bridge stdio->Streamable HTTP', kind: 'http', path: '/mcp', args: (p) => [cli, 'bridge', '--stdio', serverCmd, '--outputTransport', 'streamableHttp', '--port', `${p}`, '--logLevel', 'none'] },
+  { name: 'supergateway stdio->Streamable HTTP (--stateful)', kind: 'http', path: '/mcp', args: (p) => [supergateway, '--stdio', serverCmd, '--outputTransport', 'streamableHttp', '--stateful', '--port', `${p}`, '--logLevel', 'none'] },
+  { name: 'mcp-proxy stdio->Streamable HTTP', kind: 'http', path: '/mcp', args: (p) => [mcpProxy, '--port', `${p}`, '--host', '127.0.0.1', '--server', 'stream', '--', node, everything, 'stdio'] },
+  { name: 'switchboard bridge stdio->SSE', kind: 'sse', path: '/sse', args: (p) => [cli, 'bridge', '--stdio', serverCmd, '--outputTransport', 'sse', '--port', `${p}`, '--logLevel', 'none'] },
+  { name: 'supergateway stdio->SSE', kind: 'sse', path: '/sse', args: (p) => [supergateway, '--stdio', serverCmd, '--outputTransport', 'sse', '--port', `${p}`, '--logLevel', 'none'] },
+  { name: 'mcp-proxy stdio->SSE', kind: 'sse', path: '/sse', args: (p) => [mcpProxy, '--port', `${p}`, '--host', '127.0.0.1', '--server', 'sse', '--', node, everything, 'stdio'] },
+];
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
+    const ok = await new Promise<boolean>((r) => {
+      const sock = tcpConnect(port, '127.0.0.1', () => (sock.end(), r(true)));
+      sock.on('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listening on ${port} after ${ms} ms`);
+}
+
+async function run(gw: Gateway): Promise<BenchResult | undefined> {
+  const port = await freePort();
+  const child = spawn(node, gw.args(port), { stdio: ['ignore', 'ignore', 'ignore'], detached: true });
+  try {
+    await waitForPort(port, child);
+    const url = new URL(`http://127.0.0.1:${port}${gw.path}`);
+    const transport: Transport = gw.kind === 'http' ? new StreamableHTTPClientTransport(url) : new SSEClientTransport(url);
+    const client = new Client({ name: 'bench', version: '1' });
+    await client.connect(transport);
+    try {
+      return await measure(gw.name, echoCall(client, 'echo'));
+    } finally {
+      await client.close();
+    }
+  } catch (err) {
+    process.stderr.write(`${gw.name}: ${String(err)}\n`);
+    return undefined;
+  } finally {
+    try {
+      process.kill(-child.pid!, 'SIGKILL'); // the whole group: gateways leave children behind
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+const results: BenchResult[] = [];
+for (const gw of GATEWAYS) {
+  const r = await run(gw);
+  if (r) results.push(r);
+}
+const byKind = (kind: Kind) => results.filter((r) => GATEWAYS.find((g) => g.name === r.name)!.kind === kind);
+const tables = (['http', 'sse'] as const).map((k) => formatTable(byKind(k), byKind(k)[0])).join('\n\n');
+const header = `Node ${process.version}, ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}. tools/call echo on server-everything; p50/p99 one call at a time, calls/s with 32 in flight. Ratios are relative to switchboard (first row).`;
+const text = `${header}\n\n${tables}\n`;
+process.stdout.write(`\n${text}`);
+writeFileSync(join(root, 'docs/bridge-benchmark.md'), `# Bridge benchmark\n\nGenerated by \`npm run bench\` (bench/bridge-latency.ts).\n\n${text}`);

@@ -1,0 +1,102 @@
+/**
+ * `switchboard bridge` as a library: one MCP server (a stdio command or a remote URL) served on one
+ * output (stdio, Streamable HTTP, legacy SSE or WebSocket). Built from the router and the fronts;
+ * see sessions.ts for who owns which child.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { configFromServers } from '../config/defaults.js';
+import type { Logger } from '../log.js';
+import { Router, type RouterOptions } from '../router.js';
+import { NetworkFronts, type FrontUrls } from '../transports/network-fronts.js';
+import { StdioFrontTransport } from '../transports/stdio-front.js';
+import { bridgeRouterConfig, type BridgeOptions } from './config.js';
+import { isolatedSessions, sharedSessions, type BridgeSessions } from './sessions.js';
+
+export interface BridgeDeps {
+  log: Logger;
+  /** stdio output only; default process.stdin / process.stdout. */
+  stdin?: Readable;
+  stdout?: Writable;
+  /** Restart delays after the child crashes or the remote drops; the last one repeats. */
+  retryDelaysMs?: number[];
+}
+
+export interface Bridge {
+  urls: FrontUrls;
+  /** The bound port (0 for the stdio output). */
+  port: number;
+  sessions: BridgeSessions;
+  /** Resolves when the stdio client hangs up (never for network outputs). */
+  done: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Fast first restarts: a bridge client is usually waiting on the other end. */
+const BRIDGE_RETRY_DELAYS_MS = [200, 1000, 2000, 5000, 10_000];
+
+export async function startBridge(options: BridgeOptions, deps: BridgeDeps): Promise<Bridge> {
+  const config = bridgeRouterConfig(options);
+  const routerOptions: RouterOptions = {
+    log: deps.log,
+    retryDelaysMs: deps.retryDelaysMs ?? BRIDGE_RETRY_DELAYS_MS,
+    // The first tools/list waits for the child, so clients that ignore list_changed see its tools.
+    firstListWaitMs: config.servers[0]!.connectTimeoutMs,
+  };
+
+  if (options.output === 'stdio') {
+    const router = new Router(config, routerOptions);
+    const sessions = sharedSessions(router);
+    const session = await router.connect(new StdioFrontTransport(deps.stdin, deps.stdout));
+    const done = new Promise<void>((resolve) => {
+      const previous = session.onclose;
+      session.onclose = () => {
+        previous?.();
+        resolve();
+      };
+    });
+    void router.start();
+    return { urls: {}, port: 0, sessions, done, close: () => sessions.close() };
+  }
+
+  let sessions: BridgeSessions;
+  let viewRouter: Router;
+  if (options.shared) {
+    viewRouter = new Router(config, routerOptions);
+    sessions = sharedSessions(viewRouter);
+    void viewRouter.start();
+  } else {
+    sessions = isolatedSessions(config, routerOptions);
+    // HttpFront wants a router for its default view; with a router per session it is never asked
+    // to connect anyone, and an empty one starts nothing.
+    viewRouter = new Router(configFromServers([], { listen: options.listen }), { log: deps.log });
+  }
+  const fronts = new NetworkFronts({
+    router: viewRouter,
+    listen: { ...options.listen, path: options.streamableHttpPath },
+    log: deps.log,
+    connect: sessions.connect,
+    streamableHttp: options.output === 'streamableHttp',
+    ...(options.output === 'sse' ? { sse: { ssePath: options.ssePath, messagePath: options.messagePath, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) } } : {}),
+    // supergateway serves WebSocket on --messagePath; its users' clients point there.
+    ...(options.output === 'ws' ? { wsPath: options.messagePath } : {}),
+    responseHeaders: options.responseHeaders,
+  });
+  let urls: FrontUrls;
+  try {
+    urls = await fronts.listen();
+  } catch (err) {
+    await sessions.close();
+    throw err;
+  }
+  return {
+    urls,
+    port: fronts.port,
+    sessions,
+    done: new Promise(() => undefined),
+    async close() {
+      await fronts.close();
+      await sessions.close();
+      if (!options.shared) await viewRouter.close();
+    },
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * `switchboard bridge`: a drop-in for `supergateway` (same flags, defaults and paths) that keeps each
+ * client's messages to that client, reaps children, restarts crashed ones, binds 127.0.0.1 unless
+ * told otherwise, and can require a bearer token.
+ */
+import { parseHeader, normalizeArgv } from '../bridge/argv.js';
+import { startBridge } from '../bridge/bridge.js';
+import type { BridgeInput, BridgeOptions, BridgeOutput } from '../bridge/config.js';
+import { defaultListenConfig } from '../config/defaults.js';
+import type { ListenConfig } from '../config/types.js';
+import { SwitchboardError } from '../errors.js';
+import { createLogger, LOG_LEVELS, type LogLevel } from '../log.js';
+import { oneOf, parseFlags, parsePort } from './args.js';
+import { assertSafeBind } from './serve.js';
+import { onShutdown } from './shutdown.js';
+
+export const BRIDGE_HELP = `Usage: switchboard bridge (--stdio "CMD" | --sse URL | --streamableHttp URL) [options]
+
+Put one MCP server on another transport. Accepts supergateway's flags (camelCase or kebab-case).
+
+Input (exactly one):
+  --stdio "CMD"               run CMD (through the shell) and speak MCP on its stdin/stdout
+  --sse URL                   connect to a legacy HTTP+SSE server
+  --streamableHttp URL        connect to a Streamable HTTP server
+
+Output:
+  --outputTransport KIND      stdio | sse | ws | streamableHttp
+                              (default: sse for --stdio, stdio for URL inputs)
+  --host HOST                 bind address (default 127.0.0.1)
+  --port PORT                 port (default 8000; 0 picks a free one)
+  --baseUrl URL               absolute prefix for the SSE endpoint event (behind a proxy)
+  --ssePath PATH              SSE stream path (default /sse)
+  --messagePath PATH          SSE POST path, and the WebSocket path (default /message)
+  --streamableHttpPath PATH   Streamable HTTP path (default /mcp)
+  --stateful                  accepted for compatibility: Streamable HTTP sessions are always stateful
+  --sessionTimeout MS         close a session idle this long, open stream or not (default 1800000)
+  --healthEndpoint PATH...    answer 200 "ok" on these paths (repeatable)
+  --cors [ORIGIN...]          CORS headers; no value allows any origin
+  --shared                    one child for all clients (default: one child per client session)
+
+Security (beyond supergateway):
+  --auth-token TOKEN          require "Authorization: Bearer TOKEN" from clients
+  --allow-unauthenticated     allow a non-loopback --host without --auth-token
+  --allowed-origin ORIGIN...  Origins allowed besides localhost pages (browsers only send one)
+  --allowed-host HOST...      Host header values allowed (DNS-rebinding protection)
+  --max-body-bytes N          largest request body (default 4194304)
+
+Remote (URL inputs):
+  --header "K: V"...          header sent to the remote (in stdio-input modes: added to responses)
+  --oauth2Bearer TOKEN        sends "Authorization: Bearer TOKEN" to the remote
+  --protocolVersion V         accepted for compatibility; each hop negotiates its own version
+
+  --logLevel LEVEL            debug | info | none (also trace, warn, error); logs go to stderr only
+  -h, --help                  show this help`;
+
+const OUTPUTS = ['stdio', 'sse', 'ws', 'streamableHttp'] as const;
+const ARRAYS = ['cors', 'healthEndpoint', 'header', 'allowedOrigin', 'allowedHost'] as const;
+const BOOLEANS = ['stateful', 'shared', 'allowUnauthenticated', 'help'] as const;
+const DEFAULT_BRIDGE_PORT = 8000;
+const DEFAULT_SESSION_TIMEOUT_MS = 30 * 60 * 1000;
+
+export function parseBridgeArgs(argv: string[]): { options: BridgeOptions; logLevel: LogLevel } | 'help' {
+  const normalized = normalizeArgv(argv, { arrays: ARRAYS, booleans: BOOLEANS, emptyMeans: { cors: '*' } });
+  const s = { type: 'string' } as const;
+  const many = { type: 'string', multiple: true } as const;
+  const { values: v } = parseFlags('bridge', normalized, {
+    stdio: s, sse: s, streamableHttp: s, outputTransport: s, host: s, port: s, baseUrl: s, ssePath: s, messagePath: s,
+    streamableHttpPath: s, stateful: { type: 'boolean' }, sessionTimeout: s, healthEndpoint: many, cors: many, header: many,
+    oauth2Bearer: s, logLevel: s, protocolVersion: s, authToken: s, allowUnauthenticated: { type: 'boolean' },
+    shared: { type: 'boolean' }, maxBodyBytes: s, allowedOrigin: many, allowedHost: many, help: { type: 'boolean', short: 'h' },
+  });
+  if (v.help) return 'help';
+
+  const inputs: BridgeInput[] = [];
+  if (v.stdio !== undefined) inputs.push({ kind: 'stdio', commandLine: v.stdio });
+  if (v.sse !== undefined) inputs.push({ kind: 'sse', url: httpUrl(v.sse, '--sse') });
+  if (v.streamableHttp !== undefined) inputs.push({ kind: 'streamableHttp', url: httpUrl(v.streamableHttp, '--streamableHttp') });
+  if (inputs.length !== 1) {
+    throw new SwitchboardError('SB_USAGE', `bridge: give exactly one of --stdio "CMD", --sse URL or --streamableHttp URL (got ${inputs.length}). Run "switchboard bridge --help".`);
+  }
+  const input = inputs[0]!;
+  const output: BridgeOutput = oneOf(v.outputTransport, OUTPUTS, '--outputTransport') ?? (input.kind === 'stdio' ? 'sse' : 'stdio');
+  if (input.kind === 'stdio' && output === 'stdio') throw new SwitchboardError('SB_USAGE', 'bridge: --stdio with --outputTransport stdio bridges nothing; pick sse, ws or streamableHttp');
+
+  const headers = Object.fromEntries((v.header ?? []).map((h) => parseHeader(h) ?? usage(`--header: expected "Name: value", got "${h}"`)));
+  // Lower-case names: HTTP does not care, and the SSE client merges its own (lower-cased) copies
+  // with ours, so "Authorization" next to "authorization" would be sent twice and joined.
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, val]) => [k.toLowerCase(), val]));
+  const remoteHeaders = input.kind === 'stdio' ? {} : { ...lower, ...(v.oauth2Bearer ? { authorization: `Bearer ${v.oauth2Bearer}` } : {}) };
+  const listen: ListenConfig = {
+    ...defaultListenConfig(),
+    transport: output === 'streamableHttp' ? 'http' : output,
+    host: v.host ?? '127.0.0.1',
+    port: parsePort(v.port, '--port') ?? DEFAULT_BRIDGE_PORT,
+    allowUnauthenticated: v.allowUnauthenticated ?? false,
+    allowedOrigins: v.allowedOrigin ?? [],
+    allowedHosts: v.allowedHost ?? [],
+    sessionIdleMs: positive(v.sessionTimeout, '--sessionTimeout') ?? DEFAULT_SESSION_TIMEOUT_MS,
+    maxBodyBytes: positive(v.maxBodyBytes, '--max-body-bytes') ?? defaultListenConfig().maxBodyBytes,
+    ...(v.healthEndpoint?.length ? { healthEndpoints: v.healthEndpoint.map((p) => path(p, '--healthEndpoint')) } : {}),
+    ...(v.authToken ? { authToken: v.authToken } : {}),
+    ...corsOf(v.cors),
+  };
+  const options: BridgeOptions = {
+    input,
+    output,
+    listen,
+    ...(v.baseUrl ? { baseUrl: httpUrl(v.baseUrl, '--baseUrl') } : {}),
+    ssePath: path(v.ssePath ?? '/sse', '--ssePath'),
+    messagePath: path(v.messagePath ?? '/message', '--messagePath'),
+    streamableHttpPath: path(v.streamableHttpPath ?? '/mcp', '--streamableHttpPath'),
+    shared: v.shared ?? false,
+    remoteHeaders,
+    responseHeaders: input.kind === 'stdio' ? headers : {},
+    env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+  };
+  return { options, logLevel: logLevelOf(v.logLevel) };
+}
+
+export async function runBridge(argv: string[]): Promise<void> {
+  const parsed = parseBridgeArgs(argv);
+  if (parsed === 'help') {
+    process.stderr.write(BRIDGE_HELP + '\n');
+    return;
+  }
+  const { options, logLevel } = parsed;
+  const log = createLogger(logLevel);
+  if (options.output !== 'stdio') assertSafeBind(options.listen);
+  const bridge = await startBridge(options, { log });
+  const shutdown = onShutdown(() => bridge.close(), { log: (m) => log.info(m) });
+  void bridge.done.then(shutdown);
+  const say = (line: string) => logLevel !== 'silent' && process.stderr.write(`${line}\n`);
+  const { urls } = bridge;
+  if (urls.streamableHttp) say(`mcp-switchboard bridge listening on ${urls.streamableHttp} (Streamable HTTP)`);
+  if (urls.sse) say(`mcp-switchboard bridge listening on ${urls.sse} (SSE; POST ${options.messagePath})`);
+  if (urls.ws) say(`mcp-switchboard bridge listening on ${urls.ws} (WebSocket)`);
+  const isolation = options.shared ? 'one child shared by all clients' : 'one child per client session';
+  if (options.output !== 'stdio') say(`  ${isolation}; sessions idle ${options.listen.sessionIdleMs} ms are closed${options.listen.authToken ? '; bearer token required' : ''}`);
+}
+
+function logLevelOf(value: string | undefined): LogLevel {
+  if (value === undefined) return 'info';
+  if (value === 'none') return 'silent';
+  return oneOf(value, LOG_LEVELS, '--logLevel') ?? 'info';
+}
+
+function corsOf(values: string[] | undefined): Pick<ListenConfig, 'cors'> {
+  if (!values?.length) return {};
+  if (values.includes('*')) return { cors: true };
+  const regex = values.find((o) => /^\/.*\/$/.test(o));
+  if (regex) usage(`--cors: regular expressions such as ${regex} are not supported; list each allowed origin (e.g. --cors https://app.example.com)`);
+  return { cors: values };
+}
+
+function positive(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) usage(`${flag}: expected a positive whole number, got "${value}"`);
+  return n;
+}
+
+function path(value: string, flag: string): string {
+  if (!value.startsWith('/')) usage(`${flag}: expected a path starting with "/", got "${value}"`);
+  return value;
+}
+
+function httpUrl(value: string, flag: string): string {
+  try {
+    const u = new URL(value);
+    if (u.protocol === 'http:' || u.protocol === 'https:') return value;
+  } catch {
+    /* fall through */
+  }
+  return usage(`${flag}: expected an http(s) URL, got "${value}"`);
+}
+
+function usage(message: string): never {
+  throw new SwitchboardError('SB_USAGE', `bridge: ${message}`);
+}

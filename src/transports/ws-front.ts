@@ -1,0 +1,124 @@
+/**
+ * The WebSocket front: upgrades on one path of the HttpFront's server, subprotocol "mcp", one
+ * session per socket. The HTTP guards (Host, Origin, bearer token) run on the upgrade request and
+ * answer a refusal as a normal HTTP response, so a refused client sees 401/403 rather than a reset.
+ * Sockets that stop answering pings are dropped; sessions with no message for sessionIdleMs are
+ * closed even while the socket stays open.
+ */
+import { ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ListenConfig } from '../config/types.js';
+import type { Logger } from '../log.js';
+import type { ConnectSession } from './front-connect.js';
+import { IdleReaper } from './front-connect.js';
+import { createGuards, type Guards } from './http-guards.js';
+import { sendJsonRpcError } from './http-util.js';
+import { MCP_SUBPROTOCOL, WebSocketTransport } from './ws-transport.js';
+
+export interface WsFrontOptions {
+  listen: ListenConfig;
+  log: Logger;
+  connect: ConnectSession;
+  path: string;
+  server: HttpServer;
+  /** Ping interval; a socket that misses a pong by the next ping is terminated. */
+  pingMs?: number;
+}
+
+export class WsFront {
+  private readonly wss: WebSocketServer;
+  private readonly guards: Guards;
+  private readonly log: Logger;
+  /** Open sockets, each with whether it answered the last ping. */
+  private readonly sockets = new Map<WebSocket, boolean>();
+  private readonly reaper: IdleReaper<WebSocket>;
+  private readonly pinger: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(private readonly options: WsFrontOptions) {
+    this.log = options.log.child({ front: 'ws' });
+    this.guards = createGuards({ listen: options.listen });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.listen.maxBodyBytes,
+      // Clients that offer no subprotocol (older bridges' clients) are served too; one that offers
+      // only others gets none, and its library will refuse the connection as the RFC intends.
+      handleProtocols: (protocols) => (protocols.has(MCP_SUBPROTOCOL) ? MCP_SUBPROTOCOL : false),
+    });
+    this.reaper = new IdleReaper(options.listen.sessionIdleMs, (ws) => {
+      this.log.info('closing idle websocket session');
+      ws.close(1001, 'session idle timeout');
+    });
+    this.pinger = setInterval(() => this.ping(), options.pingMs ?? 30_000);
+    this.pinger.unref();
+    options.server.on('upgrade', this.onUpgrade);
+  }
+
+  sessionCount(): number {
+    return this.sockets.size;
+  }
+
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // Answer refusals through a real ServerResponse so the guards' replies are proper HTTP.
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as Socket);
+    res.shouldKeepAlive = false;
+    res.once('finish', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (this.closing) return sendJsonRpcError(res, 503, -32000, 'Server is shutting down');
+    if (url.pathname !== this.options.path) return sendJsonRpcError(res, 404, -32601, `Not found: WebSocket MCP is served at ${this.options.path}`);
+    if (!this.guards.host(req, res) || !this.guards.origin(req, res) || !this.guards.auth(req, res)) return;
+    res.removeAllListeners('finish');
+    res.detachSocket(socket as Socket);
+    this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws));
+  };
+
+  private async accept(ws: WebSocket): Promise<void> {
+    this.sockets.set(ws, true);
+    this.reaper.touch(ws);
+    ws.on('pong', () => this.sockets.has(ws) && this.sockets.set(ws, true));
+    ws.once('close', () => {
+      this.sockets.delete(ws);
+      this.reaper.forget(ws);
+    });
+    try {
+      const transport = new WebSocketTransport(ws);
+      await this.options.connect(transport);
+      this.reaper.watch(ws, transport);
+    } catch (err) {
+      this.log.warn({ err: String(err) }, 'could not open a session for a websocket client');
+      ws.close(1011, 'could not open a session');
+    }
+  }
+
+  private ping(): void {
+    for (const [ws, alive] of this.sockets) {
+      if (!alive) {
+        ws.terminate();
+        continue;
+      }
+      this.sockets.set(ws, false);
+      ws.ping();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    clearInterval(this.pinger);
+    this.reaper.stop();
+    this.options.server.off('upgrade', this.onUpgrade);
+    const closed = [...this.sockets.keys()].map((ws) => new Promise<void>((resolve) => {
+      ws.once('close', () => resolve());
+      ws.close(1001, 'server shutting down');
+      setTimeout(() => {
+        ws.terminate();
+        resolve();
+      }, 1000).unref();
+    }));
+    await Promise.all(closed);
+    this.wss.close();
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * MCP over one WebSocket: one JSON-RPC message per text frame, subprotocol "mcp". The same class
+ * serves both ends: the WebSocket front wraps sockets it accepted, and `connectWebSocket` opens a
+ * client socket (tests, benchmarks, and anyone scripting against a WS front).
+ *
+ * A frame that is not one JSON-RPC 2.0 object gets a JSON-RPC error back (id null) and the
+ * connection carries on, as on the stdio front: one bad message must not end a session.
+ */
+import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
+import { WebSocket, type RawData } from 'ws';
+
+export const MCP_SUBPROTOCOL = 'mcp';
+
+export class WebSocketTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private started = false;
+  private closed = false;
+
+  constructor(private readonly ws: WebSocket) {}
+
+  async start(): Promise<void> {
+    if (this.started) throw new Error('WebSocketTransport already started');
+    this.started = true;
+    this.ws.on('message', this.onData);
+    this.ws.on('close', this.finish);
+    this.ws.on('error', (err) => this.onerror?.(err));
+    // The socket may have closed between accept and start (a client that connects and leaves).
+    if (this.ws.readyState === WebSocket.CLOSED || this.ws.readyState === WebSocket.CLOSING) this.finish();
+  }
+
+  private readonly onData = (data: RawData, isBinary: boolean): void => {
+    if (isBinary) {
+      this.reply(-32600, 'Invalid Request: send each JSON-RPC message as one text frame');
+      return;
+    }
+    let message: unknown;
+    try {
+      message = JSON.parse(rawText(data));
+    } catch {
+      this.reply(-32700, 'Parse error: a frame was not valid JSON');
+      return;
+    }
+    const m = message as { jsonrpc?: unknown };
+    if (typeof m !== 'object' || m === null || Array.isArray(m) || m.jsonrpc !== '2.0') {
+      this.reply(-32600, 'Invalid Request: expected one JSON-RPC 2.0 object per frame');
+      return;
+    }
+    this.onmessage?.(message as JSONRPCMessage);
+  };
+
+  private reply(code: number, message: string): void {
+    void this.send({ jsonrpc: '2.0', id: null, error: { code, message } } as unknown as JSONRPCMessage).catch(() => undefined);
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('WebSocket is not open'));
+    return new Promise((resolve, reject) => this.ws.send(JSON.stringify(message), (err) => (err ? reject(err) : resolve())));
+  }
+
+  async close(): Promise<void> {
+    if (!this.closed && this.ws.readyState === WebSocket.OPEN) this.ws.close(1000, 'session closed');
+    else if (this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
+    this.finish();
+  }
+
+  private readonly finish = (): void => {
+    if (this.closed) return;
+    this.closed = true;
+    this.onclose?.();
+  };
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+export interface ConnectWebSocketOptions {
+  headers?: Record<string, string>;
+  /** Fails the connect after this many ms. */
+  timeoutMs?: number;
+}
+
+/** Open a client WebSocket with the "mcp" subprotocol; rejects with the HTTP status if the upgrade is refused. */
+export function connectWebSocket(url: string | URL, opts: ConnectWebSocketOptions = {}): Promise<WebSocketTransport> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, [MCP_SUBPROTOCOL], { headers: opts.headers, handshakeTimeout: opts.timeoutMs ?? 10_000 });
+    // Stays attached: errors after a refused upgrade (terminate) must not go unhandled.
+    ws.on('error', reject);
+    ws.once('open', () => resolve(new WebSocketTransport(ws)));
+    ws.once('unexpected-response', (_req, res) => {
+      reject(Object.assign(new Error(`WebSocket upgrade refused: HTTP ${res.statusCode}`), { status: res.statusCode }));
+      res.resume();
+      ws.terminate();
+    });
+  });
+}
