@@ -153,9 +153,18 @@ function ablate(ds: Dataset): void {
     ['no fuzzy', { fuzzyWeight: 0 }],
     ['no feedback (PRF)', { prfWeight: 0 }],
     ['no server routing', { serverBoost: 0 }],
+    ['no CJK glossary', { glossary: false }],
+    ['no name coverage', { nameCoverage: 0 }],
+    ['no file-operation sub-query', { fileOpWeight: 0 }],
+    ['no duplicate-name suppression', { dupDecay: 1 }],
+    ['no clause fusion', { segmentWeight: 0 }],
+    ['clauses capped at 8 (was 4)', { maxSegments: 8 }],
     ['uniform field weights', { fieldWeights: { name: 1, title: 1, description: 1, params: 1, server: 1, tags: 1 } }],
     ['no params field', { fieldWeights: { ...d.fieldWeights, params: 0 } }],
-    ['plain BM25F (all off)', { synonymWeight: 0, fuzzyWeight: 0, prfWeight: 0, serverBoost: 0 }],
+    [
+      'plain BM25F (all off)',
+      { synonymWeight: 0, fuzzyWeight: 0, prfWeight: 0, serverBoost: 0, glossary: false, nameCoverage: 0, fileOpWeight: 0, dupDecay: 1, segmentWeight: 0, hintWeight: 0, literalWeight: 1 },
+    ],
   ];
   console.log(`\n### ablation: ${ds.label} (even = tuning / odd = held-out)`);
   console.log('| variant | even R@10 | even hit@5 | odd R@10 | odd hit@5 |');

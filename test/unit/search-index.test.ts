@@ -79,6 +79,43 @@ describe('ToolSearchIndex', () => {
     for (const q of ['github', 'file path', 'weather in a city']) expect(top(a, q, 10)).toEqual(top(b, q, 10));
   });
 
+  it('matches English queries against Chinese descriptions through the glossary', () => {
+    const index = new ToolSearchIndex([
+      ...CATALOG,
+      { server: 'trends', name: 'trends__get-bbc-news', description: '获取 BBC 新闻，提供全球新闻、商业、科技等资讯' },
+      { server: 'trends', name: 'trends__get-weibo-trending', description: '获取微博热搜榜单，展示当下最热门的话题' },
+    ]);
+    expect(top(index, 'latest world news headlines')[0]).toBe('trends__get-bbc-news');
+    expect(top(index, 'what topics are trending right now')[0]).toBe('trends__get-weibo-trending');
+    const plain = new ToolSearchIndex(CATALOG.concat([{ server: 'weibo', name: 'weibo__get_board', description: '获取微博热搜榜单' }]), { glossary: false });
+    expect(top(plain, 'trending topics')[0]).not.toBe('weibo__get_board');
+    const glossed = new ToolSearchIndex(CATALOG.concat([{ server: 'weibo', name: 'weibo__get_board', description: '获取微博热搜榜单' }]));
+    expect(top(glossed, 'trending topics')[0]).toBe('weibo__get_board');
+  });
+
+  it('keeps a file writer in the results of a long task that ends by saving to a path', () => {
+    const index = new ToolSearchIndex(CATALOG);
+    const results = top(index, 'Look up the weather forecast for Paris and the severe weather alerts for Texas, then save a summary to /root/notes/weather.md');
+    expect(results.slice(0, 3)).toContain('filesystem__write_file');
+    expect(results).toContain('weather__get_forecast');
+  });
+
+  it('lists one tool name once before repeating it from another backend', () => {
+    const index = new ToolSearchIndex([
+      ...CATALOG,
+      { server: 'desktop', name: 'desktop__read_file', description: 'Read the contents of a file at a path.', inputSchema: schema({ path: 'file path' }) },
+    ]);
+    const names = top(index, 'read the contents of a file', 3).map((n) => n.slice(n.indexOf('__') + 2));
+    expect(names[0]).toBe('read_file');
+    expect(names[1]).not.toBe('read_file');
+  });
+
+  it('answers a query with a pasted blob without tokenizing the blob', () => {
+    const index = new ToolSearchIndex(CATALOG);
+    const blob = 'iVBORw0KGgoAAAANSUhEUgAAAgAAAAIACAYAAAD0eNT6'.repeat(500);
+    expect(top(index, `what is the weather forecast for this city? ${blob}`)[0]).toBe('weather__get_forecast');
+  });
+
   it('the no-op reranker keeps the order', async () => {
     const results = new ToolSearchIndex(CATALOG).search('github issue');
     expect(await noopReranker.rerank('github issue', results)).toEqual(results);

@@ -28,7 +28,7 @@ describe('LiveMCPBench retrieval quality', () => {
         return recallAtK(names, q.expected_tool_names, 10);
       }),
     );
-    // Floor set below the measured value (see docs/search-benchmark.md) so it catches regressions.
-    expect(recall).toBeGreaterThanOrEqual(0.5);
+    // The achieved level (0.606 measured, see docs/search-benchmark.md), so a regression fails.
+    expect(recall).toBeGreaterThanOrEqual(0.6);
   });
 });

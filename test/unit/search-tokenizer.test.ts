@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { splitIdentifier, tokenize } from '../../src/workspace/search/tokenizer.js';
 import { stem } from '../../src/workspace/search/stemmer.js';
-import { analyzeQuery, splitSegments } from '../../src/workspace/search/query-analysis.js';
+import { analyzeQuery, fileOperations, splitSegments } from '../../src/workspace/search/query-analysis.js';
+import { glossCjk } from '../../src/workspace/search/cjk-glossary.js';
 
 describe('tokenizer', () => {
   it('splits camelCase and keeps the joined word', () => {
@@ -23,9 +24,21 @@ describe('tokenizer', () => {
   });
 
   it('turns CJK runs into character bigrams', () => {
-    expect(tokenize('必应搜索')).toEqual(['必应', '应搜', '搜索']);
-    expect(tokenize('bing搜索 API')).toEqual(['bing', '搜索', 'api']);
-    expect(tokenize('搜')).toEqual(['搜']);
+    expect(tokenize('必应搜索', { gloss: false })).toEqual(['必应', '应搜', '搜索']);
+    expect(tokenize('bing搜索 API', { gloss: false })).toEqual(['bing', '搜索', 'api']);
+    expect(tokenize('搜', { gloss: false })).toEqual(['搜']);
+  });
+
+  it('adds English glosses of common Chinese words after the bigrams', () => {
+    expect(tokenize('必应搜索')).toEqual(['必应', '应搜', '搜索', 'search']);
+    expect(glossCjk('获取热门新闻')).toEqual(['get', 'popular', 'hot', 'trending', 'news']);
+    // Longest entry wins: 排行榜 is one entry, not 排行 + a stray 榜.
+    expect(glossCjk('音乐排行榜')).toEqual(['music', 'ranking', 'chart', 'top']);
+    expect(glossCjk('无关字符')).toEqual([]);
+  });
+
+  it('skips blob-like words (base64, hashes) instead of splitting them into noise', () => {
+    expect(tokenize(`decode ${'iVBORw0KGgoAAAANSUhEUgAAAgAAAAIACAYAAAD0eNT6AAAABHNCSVQ'}`)).toEqual(['decod']);
   });
 
   it('keeps "news" apart from "new"', () => {
@@ -42,6 +55,15 @@ describe('query analysis', () => {
       'write a summary to a file',
     ]);
     expect(splitSegments('create a github issue')).toEqual([]);
+  });
+
+  it('derives a file operation from each plain-text path and the verb before it', () => {
+    expect(fileOperations('Summarize the trial and save it as Markdown to /root/markdown/x.md.')).toEqual(['write file']);
+    expect(fileOperations('Read /root/docs/notes.txt and tell me the gist')).toEqual(['read file']);
+    // Binary formats need format-specific tools; directories and verb-less paths imply nothing.
+    expect(fileOperations('Save the deck to /root/ppt/deck.pptx')).toEqual([]);
+    expect(fileOperations('What files are in my /root/music folder?')).toEqual([]);
+    expect(fileOperations('create a github issue')).toEqual([]);
   });
 
   it('separates paths and URLs from the prose', () => {

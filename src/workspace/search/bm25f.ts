@@ -16,28 +16,39 @@ export interface Bm25fConfig<F extends string> {
 }
 
 interface DocEntry {
+  id: string;
   /** Field lengths in tokens, in `fields` order. */
   lengths: number[];
   /** term -> per-field term frequency, in `fields` order. */
   terms: Map<string, number[]>;
+  /** Per field: weight / BM25 length norm, refreshed lazily after the collection changes. */
+  fieldFactor: number[];
+  /** docTermWeights, memoized: it depends on this document only. */
+  termWeights?: Map<string, number>;
 }
 
 export class Bm25fIndex<F extends string> {
-  private readonly docs = new Map<string, DocEntry>();
-  /** term -> ids of docs that contain it. */
-  private readonly postings = new Map<string, Set<string>>();
+  /** Documents live in numbered slots so scoring can accumulate into a flat array. */
+  private readonly slots: Array<DocEntry | undefined> = [];
+  private readonly freeSlots: number[] = [];
+  private readonly slotById = new Map<string, number>();
+  /** term -> slot -> per-field term frequency. */
+  private readonly postings = new Map<string, Map<number, number[]>>();
   private readonly totalLengths: number[];
+  /** Length norms and IDFs depend on the whole collection: recomputed on first use after a change. */
+  private dirty = true;
+  private idfCache = new Map<string, number>();
 
   constructor(private readonly config: Bm25fConfig<F>) {
     this.totalLengths = config.fields.map(() => 0);
   }
 
   get size(): number {
-    return this.docs.size;
+    return this.slotById.size;
   }
 
   has(id: string): boolean {
-    return this.docs.has(id);
+    return this.slotById.has(id);
   }
 
   /** Add or replace a document. */
@@ -53,25 +64,32 @@ export class Bm25fIndex<F extends string> {
         tf[i] = (tf[i] ?? 0) + 1;
       }
     });
-    this.docs.set(id, { lengths, terms });
+    const slot = this.freeSlots.pop() ?? this.slots.length;
+    this.slots[slot] = { id, lengths, terms, fieldFactor: names.map(() => 0) };
+    this.slotById.set(id, slot);
     lengths.forEach((len, i) => (this.totalLengths[i] = (this.totalLengths[i] ?? 0) + len));
-    for (const term of terms.keys()) {
-      let ids = this.postings.get(term);
-      if (!ids) this.postings.set(term, (ids = new Set()));
-      ids.add(id);
+    for (const [term, tf] of terms) {
+      let docs = this.postings.get(term);
+      if (!docs) this.postings.set(term, (docs = new Map()));
+      docs.set(slot, tf);
     }
+    this.dirty = true;
   }
 
   delete(id: string): boolean {
-    const doc = this.docs.get(id);
-    if (!doc) return false;
-    this.docs.delete(id);
+    const slot = this.slotById.get(id);
+    if (slot === undefined) return false;
+    const doc = this.slots[slot] as DocEntry;
+    this.slotById.delete(id);
+    this.slots[slot] = undefined;
+    this.freeSlots.push(slot);
     doc.lengths.forEach((len, i) => (this.totalLengths[i] = (this.totalLengths[i] ?? 0) - len));
     for (const term of doc.terms.keys()) {
-      const ids = this.postings.get(term);
-      ids?.delete(id);
-      if (ids && ids.size === 0) this.postings.delete(term);
+      const docs = this.postings.get(term);
+      docs?.delete(slot);
+      if (docs && docs.size === 0) this.postings.delete(term);
     }
+    this.dirty = true;
     return true;
   }
 
@@ -82,9 +100,16 @@ export class Bm25fIndex<F extends string> {
 
   /** BM25's non-negative IDF: rare terms count more, a term in every document counts ~0. */
   idf(term: string): number {
-    const n = this.docs.size;
-    const df = this.docFreq(term);
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    this.refresh();
+    let v = this.idfCache.get(term);
+    if (v === undefined) {
+      const n = this.slotById.size;
+      const df = this.docFreq(term);
+      v = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      if (this.idfCache.size > 100_000) this.idfCache.clear();
+      this.idfCache.set(term, v);
+    }
+    return v;
   }
 
   vocabulary(): IterableIterator<string> {
@@ -92,44 +117,64 @@ export class Bm25fIndex<F extends string> {
   }
 
   /** Field-weighted term frequencies of one document, for feedback term selection. */
-  docTermWeights(id: string): Map<string, number> {
+  docTermWeights(id: string): ReadonlyMap<string, number> {
+    const slot = this.slotById.get(id);
+    const doc = slot === undefined ? undefined : this.slots[slot];
+    if (!doc) return new Map();
+    if (doc.termWeights) return doc.termWeights;
     const out = new Map<string, number>();
-    const doc = this.docs.get(id);
-    if (!doc) return out;
     const { fields, weights } = this.config;
     for (const [term, tf] of doc.terms) {
       let w = 0;
       fields.forEach((f, i) => (w += weights[f] * (tf[i] ?? 0)));
       if (w > 0) out.set(term, w);
     }
+    doc.termWeights = out;
     return out;
+  }
+
+  /** Recompute per-document field factors (weight / length norm) after the collection changed. */
+  private refresh(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.idfCache = new Map();
+    const { fields, weights, b } = this.config;
+    const n = this.slotById.size;
+    if (n === 0) return;
+    const avg = this.totalLengths.map((total) => Math.max(total / n, 1e-9));
+    for (const doc of this.slots) {
+      if (!doc) continue;
+      for (let i = 0; i < fields.length; i++) {
+        const norm = 1 - b + (b * (doc.lengths[i] ?? 0)) / (avg[i] ?? 1);
+        doc.fieldFactor[i] = weights[fields[i] as F] / norm;
+      }
+    }
   }
 
   /** Score every document matching at least one weighted query term. */
   score(query: ReadonlyMap<string, number>): Map<string, number> {
-    const scores = new Map<string, number>();
-    const { fields, weights, k1, b } = this.config;
-    const n = this.docs.size;
-    if (n === 0) return scores;
-    const avg = this.totalLengths.map((total) => Math.max(total / n, 1e-9));
+    const out = new Map<string, number>();
+    if (this.slotById.size === 0) return out;
+    this.refresh();
+    const { k1 } = this.config;
+    const acc = new Float64Array(this.slots.length);
+    const touched: number[] = [];
     for (const [term, qWeight] of query) {
-      const ids = this.postings.get(term);
-      if (!ids || qWeight <= 0) continue;
-      const idf = this.idf(term);
-      for (const id of ids) {
-        const doc = this.docs.get(id) as DocEntry;
-        const tf = doc.terms.get(term) as number[];
+      const docs = this.postings.get(term);
+      if (!docs || qWeight <= 0) continue;
+      const w = qWeight * this.idf(term);
+      for (const [slot, tf] of docs) {
+        const factor = (this.slots[slot] as DocEntry).fieldFactor;
         let pseudoTf = 0;
-        for (let i = 0; i < fields.length; i++) {
-          const f = tf[i] ?? 0;
-          if (f === 0) continue;
-          const norm = 1 - b + (b * (doc.lengths[i] ?? 0)) / (avg[i] ?? 1);
-          pseudoTf += (weights[fields[i] as F] * f) / norm;
+        for (let i = 0; i < tf.length; i++) {
+          const f = tf[i] as number;
+          if (f !== 0) pseudoTf += f * (factor[i] as number);
         }
-        const contribution = (qWeight * idf * pseudoTf) / (k1 + pseudoTf);
-        scores.set(id, (scores.get(id) ?? 0) + contribution);
+        if (acc[slot] === 0) touched.push(slot);
+        acc[slot] = (acc[slot] as number) + (w * pseudoTf) / (k1 + pseudoTf);
       }
     }
-    return scores;
+    for (const slot of touched) out.set((this.slots[slot] as DocEntry).id, acc[slot] as number);
+    return out;
   }
 }

@@ -54,8 +54,8 @@ function bareName(tool: SearchableTool): string {
   return sep >= 0 ? tool.name.slice(sep + 2) : tool.name;
 }
 
-export function toolFields(tool: SearchableTool, cache?: Map<string, readonly string[]>): Record<ToolField, string[]> {
-  const tokenize = (text: string, opts: TokenizeOptions = {}): string[] => tokenizeText(text, { ...opts, cache });
+export function toolFields(tool: SearchableTool, cache?: Map<string, readonly string[]>, gloss = true): Record<ToolField, string[]> {
+  const tokenize = (text: string, opts: TokenizeOptions = {}): string[] => tokenizeText(text, { ...opts, cache, gloss });
   return {
     // Names keep stop words: "get", "list", "show" are exactly what the name says it does.
     name: tokenize(bareName(tool), { keepStopWords: true }),
@@ -65,4 +65,13 @@ export function toolFields(tool: SearchableTool, cache?: Map<string, readonly st
     server: tokenize(serverText(tool)),
     tags: tokenize((tool.tags ?? []).join(' ')),
   };
+}
+
+/**
+ * The distinct words of a tool's name, without stop words and without the joined form of a
+ * camelCase name ("getStories" -> get, stori): what a query must mention to name the tool.
+ */
+export function nameWords(tool: SearchableTool, cache?: Map<string, readonly string[]>): string[] {
+  const spaced = bareName(tool).replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2');
+  return [...new Set(tokenizeText(spaced, { cache }))];
 }

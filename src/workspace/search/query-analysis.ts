@@ -16,18 +16,53 @@ const MIN_SEGMENT_CHARS = 8;
 const MAX_SEGMENTS = 8;
 
 /** Split a query into clauses worth ranking on their own; [] when it is a single clause. */
-export function splitSegments(query: string): string[] {
+export function splitSegments(query: string, maxSegments = MAX_SEGMENTS): string[] {
   const parts = query
     .split(new RegExp(SEGMENT_BOUNDARY.source, 'gi'))
     .map((s) => s.trim())
     .filter((s) => s.length >= MIN_SEGMENT_CHARS);
-  return parts.length >= 2 ? parts.slice(0, MAX_SEGMENTS) : [];
+  return parts.length >= 2 ? parts.slice(0, maxSegments) : [];
 }
 
 const URL_PATTERN = /\bhttps?:\/\/\S+|\bwww\.\S+/i;
 const EMAIL_PATTERN = /\b[\w.+-]+@[\w-]+\.[\w.]+\b/;
 /** A Unix path with at least two components, or a Windows drive path. */
 const PATH_PATTERN = /(?:^|\s|["'`(])(?:~|\.{1,2})?\/[\w.-]+\/[\w./-]*|\b[A-Za-z]:\\[\w\\.-]+/;
+
+/**
+ * Generic English verbs that say which way data flows through a file: "save the report to PATH"
+ * needs a tool that writes files, "read PATH" one that reads them. Everyday verbs only.
+ */
+const WRITE_VERBS = /\b(?:save[sd]?|saving|write|writes|writing|wrote|store[sd]?|storing|export(?:s|ed|ing)?|output|put|dump|record|draft|create[sd]?|generate[sd]?|produce[sd]?|make|made|overwrite|append)\b/gi;
+const READ_VERBS = /\b(?:read[s]?|reading|open(?:s|ed)?|load(?:s|ed)?|parse[sd]?|import(?:s|ed)?|view|inspect|under|from)\b/gi;
+
+const PLAIN_TEXT_EXTENSIONS = new Set(
+  'md markdown txt text log csv tsv json jsonl xml yaml yml toml ini html htm css js mjs ts tsx jsx py rb go rs java c h cpp sh sql php'.split(' '),
+);
+
+/**
+ * One sub-query per file path in the query, naming the file operation it implies: the nearest
+ * read- or write-verb before the path decides which ("write file" / "read file"). Ranked on
+ * its own and fused like a clause, it keeps a file tool in the results of a long task whose
+ * other steps dominate the words.
+ */
+export function fileOperations(query: string): string[] {
+  const out: string[] = [];
+  for (const match of query.matchAll(new RegExp(PATH_PATTERN.source, 'g'))) {
+    // Binary formats (.pptx, .xlsx, .png) are written by format-specific tools, and a directory
+    // is listed rather than read: only plain-text files imply the generic file tools.
+    const path = match[0].trim().replace(/[.,;:!?"'`)]+$/, '');
+    const ext = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase();
+    if (!ext || !PLAIN_TEXT_EXTENSIONS.has(ext)) continue;
+    const before = query.slice(Math.max(0, (match.index ?? 0) - 120), match.index);
+    let last = -1;
+    let op = '';
+    for (const m of before.matchAll(WRITE_VERBS)) if ((m.index ?? 0) > last) [last, op] = [m.index ?? 0, 'write'];
+    for (const m of before.matchAll(READ_VERBS)) if ((m.index ?? 0) > last) [last, op] = [m.index ?? 0, 'read'];
+    if (op) out.push(`${op} file`);
+  }
+  return [...new Set(out)];
+}
 
 export interface QueryParts {
   /** The query with literal paths, URLs and e-mail addresses cut out: the user's intent. */

@@ -5,6 +5,7 @@
  * base64), while queries are prose, so identifiers are split into their words. CJK text has no
  * spaces; overlapping character bigrams are the standard dictionary-free way to index it.
  */
+import { glossCjk } from './cjk-glossary.js';
 import { stem } from './stemmer.js';
 import { STOP_WORDS } from './stopwords.js';
 
@@ -22,12 +23,17 @@ export interface TokenizeOptions {
   keepStopWords?: boolean;
   /** Apply the Porter stemmer. Default true. */
   stem?: boolean;
+  /** Add English glosses of common Chinese words after CJK text (cjk-glossary.ts). Default true. */
+  gloss?: boolean;
   /**
    * Per-word memo owned by the caller (an index keeps one): a catalog repeats the same few
    * thousand words, and splitting + stemming each occurrence again dominated build time.
    */
   cache?: Map<string, readonly string[]>;
 }
+
+/** Longer alphanumeric runs are skipped (see tokenizeLatin). */
+const MAX_WORD_CHARS = 40;
 
 /** Bound on a caller's memo: queries keep bringing new words into a long-lived router. */
 const MAX_CACHE_ENTRIES = 50_000;
@@ -100,6 +106,7 @@ export function tokenize(text: string, options: TokenizeOptions = {}): string[] 
   const opts: ResolvedOptions = {
     keepStopWords: options.keepStopWords ?? false,
     stem: options.stem ?? true,
+    gloss: options.gloss ?? true,
     cache: options.cache,
   };
   const out: string[] = [];
@@ -113,6 +120,7 @@ export function tokenize(text: string, options: TokenizeOptions = {}): string[] 
   for (const match of normalized.matchAll(CJK_RUN)) {
     tokenizeLatin(normalized.slice(last, match.index), out, opts);
     cjkBigrams(match[0], out);
+    if (opts.gloss) for (const word of glossCjk(match[0])) pushWord(word, out, opts);
     last = match.index + match[0].length;
   }
   tokenizeLatin(normalized.slice(last), out, opts);
@@ -124,7 +132,8 @@ function tokenizeLatin(text: string, out: string[], opts: ResolvedOptions): void
   // Default-mode words are cached under themselves; other modes get a prefix no word contains.
   const prefix = opts.keepStopWords || !opts.stem ? `${opts.keepStopWords ? 'k' : '-'}${opts.stem ? 's' : '-'} ` : '';
   for (const word of words) {
-    if (word.length === 0) continue;
+    // No natural word or identifier part is this long: it is data (base64, a hash, a blob).
+    if (word.length === 0 || word.length > MAX_WORD_CHARS) continue;
     const key = prefix + word;
     let terms = opts.cache?.get(key);
     if (!terms) {

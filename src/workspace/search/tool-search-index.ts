@@ -2,18 +2,24 @@
  * ToolSearchIndex: offline, in-process retrieval of the best tools for a natural-language query.
  *
  * Pipeline per query:
- *  1. tokenize (identifier splitting, stop words, Porter stems, CJK bigrams);
+ *  1. tokenize (identifier splitting, stop words, Porter stems, CJK bigrams plus English glosses
+ *     of common Chinese words, so English queries reach Chinese descriptions);
  *  2. expand with generic synonyms and fuzzy matches for unknown long terms;
  *  3. BM25F over tool fields, plus BM25F over servers-as-documents (all of a server's tool text),
  *     which lifts every tool of the servers the query is about: multi-step tasks need several
  *     tools of one backend, and a server's pooled text matches queries its single tools miss;
- *  4. pseudo-relevance feedback from the first pass, then the same scoring again.
+ *     plus a bonus for tools whose name words the query spells out (name coverage);
+ *  4. pseudo-relevance feedback from the first pass, then the same scoring again;
+ *  5. for multi-step queries, the first few clauses and the file operation each plain-text path
+ *     implies ("save ... to /x/report.md" -> "write file") are ranked on their own and fused with
+ *     the whole query's ranking by reciprocal rank; a tool name already listed (the same tool
+ *     on two backends) is then pushed down.
  */
 import { Bm25fIndex } from './bm25f.js';
 import { expandQuery, baseQuery, feedbackQuery, type WeightedQuery } from './expansion.js';
-import { toolFields } from './fields.js';
+import { nameWords, toolFields } from './fields.js';
 import { fuzzyMatches, type FuzzyMatch } from './fuzzy.js';
-import { analyzeQuery, splitSegments } from './query-analysis.js';
+import { analyzeQuery, fileOperations, splitSegments } from './query-analysis.js';
 import { buildSynonymMap } from './synonyms.js';
 import { tokenize } from './tokenizer.js';
 import { TOOL_FIELDS, type RankerParams, type SearchableTool, type SearchOptions, type SearchResult, type ToolField } from './types.js';
@@ -32,10 +38,22 @@ export const DEFAULT_RANKER_PARAMS: RankerParams = {
   literalWeight: 0.5,
   segmentWeight: 0.5,
   rrfK: 10,
+  maxSegments: 4,
+  fileOpWeight: 1,
+  fileOpDepth: 2,
+  nameCoverage: 0.4,
+  coverageMinWords: 2,
+  coveragePower: 1,
+  glossary: true,
+  dupDecay: 0.5,
 };
 
 /** How deep each ranking is read when fusing: past this, a tool can't reach a useful top k. */
 const FUSION_DEPTH = 50;
+/** Queries are read up to this many characters. */
+const MAX_QUERY_CHARS = 4000;
+/** Bound on memoized fuzzy lookups: a long-lived router keeps seeing new words. */
+const MAX_FUZZY_CACHE = 10_000;
 
 type ServerField = 'server' | 'names' | 'text';
 const SERVER_FIELDS: readonly ServerField[] = ['server', 'names', 'text'];
@@ -48,12 +66,17 @@ export class ToolSearchIndex {
   private readonly servers: Bm25fIndex<ServerField>;
   private readonly toolServer = new Map<string, string>();
   private readonly fieldsByTool = new Map<string, Record<ToolField, string[]>>();
+  private readonly nameWordsByTool = new Map<string, string[]>();
+  /** Name word -> tools whose name contains it (for the name-coverage bonus). */
+  private readonly toolsByNameWord = new Map<string, Set<string>>();
   private readonly serverMembers = new Map<string, Set<string>>();
   /** Word -> terms memo shared by indexing and queries (see TokenizeOptions.cache). */
   private readonly tokenCache = new Map<string, readonly string[]>();
   private readonly synonyms = buildSynonymMap((w) => tokenize(w, { keepStopWords: true, cache: this.tokenCache }));
   /** Fuzzy matches depend only on the vocabulary: cached until the next change. */
   private fuzzyCache = new Map<string, FuzzyMatch[]>();
+  /** First letter -> vocabulary terms, for fuzzy matching (see vocabularyBucket). */
+  private buckets: Map<string, string[]> | undefined;
 
   constructor(items: readonly SearchableTool[] = [], params: Partial<RankerParams> = {}) {
     this.params = { ...DEFAULT_RANKER_PARAMS, ...params };
@@ -77,9 +100,17 @@ export class ToolSearchIndex {
         touched.add(previous);
       }
       const server = item.server ?? NO_SERVER;
-      const fields = toolFields(item, this.tokenCache);
+      const fields = toolFields(item, this.tokenCache, this.params.glossary);
       this.tools.set(item.name, fields);
       this.fieldsByTool.set(item.name, fields);
+      this.unindexName(item.name);
+      const words = nameWords(item, this.tokenCache);
+      this.nameWordsByTool.set(item.name, words);
+      for (const w of words) {
+        let set = this.toolsByNameWord.get(w);
+        if (!set) this.toolsByNameWord.set(w, (set = new Set()));
+        set.add(item.name);
+      }
       this.toolServer.set(item.name, server);
       let members = this.serverMembers.get(server);
       if (!members) this.serverMembers.set(server, (members = new Set()));
@@ -97,6 +128,7 @@ export class ToolSearchIndex {
       if (server === undefined) continue;
       this.tools.delete(name);
       this.fieldsByTool.delete(name);
+      this.unindexName(name);
       this.toolServer.delete(name);
       this.serverMembers.get(server)?.delete(name);
       touched.add(server);
@@ -110,29 +142,55 @@ export class ToolSearchIndex {
     this.upsert(items.map((item) => ({ ...item, server })));
   }
 
-  search(query: string, { limit = 5 }: SearchOptions = {}): SearchResult[] {
+  search(rawQuery: string, { limit = 5 }: SearchOptions = {}): SearchResult[] {
     if (limit <= 0 || this.tools.size === 0) return [];
+    // A pasted document or blob would make every step linear in its size; intent comes first.
+    const query = rawQuery.length > MAX_QUERY_CHARS ? rawQuery.slice(0, MAX_QUERY_CHARS) : rawQuery;
     const main = this.rankText(query);
-    const segments = this.params.segmentWeight > 0 ? splitSegments(query) : [];
-    if (main.length === 0 || segments.length === 0) return main.slice(0, limit).map(([name, score]) => ({ name, score }));
+    const segments = this.params.segmentWeight > 0 ? splitSegments(query, this.params.maxSegments) : [];
+    const fileOps = this.params.fileOpWeight > 0 ? fileOperations(query) : [];
+    if (main.length === 0 || (segments.length === 0 && fileOps.length === 0)) return this.diversify(main, limit).map(([name, score]) => ({ name, score }));
     // Reciprocal-rank fusion: scores of different queries aren't comparable, ranks are.
     const { rrfK, segmentWeight } = this.params;
     const fused = new Map<string, number>();
-    const add = (ranked: ReadonlyArray<readonly [string, number]>, weight: number): void => {
-      ranked.slice(0, FUSION_DEPTH).forEach(([name], rank) => fused.set(name, (fused.get(name) ?? 0) + weight / (rrfK + rank + 1)));
+    const add = (ranked: ReadonlyArray<readonly [string, number]>, weight: number, depth = FUSION_DEPTH): void => {
+      ranked.slice(0, depth).forEach(([name], rank) => fused.set(name, (fused.get(name) ?? 0) + weight / (rrfK + rank + 1)));
     };
     add(main, 1);
     for (const segment of segments) add(this.rankText(segment), segmentWeight);
-    return [...fused]
+    for (const op of fileOps) add(this.rankText(op), this.params.fileOpWeight, this.params.fileOpDepth);
+    const sorted = [...fused].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return this.diversify(sorted, limit).map(([name, score]) => ({ name, score }));
+  }
+
+  /**
+   * Near-duplicate suppression: the same tool name offered by two backends (two filesystem
+   * servers' write_file) would take two of the few slots an agent reads, so a name already
+   * picked discounts later tools of that name.
+   */
+  private diversify(sorted: ReadonlyArray<readonly [string, number]>, limit: number): Array<[string, number]> {
+    const { dupDecay } = this.params;
+    if (dupDecay >= 1) return sorted.slice(0, limit).map(([n, s]) => [n, s]);
+    const seen = new Set<string>();
+    const kept: Array<[string, number]> = [];
+    const deferred: Array<[string, number]> = [];
+    for (const [name, score] of sorted.slice(0, Math.max(limit * 2, FUSION_DEPTH))) {
+      const bare = name.slice(name.lastIndexOf('__') + 2);
+      if (seen.has(bare)) deferred.push([name, score * dupDecay]);
+      else {
+        seen.add(bare);
+        kept.push([name, score]);
+      }
+    }
+    return [...kept, ...deferred]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .slice(0, limit)
-      .map(([name, score]) => ({ name, score }));
+      .slice(0, limit);
   }
 
   /** Expanded query -> first-pass ranking -> feedback -> final ranking, for one piece of text. */
   private rankText(text: string): Array<[string, number]> {
     const parts = analyzeQuery(text);
-    const tok = (t: string): string[] => tokenize(t, { cache: this.tokenCache });
+    const tok = (t: string): string[] => tokenize(t, { cache: this.tokenCache, gloss: this.params.glossary });
     const base = baseQuery(tok(parts.prose));
     const { hintWeight, literalWeight } = this.params;
     for (const term of tok(parts.literals)) if (!base.has(term) && literalWeight > 0) base.set(term, literalWeight);
@@ -157,13 +215,44 @@ export class ToolSearchIndex {
     for (const s of toolScores.values()) maxTool = Math.max(maxTool, s);
     if (maxTool <= 0) return [];
     const serverNorm = this.serverScores(query);
+    const covered = this.coverage(query);
     const out: Array<[string, number]> = [];
     for (const [name, s] of toolScores) {
       const lift = serverNorm.get(this.toolServer.get(name) ?? NO_SERVER) ?? 0;
-      out.push([name, s / maxTool + this.params.serverBoost * lift]);
+      out.push([name, s / maxTool + this.params.serverBoost * lift + this.params.nameCoverage * (covered.get(name) ?? 0)]);
     }
     // Ties broken by name so results are deterministic across insertion orders.
     out.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return out;
+  }
+
+  /**
+   * How much of the tool's name the query spells out, IDF-weighted: a query that mentions every
+   * word of "write_file" names that tool, while one sharing only "write" with
+   * "excel_write_to_sheet" does not. BM25F saturation alone can't tell these apart.
+   */
+  private coverage(query: WeightedQuery): Map<string, number> {
+    const out = new Map<string, number>();
+    if (this.params.nameCoverage <= 0) return out;
+    // Only tools with at least one name word in the query can score, found via the name index.
+    const candidates = new Set<string>();
+    for (const term of query.keys()) for (const tool of this.toolsByNameWord.get(term) ?? []) candidates.add(tool);
+    for (const name of candidates) {
+      const words = this.nameWordsByTool.get(name) ?? [];
+      let hit = 0;
+      let total = 0;
+      let matched = 0;
+      for (const w of words) {
+        const idf = this.tools.idf(w);
+        total += idf;
+        const q = query.get(w);
+        if (q !== undefined) {
+          hit += idf * Math.min(1, q);
+          matched++;
+        }
+      }
+      if (matched >= this.params.coverageMinWords && total > 0) out.set(name, Math.pow(hit / total, this.params.coveragePower));
+    }
     return out;
   }
 
@@ -178,14 +267,45 @@ export class ToolSearchIndex {
 
   private fuzzy(term: string): FuzzyMatch[] {
     let hit = this.fuzzyCache.get(term);
-    if (!hit) this.fuzzyCache.set(term, (hit = fuzzyMatches(term, this.tools.vocabulary())));
+    if (!hit) {
+      if (this.fuzzyCache.size >= MAX_FUZZY_CACHE) this.fuzzyCache.clear();
+      this.fuzzyCache.set(term, (hit = fuzzyMatches(term, this.vocabularyBucket(term))));
+    }
     return hit;
+  }
+
+  /**
+   * Vocabulary terms sharing the term's first letter. Every fuzzy candidate does (prefix matches
+   * trivially, and edit matches are gated on it), so a bucket replaces a scan of the whole
+   * vocabulary. Built lazily, dropped whenever the vocabulary changes.
+   */
+  private vocabularyBucket(term: string): readonly string[] {
+    if (!this.buckets) {
+      this.buckets = new Map();
+      for (const t of this.tools.vocabulary()) {
+        const key = t[0] ?? '';
+        let list = this.buckets.get(key);
+        if (!list) this.buckets.set(key, (list = []));
+        list.push(t);
+      }
+    }
+    return this.buckets.get(term[0] ?? '') ?? [];
+  }
+
+  private unindexName(tool: string): void {
+    for (const w of this.nameWordsByTool.get(tool) ?? []) {
+      const set = this.toolsByNameWord.get(w);
+      set?.delete(tool);
+      if (set && set.size === 0) this.toolsByNameWord.delete(w);
+    }
+    this.nameWordsByTool.delete(tool);
   }
 
   /** Rebuild the pooled server documents of the servers whose tools changed. */
   private reindexServers(servers: ReadonlySet<string>): void {
     if (servers.size === 0) return;
     this.fuzzyCache = new Map();
+    this.buckets = undefined;
     for (const server of servers) {
       const members = this.serverMembers.get(server);
       if (!members || members.size === 0) {

@@ -55,4 +55,20 @@ export interface RankerParams {
   segmentWeight: number;
   /** RRF rank offset: smaller values trust the top of each ranking more. */
   rrfK: number;
+  /** At most this many clauses are ranked on their own (the rest only count in the whole query). */
+  maxSegments: number;
+  /** RRF weight of the file-operation sub-query implied by each path in the query (0 = off). */
+  fileOpWeight: number;
+  /** How many of that sub-query's best tools enter the fusion. */
+  fileOpDepth: number;
+  /** Bonus for a tool whose name words the query spells out (IDF-weighted share; 0 = off). */
+  nameCoverage: number;
+  /** The bonus needs at least this many of the name's words in the query. */
+  coverageMinWords: number;
+  /** Exponent on the covered share (higher favors fully spelled-out names). */
+  coveragePower: number;
+  /** Match Chinese tool text with English words through the glossary (cjk-glossary.ts). */
+  glossary: boolean;
+  /** Score factor for a tool whose bare name was already selected (1 = off). */
+  dupDecay: number;
 }
