@@ -211,6 +211,8 @@ export class FrontSession {
   /** A backend's log message, tagged with the backend's name, if this client's level lets it through. */
   relayLog(backendName: string, params: Record<string, unknown>): void {
     if (!this.initialized || this.closed) return;
+    // A workspace is a boundary: logs of a backend outside it are not this client's business.
+    if (this.view.includesServer && !this.view.includesServer(backendName)) return;
     const level = params.level as LoggingLevel;
     if (this.logLevel && !logLevelAllows(this.logLevel, level)) return;
     const logger = typeof params.logger === 'string' && params.logger !== backendName ? `${backendName}/${params.logger}` : backendName;

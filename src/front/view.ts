@@ -37,6 +37,8 @@ export interface CatalogView {
   resolveUri(publicUri: string): { server: string; uri: string } | undefined;
   toolNames(): string[];
   promptNames(): string[];
+  /** Whether this view draws on a backend at all; absent means every backend (the full view). */
+  includesServer?(server: string): boolean;
   /**
    * Why a name this view does not resolve is refused, when it exists beyond the view (a workspace is
    * a boundary): an error for the client. Undefined: the name is simply unknown.

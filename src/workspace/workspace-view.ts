@@ -115,6 +115,10 @@ export class WorkspaceView implements CatalogView {
     return hit && this.workspace.servers.has(hit.server) ? hit : undefined;
   }
 
+  includesServer(server: string): boolean {
+    return this.workspace.servers.has(server);
+  }
+
   toolNames(): string[] {
     return this.visible().tools.map((t) => t.name);
   }

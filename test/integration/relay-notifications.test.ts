@@ -73,6 +73,10 @@ class OneServerView implements CatalogView {
     return target?.server === this.server ? target : undefined;
   }
 
+  includesServer(server: string): boolean {
+    return server === this.server;
+  }
+
   toolNames(): string[] {
     return this.sections('tools').flatMap((s) => s.items.map((t) => (t as { name: string }).name));
   }
@@ -211,6 +215,8 @@ describe('relay to two clients: list changes, resource updates, logging, tasks',
       { level: 'error', logger: 'a', data: 'relay-log-error' },
     ]);
     expect(ours(c2).map((n) => n.params)).toEqual([{ level: 'error', logger: 'a', data: 'relay-log-error' }]);
+    // c3's view draws only on b: a's logs are outside its boundary, whatever their level.
+    expect(ours(c3)).toEqual([]);
     // c2 asked for error and above: nothing below that ever reached it since.
     const afterLevel = notesOf(c2, MESSAGE).slice(notesOf(c2, MESSAGE).findIndex((n) => n.params.data === 'relay-log-error'));
     expect(afterLevel.every((n) => ['error', 'critical', 'alert', 'emergency'].includes(n.params.level as string))).toBe(true);
