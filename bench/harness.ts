@@ -2,7 +2,13 @@
  * Shared measurement loop for the latency benchmarks: sequential calls for p50/p99, then a fixed
  * number of calls in flight for throughput. Every loop is bounded in count and time.
  */
+import { setMaxListeners } from 'node:events';
 import type { Client } from '@modelcontextprotocol/client';
+
+// The SDK's HTTP client transport adds an abort listener per request to one long-lived signal;
+// at thousands of calls Node warns on every one, drowning the tables. The client's quirk, not the
+// gateways': lift the limit for benchmark processes only.
+setMaxListeners(0);
 
 export interface BenchResult {
   name: string;

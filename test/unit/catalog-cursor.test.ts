@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CursorCodec, MAX_CURSOR_LENGTH, type CursorState } from '../../src/catalog/cursor.js';
 import { SwitchboardError } from '../../src/errors.js';
+import { expectBadCursor } from '../helpers/property.js';
 
 const key = (byte: number) => Buffer.alloc(32, byte);
-
-function expectBadCursor(fn: () => unknown): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(SwitchboardError);
-  expect((caught as SwitchboardError).code).toBe('SB_BAD_CURSOR');
-  expect((caught as SwitchboardError).rpcCode).toBe(-32602);
-}
 
 const state: CursorState = {
   kind: 'tools',

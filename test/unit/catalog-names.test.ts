@@ -9,18 +9,7 @@ import {
   suggest,
   type NameEntry,
 } from '../../src/catalog/names.js';
-
-/** Small seeded PRNG (mulberry32) so property tests are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/property.js';
 
 const PIECES = [
   'get', 'create_issue', 'search', 'a', 'b', 'c', 'x', '_', '__', '___', '-', '.', '/', ' ', ':', 'é', '日本', '🚀',

@@ -2,33 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { CursorCodec, type CursorState } from '../../src/catalog/cursor.js';
 import { paginateMerged, paginateWithCursor, type PageSection } from '../../src/catalog/paginate.js';
 import { SwitchboardError } from '../../src/errors.js';
+import { rng, expectBadCursor } from '../helpers/property.js';
 
 type Item = { key: string };
 const sec = (server: string, ...keys: string[]): PageSection<Item> => ({ server, items: keys.map((key) => ({ key })) });
 const keys = (items: Item[]) => items.map((i) => i.key);
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function expectBadCursor(fn: () => unknown): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(SwitchboardError);
-  expect((caught as SwitchboardError).code).toBe('SB_BAD_CURSOR');
-  expect((caught as SwitchboardError).rpcCode).toBe(-32602);
-}
 
 describe('paginateMerged: exact pages', () => {
   it('returns everything in one page without a cursor when it fits', () => {
