@@ -24,6 +24,7 @@ import { VERSION } from './version.js';
 import { publicTaskId } from './front/tasks.js';
 import { FastPath } from './front/fast-path.js';
 import { StdioFrontTransport } from './transports/stdio-front.js';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 
 export interface RouterOptions {
   log: Logger;
@@ -209,10 +210,15 @@ export class Router {
       this.onLogLevelChanged();
     };
     await session.connect(transport);
-    // Our stdio transport is the hot path Claude Desktop and the bench use: plain tools/call skips
-    // the SDK Server/Client pair there (see front/fast-path.ts).
-    if (transport instanceof StdioFrontTransport) this.fastPath.attach(session, transport);
+    // Plain tools/call skips the SDK Server/Client pair on the stdio and Streamable HTTP fronts
+    // (see front/fast-path.ts); both route a response by its id and related messages by relatedRequestId.
+    if (transport instanceof StdioFrontTransport || transport instanceof NodeStreamableHTTPServerTransport) this.fastPath.attach(session, transport);
     return session;
+  }
+
+  /** Fast-path calls of a session in flight (they bypass the session's own request count). */
+  fastPathPending(session: FrontSession): number {
+    return this.fastPath.pendingFor(session);
   }
 
   sessionCount(): number {

@@ -81,10 +81,14 @@ export class FastPath {
     if (args !== undefined) forwarded.arguments = args;
     if (!backend.sendRaw({ jsonrpc: '2.0', id: rawId, method: 'tools/call', params: forwarded } as JSONRPCMessage)) return false;
 
+    // Requests and notifications the backend causes during this call travel with the client's request
+    // id, so a Streamable HTTP front sends them on that request's own stream, as the SDK path does.
+    const related = { relatedRequestId: m.id };
     const ctx: ForwardContext = {
       signal: this.neverAborted,
-      notify: (n) => session.server.notification(n),
-      send: ((req: never, schema?: never, opts?: never) => session.server.request(req, schema ?? (passthroughResult as never), opts)) as unknown as ForwardContext["send"],
+      notify: (n) => session.server.notification(n, related),
+      send: ((req: never, schema?: never, opts?: object) =>
+        session.server.request(req, schema ?? (passthroughResult as never), { ...opts, ...related } as never)) as unknown as ForwardContext['send'],
     };
     const timeoutMs = backend.config.timeoutMs;
     this.pending.set(rawId, {
@@ -164,6 +168,11 @@ export class FastPath {
 
   private replyError(p: Pending, code: number, message: string): void {
     void p.transport.send({ jsonrpc: '2.0', id: p.frontId, error: { code, message } } as JSONRPCMessage).catch(() => undefined);
+  }
+
+  /** Fast-path calls of a session still waiting for their backend. */
+  pendingFor(session: FrontSession): number {
+    return this.bySession.get(session)?.size ?? 0;
   }
 
   close(): void {

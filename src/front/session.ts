@@ -123,7 +123,7 @@ export class FrontSession {
 
   /** Requests being answered right now: an idle reaper must never close a session mid-request. */
   get activeRequests(): number {
-    return this.active;
+    return this.active + this.router.fastPathPending(this);
   }
 
   private async dispatch(request: JSONRPCRequest, ctx: ServerContext): Promise<Result> {
