@@ -24,7 +24,7 @@ import { VERSION } from './version.js';
 import { publicTaskId } from './front/tasks.js';
 import { FastPath } from './front/fast-path.js';
 import { StdioFrontTransport } from './transports/stdio-front.js';
-import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { StreamableHttpServerTransport } from './transports/streamable-http-transport.js';
 
 export interface RouterOptions {
   log: Logger;
@@ -212,7 +212,7 @@ export class Router {
     await session.connect(transport);
     // Plain tools/call skips the SDK Server/Client pair on the stdio and Streamable HTTP fronts
     // (see front/fast-path.ts); both route a response by its id and related messages by relatedRequestId.
-    if (transport instanceof StdioFrontTransport || transport instanceof NodeStreamableHTTPServerTransport) this.fastPath.attach(session, transport);
+    if (transport instanceof StdioFrontTransport || transport instanceof StreamableHttpServerTransport) this.fastPath.attach(session, transport);
     return session;
   }
 

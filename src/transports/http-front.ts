@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { StreamableHttpServerTransport } from './streamable-http-transport.js';
 import { isInitializeRequest } from '@modelcontextprotocol/server';
 import type { ListenConfig } from '../config/types.js';
 import type { FrontSession } from '../front/session.js';
@@ -29,11 +29,11 @@ export interface HttpFrontOptions {
    * Opens a new client's session instead of `router.connect(transport, view)`: the bridge gives each
    * client its own router and child process. (Added by the bridge work; the view is the route's.)
    */
-  connect?: (transport: NodeStreamableHTTPServerTransport, view: CatalogView) => Promise<FrontSession>;
+  connect?: (transport: StreamableHttpServerTransport, view: CatalogView) => Promise<FrontSession>;
 }
 
 interface HttpSession {
-  transport: NodeStreamableHTTPServerTransport;
+  transport: StreamableHttpServerTransport;
   session?: FrontSession;
   lastSeen: number;
 }
@@ -126,18 +126,8 @@ export class HttpFront {
   }
 
   private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown, view: CatalogView): Promise<void> {
-    const entry: HttpSession = {
-      lastSeen: Date.now(),
-      transport: new NodeStreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
-        onsessioninitialized: (id) => {
-          this.sessions.set(id, entry);
-        },
-        onsessionclosed: (id) => {
-          this.sessions.delete(id);
-        },
-      }),
-    };
+    const entry: HttpSession = { lastSeen: Date.now(), transport: new StreamableHttpServerTransport(randomUUID()) };
+    this.sessions.set(entry.transport.sessionId, entry);
     entry.session = await (this.options.connect ? this.options.connect(entry.transport, view) : this.options.router.connect(entry.transport, view));
     entry.session.onclose = chain(entry.session.onclose, () => {
       const id = entry.transport.sessionId;

@@ -1,0 +1,169 @@
+/**
+ * Server side of one Streamable HTTP session, on plain node:http.
+ *
+ * Why not the SDK's NodeStreamableHTTPServerTransport: it converts every request and response to Web
+ * streams through a framework adapter, and measured here that stack alone caps a session near 300
+ * calls/s. This one writes straight to the socket, and picks the cheapest answer the spec allows per
+ * POST: when a request's response is the first thing it produces, it goes back as one
+ * `application/json` body; the moment the call emits anything else first (progress, a log, a
+ * sampling request), the POST's answer becomes an SSE stream carrying those and then the response.
+ *
+ * HTTP-level checks (Host, Origin, auth, body size, session lookup, 404 for unknown sessions) happen
+ * in HttpFront before a request reaches here.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type RequestId, type Transport, type TransportSendOptions } from '@modelcontextprotocol/server';
+import { sendJsonRpcError } from './http-util.js';
+
+/** The answer to one POST that carried requests. */
+interface PostAnswer {
+  res: ServerResponse;
+  /** Request ids of this POST still waiting for their response. */
+  pending: Set<RequestId>;
+  /** Responses kept until every request of the POST has one (JSON mode answers once). */
+  held: JSONRPCMessage[];
+  batch: boolean;
+  sse: boolean;
+  acceptsSse: boolean;
+  headers: Record<string, string>;
+}
+
+export class StreamableHttpServerTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private readonly answers = new Map<RequestId, PostAnswer>();
+  private standalone?: ServerResponse;
+  private initialized = false;
+  private closed = false;
+
+  constructor(readonly sessionId: string) {}
+
+  async start(): Promise<void> {}
+
+  async handleRequest(req: IncomingMessage, res: ServerResponse, body?: unknown): Promise<void> {
+    if (this.closed) return sendJsonRpcError(res, 404, -32001, 'Session not found: it ended; initialize a new session');
+    if (req.method === 'POST') return this.post(req, res, body);
+    if (req.method === 'GET') return this.get(req, res);
+    if (req.method === 'DELETE') {
+      await this.close();
+      res.writeHead(200).end();
+      return;
+    }
+    res.setHeader('Allow', 'GET, POST, DELETE');
+    sendJsonRpcError(res, 405, -32000, 'Method not allowed');
+  }
+
+  private post(req: IncomingMessage, res: ServerResponse, body: unknown): void {
+    const accept = String(req.headers.accept ?? '');
+    const acceptsJson = accept.includes('application/json') || accept.includes('*/*');
+    const acceptsSse = accept.includes('text/event-stream') || accept.includes('*/*');
+    if (!acceptsJson && !acceptsSse) return sendJsonRpcError(res, 406, -32000, 'Not Acceptable: accept application/json and text/event-stream');
+    const type = String(req.headers['content-type'] ?? '');
+    if (!type.includes('application/json')) return sendJsonRpcError(res, 415, -32000, 'Unsupported Media Type: send Content-Type: application/json');
+    const batch = Array.isArray(body);
+    const messages = (batch ? body : [body]) as unknown[];
+    if (messages.length === 0 || !messages.every(isJsonRpc)) return sendJsonRpcError(res, 400, -32600, 'Invalid Request: expected JSON-RPC 2.0 message(s)');
+    const init = messages.some((m) => (m as { method?: unknown }).method === 'initialize');
+    if (init) {
+      if (this.initialized) return sendJsonRpcError(res, 400, -32600, 'Invalid Request: this session is already initialized');
+      if (messages.length > 1) return sendJsonRpcError(res, 400, -32600, 'Invalid Request: initialize must be sent alone');
+      this.initialized = true;
+    } else if (!this.versionOk(req, res)) {
+      return;
+    }
+    const requests = messages.filter((m) => (m as { method?: unknown }).method !== undefined && (m as { id?: unknown }).id !== undefined) as Array<{ id: RequestId }>;
+    const headers: Record<string, string> = { 'mcp-session-id': this.sessionId };
+    if (requests.length === 0) {
+      res.writeHead(202, headers).end();
+    } else {
+      const answer: PostAnswer = { res, pending: new Set(requests.map((r) => r.id)), held: [], batch, sse: false, acceptsSse, headers };
+      for (const r of requests) this.answers.set(r.id, answer);
+      // Without JSON the client can only take a stream: open it now.
+      if (!acceptsJson) this.startSse(answer);
+      res.on('close', () => {
+        for (const id of answer.pending) this.answers.delete(id);
+      });
+    }
+    for (const m of messages) this.onmessage?.(m as JSONRPCMessage);
+  }
+
+  private versionOk(req: IncomingMessage, res: ServerResponse): boolean {
+    const version = req.headers['mcp-protocol-version'];
+    if (version === undefined || (SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(String(version))) return true;
+    sendJsonRpcError(res, 400, -32000, `Bad Request: unsupported MCP-Protocol-Version "${String(version)}"; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`);
+    return false;
+  }
+
+  private get(req: IncomingMessage, res: ServerResponse): void {
+    if (!String(req.headers.accept ?? '').includes('text/event-stream')) {
+      return sendJsonRpcError(res, 406, -32000, 'Not Acceptable: a GET stream needs Accept: text/event-stream');
+    }
+    if (!this.versionOk(req, res)) return;
+    if (this.standalone && !this.standalone.writableEnded) return sendJsonRpcError(res, 409, -32000, 'Conflict: this session already has a GET stream open');
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'mcp-session-id': this.sessionId });
+    res.flushHeaders();
+    this.standalone = res;
+    res.on('close', () => {
+      if (this.standalone === res) this.standalone = undefined;
+    });
+  }
+
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    const m = message as { id?: RequestId; method?: string };
+    const isResponse = m.method === undefined && m.id !== undefined;
+    const related = isResponse ? m.id : options?.relatedRequestId;
+    const answer = related === undefined ? undefined : this.answers.get(related);
+    if (!answer) {
+      // Unrelated messages (list_changed, requests of no call) go on the GET stream when there is
+      // one; a response whose POST is gone (client hung up) has nowhere to go.
+      if (!isResponse && this.standalone) writeEvent(this.standalone, message);
+      return;
+    }
+    if (!isResponse) {
+      if (!answer.acceptsSse) return; // a JSON-only client cannot receive mid-call messages
+      if (!answer.sse) this.startSse(answer);
+      writeEvent(answer.res, message);
+      return;
+    }
+    answer.pending.delete(m.id!);
+    this.answers.delete(m.id!);
+    if (answer.sse) {
+      writeEvent(answer.res, message);
+      if (answer.pending.size === 0) answer.res.end();
+      return;
+    }
+    answer.held.push(message);
+    if (answer.pending.size > 0) return;
+    const payload = JSON.stringify(answer.batch ? answer.held : answer.held[0]);
+    answer.res.writeHead(200, { ...answer.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
+    answer.res.end(payload);
+  }
+
+  /** Switch a POST's answer to an SSE stream, flushing responses already held. */
+  private startSse(answer: PostAnswer): void {
+    answer.sse = true;
+    answer.res.writeHead(200, { ...answer.headers, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    for (const held of answer.held) writeEvent(answer.res, held);
+    answer.held = [];
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const answer of new Set(this.answers.values())) if (!answer.res.writableEnded) answer.res.end();
+    this.answers.clear();
+    this.standalone?.end();
+    this.standalone = undefined;
+    this.onclose?.();
+  }
+}
+
+function writeEvent(res: ServerResponse, message: JSONRPCMessage): void {
+  if (!res.writableEnded) res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+}
+
+function isJsonRpc(m: unknown): boolean {
+  return typeof m === 'object' && m !== null && !Array.isArray(m) && (m as { jsonrpc?: unknown }).jsonrpc === '2.0';
+}
