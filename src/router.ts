@@ -25,6 +25,8 @@ import { publicTaskId } from './front/tasks.js';
 import { FastPath } from './front/fast-path.js';
 import { StdioFrontTransport } from './transports/stdio-front.js';
 import { StreamableHttpServerTransport } from './transports/streamable-http-transport.js';
+import { SseServerTransport } from './transports/sse-server.js';
+import { WebSocketTransport } from './transports/ws-transport.js';
 
 export interface RouterOptions {
   log: Logger;
@@ -41,6 +43,8 @@ export interface RouterOptions {
 }
 
 const DEFAULT_ISOLATED_IDLE_MS = 10 * 60_000;
+
+const FAST_PATH_TRANSPORTS = [StdioFrontTransport, StreamableHttpServerTransport, SseServerTransport, WebSocketTransport];
 
 /** Which client capability a server->client request needs. */
 const REQUIRED_CAPABILITY: Record<string, 'sampling' | 'elicitation' | 'roots' | undefined> = {
@@ -210,9 +214,10 @@ export class Router {
       this.onLogLevelChanged();
     };
     await session.connect(transport);
-    // Plain tools/call skips the SDK Server/Client pair on the stdio and Streamable HTTP fronts
-    // (see front/fast-path.ts); both route a response by its id and related messages by relatedRequestId.
-    if (transport instanceof StdioFrontTransport || transport instanceof StreamableHttpServerTransport) this.fastPath.attach(session, transport);
+    // Plain tools/call skips the SDK Server/Client pair on our own front transports (see
+    // front/fast-path.ts): each routes a response by its id and related messages by relatedRequestId
+    // (or has one stream per session, where both are trivially right).
+    if (FAST_PATH_TRANSPORTS.some((kind) => transport instanceof kind)) this.fastPath.attach(session, transport);
     return session;
   }
 
