@@ -16,6 +16,11 @@ export interface SseServerTransportOptions {
   maxBodyBytes?: number;
   /** Interval of `: keep-alive` comments that stop proxies from reaping an idle stream. */
   keepAliveMs?: number;
+  /**
+   * Hand each message's HTTP request to the server as a Web Request (the SDK's ctx.http.req). Off by
+   * default: building one per POST costs more than the rest of the hop, and the router never reads it.
+   */
+  exposeRequest?: boolean;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -107,6 +112,8 @@ export class SseServerTransport implements Transport {
   private started = false;
   private closed = false;
 
+  private readonly exposeRequest: boolean;
+
   constructor(
     private readonly messageEndpoint: string,
     private readonly res: ServerResponse,
@@ -114,6 +121,7 @@ export class SseServerTransport implements Transport {
   ) {
     this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.keepAliveMs = opts.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
+    this.exposeRequest = opts.exposeRequest ?? false;
   }
 
   get sessionId(): string {
@@ -179,8 +187,10 @@ export class SseServerTransport implements Transport {
     // Acknowledge first: the answer travels on the event stream, and the client awaits this POST.
     writeText(res, 202, 'Accepted');
     const extra: MessageExtraInfo = {};
-    const request = toWebRequest(req);
-    if (request) extra.request = request;
+    if (this.exposeRequest) {
+      const request = toWebRequest(req);
+      if (request) extra.request = request;
+    }
     if (req.auth) extra.authInfo = req.auth;
     this.onmessage?.(body, extra);
   }
