@@ -60,6 +60,12 @@ export async function measure(name: string, call: Call, opts: BenchOptions = DEF
   return { name, p50: percentile(times, 50), p99: percentile(times, 99), callsPerSec: done / elapsed };
 }
 
+/** Per-column median of several runs of one path. */
+export function median(runs: BenchResult[]): BenchResult {
+  const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+  return { name: runs[0]!.name, p50: mid(runs.map((r) => r.p50)), p99: mid(runs.map((r) => r.p99)), callsPerSec: mid(runs.map((r) => r.callsPerSec)) };
+}
+
 export function formatTable(results: BenchResult[], baseline?: BenchResult): string {
   const rows = results.map((r) => {
     const rel = baseline && r !== baseline ? ` (${(r.p50 / baseline.p50).toFixed(2)}x p50, ${(r.callsPerSec / baseline.callsPerSec).toFixed(2)}x throughput)` : '';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { formatTable, measure, echoCall, type BenchResult } from './harness.js';
+import { formatTable, measure, echoCall, median, type BenchResult } from './harness.js';
 
 const root = resolve(import.meta.dirname, '..');
 const everything = join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
@@ -31,7 +31,14 @@ const dir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
 const config = join(dir, 'router.yaml');
 writeFileSync(config, `servers:\n  everything:\n    command: ${JSON.stringify(process.execPath)}\n    args: [${JSON.stringify(everything)}, stdio]\nlogLevel: warn\n`);
 
-const results: BenchResult[] = [];
-results.push(await run('direct: SDK client -> server-everything (stdio)', await connect(process.execPath, [everything, 'stdio']), 'echo'));
-results.push(await run('switchboard: client -> router (stdio) -> server-everything (stdio)', await connect(process.execPath, [cli, 'serve', '--config', config, '--log-level', 'warn']), 'everything__echo'));
-process.stdout.write(`Node ${process.version}, ${(await import('node:os')).cpus().length} cores\n\n${formatTable(results, results[0])}\n`);
+// Direct and proxied alternate for ROUNDS rounds and each row is the median: on a 2-core machine a
+// single run swings by ±10% with whatever else the machine does, and alternating spreads that evenly.
+const ROUNDS = 3;
+const direct: BenchResult[] = [];
+const proxied: BenchResult[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  direct.push(await run('direct: SDK client -> server-everything (stdio)', await connect(process.execPath, [everything, 'stdio']), 'echo'));
+  proxied.push(await run('switchboard: client -> router (stdio) -> server-everything (stdio)', await connect(process.execPath, [cli, 'serve', '--config', config, '--log-level', 'warn']), 'everything__echo'));
+}
+const results = [median(direct), median(proxied)];
+process.stdout.write(`Node ${process.version}, ${(await import('node:os')).cpus().length} cores, median of ${ROUNDS} alternating rounds\n\n${formatTable(results, results[0])}\n`);

@@ -31,6 +31,8 @@ interface ServerLists {
   prefix: string;
   original: BackendLists;
   public: BackendLists;
+  /** Original tools and prompts by their backend name: resolution is on every call's path. */
+  byName: { tools: Map<string, unknown>; prompts: Map<string, unknown> };
 }
 
 export class Catalog {
@@ -52,7 +54,7 @@ export class Catalog {
   addServer(server: CatalogServer): void {
     if (this.servers.has(server.name)) return;
     this.order.push(server.name);
-    this.servers.set(server.name, { prefix: server.prefix, original: emptyLists(), public: emptyLists() });
+    this.servers.set(server.name, { prefix: server.prefix, original: emptyLists(), public: emptyLists(), byName: { tools: new Map(), prompts: new Map() } });
   }
 
   removeServer(name: string): ListKind[] {
@@ -98,6 +100,8 @@ export class Catalog {
     }
     entry.original = original;
     entry.public = pub;
+    if (lists.tools) entry.byName.tools = new Map(lists.tools.map((t) => [t.name, t]));
+    if (lists.prompts) entry.byName.prompts = new Map(lists.prompts.map((p) => [p.name, p]));
     // A new name can push another server's colliding name to its hashed form (see NameTable).
     if (lists.tools && this.renameOthers('tools', this.tools, server) && !changed.includes('tools')) changed.push('tools');
     if (lists.prompts && this.renameOthers('prompts', this.prompts, server) && !changed.includes('prompts')) changed.push('prompts');
@@ -147,8 +151,7 @@ export class Catalog {
   private resolveIn<K extends 'tools' | 'prompts'>(table: NameTable, kind: K, publicName: string): ResolvedName<BackendLists[K][number]> | undefined {
     const hit = table.resolve(publicName);
     if (!hit) return undefined;
-    const entry = this.servers.get(hit.server);
-    const item = (entry?.original[kind] as Array<{ name: string }> | undefined)?.find((i) => i.name === hit.name);
+    const item = this.servers.get(hit.server)?.byName[kind].get(hit.name);
     return item ? { server: hit.server, name: hit.name, item: item as BackendLists[K][number] } : undefined;
   }
 
@@ -180,8 +183,14 @@ export class Catalog {
     return (uri) => toPublicUri(prefix, uri);
   }
 
-  /** A tools/call (or tasks/result) result with the backend's URIs made public. */
+  /**
+   * A tools/call (or tasks/result) result with the backend's URIs made public. On the hot path most
+   * results carry no resource link, so those are returned as they are instead of copied.
+   */
   mapToolResult<T extends object>(server: string, result: T): T {
+    const prefix = this.servers.get(server)?.prefix ?? '';
+    const content = (result as { content?: unknown }).content;
+    if (prefix === '' || !Array.isArray(content) || !content.some(carriesUri)) return result;
     return mapCallToolResultUris(result, this.uriMapper(server));
   }
 
@@ -200,6 +209,11 @@ export class Catalog {
 }
 
 export type { Tool, Prompt, Resource, ResourceTemplate };
+
+function carriesUri(block: unknown): boolean {
+  const type = (block as { type?: unknown } | null)?.type;
+  return type === 'resource_link' || type === 'resource';
+}
 
 function emptyLists(): BackendLists {
   return { tools: [], prompts: [], resources: [], resourceTemplates: [] };
