@@ -34,11 +34,14 @@ writeFileSync(config, `servers:\n  everything:\n    command: ${JSON.stringify(pr
 // Direct and proxied alternate for ROUNDS rounds and each row is the median: on a 2-core machine a
 // single run swings by ±10% with whatever else the machine does, and alternating spreads that evenly.
 const ROUNDS = 3;
+const relay = join(root, 'bench/bare-relay.mjs');
 const direct: BenchResult[] = [];
+const bare: BenchResult[] = [];
 const proxied: BenchResult[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   direct.push(await run('direct: SDK client -> server-everything (stdio)', await connect(process.execPath, [everything, 'stdio']), 'echo'));
+  bare.push(await run('floor: client -> bare Node byte relay -> server-everything', await connect(process.execPath, [relay, process.execPath, everything, 'stdio']), 'echo'));
   proxied.push(await run('switchboard: client -> router (stdio) -> server-everything (stdio)', await connect(process.execPath, [cli, 'serve', '--config', config, '--log-level', 'warn']), 'everything__echo'));
 }
-const results = [median(direct), median(proxied)];
+const results = [median(direct), median(bare), median(proxied)];
 process.stdout.write(`Node ${process.version}, ${(await import('node:os')).cpus().length} cores, median of ${ROUNDS} alternating rounds\n\n${formatTable(results, results[0])}\n`);
