@@ -313,10 +313,11 @@ export class Router {
    */
   private async onServerRequest(backend: Backend, request: JSONRPCRequest, signal: AbortSignal): Promise<Result> {
     const owners = this.inflight.owners(backend.name);
-    if (owners.length === 0 && this.sessions.size === 1) {
+    const [only] = this.sessions;
+    if (owners.length === 0 && this.sessions.size === 1 && only!.isInitialized) {
       // One client connected (the stdio front, or a lone HTTP client): it is the owner for certain.
-      const [session] = this.sessions;
-      return this.forwardToSession(session!, backend, request, signal);
+      // Before it finished initializing its capabilities are unknown, so it cannot be asked yet.
+      return this.forwardToSession(only!, backend, request, signal);
     }
     if (owners.length !== 1) {
       const why = owners.length === 0 ? 'no client request is in flight at this server' : `${owners.length} clients have requests in flight at this server, so the one who asked cannot be known`;

@@ -111,7 +111,9 @@ export class Backend {
 
   private async connect(): Promise<void> {
     if (this.state === 'closed') return;
-    this.setState('starting');
+    // A retry does not make a down backend 'starting' again: it stays down, with the reason, until a
+    // connection succeeds (the start-up summary and health reporting read this state).
+    if (this.state !== 'down') this.setState('starting');
     const stderr: string[] = [];
     const attempts = this.transportFactory(this.config, {
       onStderrLine: (line) => {

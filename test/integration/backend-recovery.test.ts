@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src/backends/backend.js';
+import { defaultTransportFactory } from '../../src/backends/transport-factory.js';
 import { makeServerConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/log.js';
 import { spawnFixture } from '../helpers/spawn-fixture.js';
@@ -35,5 +36,32 @@ describe('backend session recovery', () => {
     const fresh = (backend.transport as { sessionId?: string }).sessionId;
     expect(fresh).toBeTruthy();
     expect(fresh).not.toBe(lost);
+  });
+});
+
+describe('a backend that keeps failing', () => {
+  it('stays down with its reason through retries, never "starting" again', async () => {
+    const states: string[] = [];
+    let attempts = 0;
+    const config = makeServerConfig('crashy', { kind: 'stdio', command: process.execPath, args: ['-e', 'console.error("boom: missing API key"); process.exit(3)'], env: {} });
+    const backend = new Backend(config, {
+      log: silentLogger(),
+      retryDelaysMs: [30],
+      hooks: { onStateChange: (b) => states.push(b.state) },
+      transportFactory: (server, hooks) => {
+        attempts++;
+        return defaultTransportFactory(server, hooks);
+      },
+    });
+    await backend.start();
+    expect(backend.state).toBe('down');
+    // Several retries happen in this window (each spawns and fails); what matters is what they report.
+    const deadline = Date.now() + 10_000;
+    while (attempts < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(attempts).toBeGreaterThanOrEqual(4);
+    expect(backend.state).toBe('down');
+    expect(backend.lastError).toBe('the process exited during the MCP handshake; its stderr ended with: boom: missing API key (servers.crashy.command/args)');
+    expect(states).toEqual(['down']);
+    await backend.close();
   });
 });
