@@ -155,6 +155,7 @@ function ablate(ds: Dataset): void {
     ['no server routing', { serverBoost: 0 }],
     ['no CJK glossary', { glossary: false }],
     ['no name coverage', { nameCoverage: 0 }],
+    ['no phrase bonus', { phraseWeight: 0 }],
     ['no file-operation sub-query', { fileOpWeight: 0 }],
     ['no duplicate-name suppression', { dupDecay: 1 }],
     ['no clause fusion', { segmentWeight: 0 }],
@@ -163,7 +164,7 @@ function ablate(ds: Dataset): void {
     ['no params field', { fieldWeights: { ...d.fieldWeights, params: 0 } }],
     [
       'plain BM25F (all off)',
-      { synonymWeight: 0, fuzzyWeight: 0, prfWeight: 0, serverBoost: 0, glossary: false, nameCoverage: 0, fileOpWeight: 0, dupDecay: 1, segmentWeight: 0, hintWeight: 0, literalWeight: 1 },
+      { synonymWeight: 0, fuzzyWeight: 0, prfWeight: 0, serverBoost: 0, glossary: false, nameCoverage: 0, phraseWeight: 0, fileOpWeight: 0, dupDecay: 1, segmentWeight: 0, hintWeight: 0, literalWeight: 1 },
     ],
   ];
   console.log(`\n### ablation: ${ds.label} (even = tuning / odd = held-out)`);

@@ -120,4 +120,22 @@ describe('ToolSearchIndex', () => {
     const results = new ToolSearchIndex(CATALOG).search('github issue');
     expect(await noopReranker.rerank('github issue', results)).toEqual(results);
   });
+
+  it('prefers a tool that has the query words side by side (phrase bonus)', () => {
+    // Same words, same server: only adjacency tells "word cloud" from "a cloud keyed by a word".
+    const tools: SearchableTool[] = [
+      { server: 'misc', name: 'misc__put', description: 'Store a cloud value keyed by a word.' },
+      { server: 'misc', name: 'misc__draw', description: 'Draw a word cloud picture from input text with colors.' },
+    ];
+    expect(top(new ToolSearchIndex(tools, { phraseWeight: 0 }), 'word cloud')[0]).toBe('misc__put');
+    const index = new ToolSearchIndex(tools);
+    expect(top(index, 'word cloud')[0]).toBe('misc__draw');
+    // The phrase index follows replacements and removals.
+    index.upsert([{ server: 'misc', name: 'misc__draw', description: 'Draw a bar chart.' }]);
+    expect(top(index, 'word cloud')[0]).toBe('misc__put');
+    index.upsert([{ server: 'misc', name: 'misc__cloud', description: 'Render a word cloud image from input text with colors.' }]);
+    expect(top(index, 'word cloud')[0]).toBe('misc__cloud');
+    index.remove(['misc__cloud']);
+    expect(top(index, 'word cloud')[0]).toBe('misc__put');
+  });
 });

@@ -30,7 +30,7 @@ describe('LiveMCPBench retrieval quality', () => {
         return recallAtK(names, q.expected_tool_names, 10);
       }),
     );
-    // The achieved level (0.606 measured, see docs/search-benchmark.md), so a regression fails.
-    expect(recall).toBeGreaterThanOrEqual(0.6);
+    // The achieved level (0.627 measured, see docs/search-benchmark.md), so a regression fails.
+    expect(recall).toBeGreaterThanOrEqual(0.62);
   });
 });

@@ -98,6 +98,15 @@ export class Bm25fIndex<F extends string> {
     return this.postings.get(term)?.size ?? 0;
   }
 
+  /** Ids of the documents containing `term`. */
+  docsWith(term: string): string[] {
+    const docs = this.postings.get(term);
+    if (!docs) return [];
+    const out: string[] = [];
+    for (const slot of docs.keys()) out.push((this.slots[slot] as DocEntry).id);
+    return out;
+  }
+
   /** BM25's non-negative IDF: rare terms count more, a term in every document counts ~0. */
   idf(term: string): number {
     this.refresh();

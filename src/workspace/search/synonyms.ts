@@ -3,8 +3,8 @@
  *
  * These are thesaurus-level equivalences (film = movie, remove = delete), written from general
  * vocabulary, not from any benchmark's queries or answers: the ranking is judged on queries we
- * have never seen. Words are raw; the index stems them once when it is built. The catalog-learned
- * co-occurrence expansion (expansion.ts) covers the domain-specific associations this list can't.
+ * have never seen. Words are raw; the index stems them once when it is built. Pseudo-relevance
+ * feedback (expansion.ts) covers some of the domain-specific associations this list can't.
  */
 const GROUPS: readonly string[] = [
   'search find lookup look seek query locate discover',

@@ -8,7 +8,8 @@
  *  3. BM25F over tool fields, plus BM25F over servers-as-documents (all of a server's tool text),
  *     which lifts every tool of the servers the query is about: multi-step tasks need several
  *     tools of one backend, and a server's pooled text matches queries its single tools miss;
- *     plus a bonus for tools whose name words the query spells out (name coverage);
+ *     plus a bonus for tools whose name words the query spells out (name coverage) and one for
+ *     tools whose text has the query's adjacent word pairs side by side (phrases);
  *  4. pseudo-relevance feedback from the first pass, then the same scoring again;
  *  5. for multi-step queries, the first few clauses and the file operation each plain-text path
  *     implies ("save ... to /x/report.md" -> "write file") are ranked on their own and fused with
@@ -46,6 +47,7 @@ export const DEFAULT_RANKER_PARAMS: RankerParams = {
   coveragePower: 1,
   glossary: true,
   dupDecay: 0.5,
+  phraseWeight: 0.2,
 };
 
 /** How deep each ranking is read when fusing: past this, a tool can't reach a useful top k. */
@@ -59,6 +61,11 @@ type ServerField = 'server' | 'names' | 'text';
 const SERVER_FIELDS: readonly ServerField[] = ['server', 'names', 'text'];
 /** Tools without a server share one bucket; routing is skipped when there is only one bucket. */
 const NO_SERVER = '';
+
+function adjacent(list: readonly string[], a: string, b: string): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i] === b && list[i - 1] === a) return true;
+  return false;
+}
 
 export class ToolSearchIndex {
   private readonly params: RankerParams;
@@ -75,6 +82,8 @@ export class ToolSearchIndex {
   private readonly synonyms = buildSynonymMap((w) => tokenize(w, { keepStopWords: true, cache: this.tokenCache }));
   /** Fuzzy matches depend only on the vocabulary: cached until the next change. */
   private fuzzyCache = new Map<string, FuzzyMatch[]>();
+  /** Word pair -> tools that have it side by side; likewise cached until the next change. */
+  private phraseCache = new Map<string, readonly string[]>();
   /** First letter -> vocabulary terms, for fuzzy matching (see vocabularyBucket). */
   private buckets: Map<string, string[]> | undefined;
 
@@ -191,7 +200,9 @@ export class ToolSearchIndex {
   private rankText(text: string): Array<[string, number]> {
     const parts = analyzeQuery(text);
     const tok = (t: string): string[] => tokenize(t, { cache: this.tokenCache, gloss: this.params.glossary });
-    const base = baseQuery(tok(parts.prose));
+    const proseTerms = tok(parts.prose);
+    const base = baseQuery(proseTerms);
+    const phraseBonus = this.phrases(proseTerms);
     const { hintWeight, literalWeight } = this.params;
     for (const term of tok(parts.literals)) if (!base.has(term) && literalWeight > 0) base.set(term, literalWeight);
     for (const term of tok(parts.hints.join(' '))) if (!base.has(term) && hintWeight > 0) base.set(term, hintWeight);
@@ -202,14 +213,14 @@ export class ToolSearchIndex {
       fuzzyWeight: this.params.fuzzyWeight,
       fuzzy: (term) => this.fuzzy(term),
     });
-    const ranked = this.rank(expanded);
+    const ranked = this.rank(expanded, phraseBonus);
     const { prfDocs, prfTerms, prfWeight } = this.params;
     if (prfWeight <= 0 || ranked.length === 0) return ranked;
-    return this.rank(feedbackQuery(expanded, ranked, this.tools, { docs: prfDocs, terms: prfTerms, weight: prfWeight }));
+    return this.rank(feedbackQuery(expanded, ranked, this.tools, { docs: prfDocs, terms: prfTerms, weight: prfWeight }), phraseBonus);
   }
 
-  /** Tool BM25F normalized to the best tool, plus the server-routing lift; sorted best first. */
-  private rank(query: WeightedQuery): Array<[string, number]> {
+  /** Tool BM25F normalized to the best tool, plus routing, name-coverage and phrase bonuses; sorted best first. */
+  private rank(query: WeightedQuery, phraseBonus: ReadonlyMap<string, number>): Array<[string, number]> {
     const toolScores = this.tools.score(query);
     let maxTool = 0;
     for (const s of toolScores.values()) maxTool = Math.max(maxTool, s);
@@ -219,7 +230,8 @@ export class ToolSearchIndex {
     const out: Array<[string, number]> = [];
     for (const [name, s] of toolScores) {
       const lift = serverNorm.get(this.toolServer.get(name) ?? NO_SERVER) ?? 0;
-      out.push([name, s / maxTool + this.params.serverBoost * lift + this.params.nameCoverage * (covered.get(name) ?? 0)]);
+      const bonus = this.params.nameCoverage * (covered.get(name) ?? 0) + this.params.phraseWeight * (phraseBonus.get(name) ?? 0);
+      out.push([name, s / maxTool + this.params.serverBoost * lift + bonus]);
     }
     // Ties broken by name so results are deterministic across insertion orders.
     out.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -292,6 +304,52 @@ export class ToolSearchIndex {
     return this.buckets.get(term[0] ?? '') ?? [];
   }
 
+  /**
+   * Proximity: the query's adjacent word pairs that a tool's text also has side by side ("word
+   * cloud", "fear greed", "pull request"). A bag of words can't tell "cloud storage for words"
+   * from "word cloud". Each matched pair counts by its rarity, log(1 + N/df) / log(1 + N); the sum
+   * is capped at 1.
+   */
+  private phrases(terms: readonly string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    if (this.params.phraseWeight <= 0) return out;
+    const n = this.tools.size;
+    const norm = Math.log(1 + n);
+    const seen = new Set<string>();
+    for (let i = 1; i < terms.length; i++) {
+      const p = `${terms[i - 1]} ${terms[i]}`;
+      if (seen.has(p)) continue;
+      seen.add(p);
+      const tools = this.phraseTools(terms[i - 1] as string, terms[i] as string, p);
+      if (tools.length === 0) continue;
+      const w = Math.log(1 + n / tools.length) / norm;
+      for (const t of tools) out.set(t, Math.min(1, (out.get(t) ?? 0) + w));
+    }
+    return out;
+  }
+
+  /**
+   * Tools whose name, title or description has `a` directly followed by `b` (stop words
+   * removed). Found at query time from the tools containing both words, so indexing pays nothing.
+   */
+  private phraseTools(a: string, b: string, key: string): readonly string[] {
+    let hit = this.phraseCache.get(key);
+    if (hit) return hit;
+    const out: string[] = [];
+    if (a !== b && this.tools.docFreq(a) > 0 && this.tools.docFreq(b) > 0) {
+      const [rare, common] = this.tools.docFreq(a) <= this.tools.docFreq(b) ? [a, b] : [b, a];
+      const withCommon = new Set(this.tools.docsWith(common));
+      for (const tool of this.tools.docsWith(rare)) {
+        if (!withCommon.has(tool)) continue;
+        const f = this.fieldsByTool.get(tool);
+        if (f && [f.name, f.title, f.description].some((list) => adjacent(list, a, b))) out.push(tool);
+      }
+    }
+    if (this.phraseCache.size >= MAX_FUZZY_CACHE) this.phraseCache.clear();
+    this.phraseCache.set(key, (hit = out));
+    return hit;
+  }
+
   private unindexName(tool: string): void {
     for (const w of this.nameWordsByTool.get(tool) ?? []) {
       const set = this.toolsByNameWord.get(w);
@@ -305,6 +363,7 @@ export class ToolSearchIndex {
   private reindexServers(servers: ReadonlySet<string>): void {
     if (servers.size === 0) return;
     this.fuzzyCache = new Map();
+    this.phraseCache = new Map();
     this.buckets = undefined;
     for (const server of servers) {
       const members = this.serverMembers.get(server);

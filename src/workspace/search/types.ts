@@ -69,6 +69,8 @@ export interface RankerParams {
   coveragePower: number;
   /** Match Chinese tool text with English words through the glossary (cjk-glossary.ts). */
   glossary: boolean;
+  /** Bonus for a tool whose name, title or description has the query's adjacent word pairs (0 = off). */
+  phraseWeight: number;
   /** Score factor for a tool whose bare name was already selected (1 = off). */
   dupDecay: number;
 }
