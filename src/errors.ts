@@ -31,7 +31,8 @@ export type SwitchboardErrorCode =
   | 'SB_AMBIGUOUS_OWNER'
   | 'SB_CAPABILITY_MISSING'
   | 'SB_OUTSIDE_WORKSPACE'
-  | 'SB_UNKNOWN_WORKSPACE';
+  | 'SB_UNKNOWN_WORKSPACE'
+  | 'SB_TOO_MANY_SESSIONS';
 
 export class SwitchboardError extends Error {
   readonly code: SwitchboardErrorCode;

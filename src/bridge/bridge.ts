@@ -65,7 +65,7 @@ export async function startBridge(options: BridgeOptions, deps: BridgeDeps): Pro
     sessions = sharedSessions(viewRouter);
     void viewRouter.start();
   } else {
-    sessions = isolatedSessions(config, routerOptions);
+    sessions = isolatedSessions(config, routerOptions, options.maxSessions);
     // HttpFront wants a router for its default view; with a router per session it is never asked
     // to connect anyone, and an empty one starts nothing.
     viewRouter = new Router(configFromServers([], { listen: options.listen }), { log: deps.log });

@@ -20,6 +20,8 @@ export interface BridgeOptions {
   streamableHttpPath: string;
   /** One child for all clients instead of one per client (see sessions.ts). */
   shared: boolean;
+  /** Per-client mode: how many client sessions (each with its own child) may be open at once. */
+  maxSessions?: number;
   /** Sent to the remote server in URL-input modes (--header, --oauth2Bearer). */
   remoteHeaders: Record<string, string>;
   /** Added to our HTTP responses in stdio-input modes (what supergateway does with --header there). */

@@ -16,6 +16,7 @@ import type { RouterConfig } from '../config/types.js';
 import type { FrontSession } from '../front/session.js';
 import { Router, type RouterOptions } from '../router.js';
 import type { ConnectSession } from '../transports/front-connect.js';
+import { SwitchboardError } from '../errors.js';
 
 export interface BridgeSessions {
   connect: ConnectSession;
@@ -34,12 +35,22 @@ export function sharedSessions(router: Router): BridgeSessions {
   };
 }
 
-export function isolatedSessions(config: RouterConfig, options: RouterOptions): BridgeSessions {
+/** Default cap on concurrent client sessions in per-client mode, each of which owns a child. */
+export const DEFAULT_MAX_SESSIONS = 64;
+
+export function isolatedSessions(config: RouterConfig, options: RouterOptions, maxSessions = DEFAULT_MAX_SESSIONS): BridgeSessions {
   const routers = new Set<Router>();
   let closed = false;
   return {
     async connect(transport: Transport): Promise<FrontSession> {
       if (closed) throw new Error('bridge is shutting down');
+      // Every session starts a process: without a cap, a flood of initialize requests forks without end.
+      if (routers.size >= maxSessions) {
+        throw new SwitchboardError(
+          'SB_TOO_MANY_SESSIONS',
+          `this bridge already serves ${maxSessions} client sessions, each with its own child process; close one, raise --maxSessions, or use --shared`,
+        );
+      }
       const router = new Router(config, options);
       routers.add(router);
       const release = () => {

@@ -37,6 +37,7 @@ Output:
   --healthEndpoint PATH...    answer 200 "ok" on these paths (repeatable)
   --cors [ORIGIN...]          CORS headers; no value allows any origin
   --shared                    one child for all clients (default: one child per client session)
+  --maxSessions N             per-client mode: most client sessions (children) at once (default 64)
 
 Security (beyond supergateway):
   --auth-token TOKEN          require "Authorization: Bearer TOKEN" from clients
@@ -67,7 +68,7 @@ export function parseBridgeArgs(argv: string[]): { options: BridgeOptions; logLe
     stdio: s, sse: s, streamableHttp: s, outputTransport: s, host: s, port: s, baseUrl: s, ssePath: s, messagePath: s,
     streamableHttpPath: s, stateful: { type: 'boolean' }, sessionTimeout: s, healthEndpoint: many, cors: many, header: many,
     oauth2Bearer: s, logLevel: s, protocolVersion: s, authToken: s, allowUnauthenticated: { type: 'boolean' },
-    shared: { type: 'boolean' }, maxBodyBytes: s, allowedOrigin: many, allowedHost: many, help: { type: 'boolean', short: 'h' },
+    shared: { type: 'boolean' }, maxSessions: s, maxBodyBytes: s, allowedOrigin: many, allowedHost: many, help: { type: 'boolean', short: 'h' },
   });
   if (v.help) return 'help';
 
@@ -110,6 +111,7 @@ export function parseBridgeArgs(argv: string[]): { options: BridgeOptions; logLe
     messagePath: path(v.messagePath ?? '/message', '--messagePath'),
     streamableHttpPath: path(v.streamableHttpPath ?? '/mcp', '--streamableHttpPath'),
     shared: v.shared ?? false,
+    ...(v.maxSessions !== undefined ? { maxSessions: positive(v.maxSessions, '--maxSessions') } : {}),
     remoteHeaders,
     responseHeaders: input.kind === 'stdio' ? headers : {},
     env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),

@@ -15,6 +15,7 @@ import type { Logger } from '../log.js';
 import type { Router } from '../router.js';
 import { createGuards, type Guards } from './http-guards.js';
 import { readJsonBody, sendJsonRpcError } from './http-util.js';
+import { SwitchboardError } from '../errors.js';
 
 export interface HttpFrontOptions {
   router: Router;
@@ -148,6 +149,11 @@ export class HttpFront {
   }
 
   private fail(res: ServerResponse, err: unknown): void {
+    if (err instanceof SwitchboardError && err.code === 'SB_TOO_MANY_SESSIONS') {
+      this.log.warn({ err: err.message }, 'refused a new session');
+      sendJsonRpcError(res, 503, -32000, err.message);
+      return;
+    }
     this.log.error({ err: String(err) }, 'http request failed');
     sendJsonRpcError(res, 500, -32603, 'Internal error');
   }

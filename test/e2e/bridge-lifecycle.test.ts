@@ -39,7 +39,8 @@ describe('bridge session lifecycle', () => {
     await waitFor(() => !isAlive(pid!), 'the idle session and its child to go');
     // A legacy SSE client re-opens its stream by itself (a new session); Streamable HTTP gets 404.
     if (output === 'streamableHttp') await expect(c.callTool({ name: 'echo', arguments: { message: 'late' } })).rejects.toThrow(/not found/i);
-    else await c.close();    const again = await client(b, output);
+    else await c.close();
+    const again = await client(b, output);
     expect(await echo(again, 'after')).toBe('Echo: after');
   });
 
@@ -50,6 +51,22 @@ describe('bridge session lifecycle', () => {
     const [pid] = b.sessions.pids();
     await (c.transport as StreamableHTTPClientTransport).terminateSession();
     await waitFor(() => b.sessions.routerCount() === 0 && !isAlive(pid!), 'the child to be reaped');
+  });
+
+  it('caps concurrent client sessions (each owns a child) and frees a slot when one ends', async () => {
+    const b = await started(['--outputTransport', 'streamableHttp', '--maxSessions', '1']);
+    const first = await client(b, 'streamableHttp', {}, 'first');
+    expect(await echo(first, 'one')).toBe('Echo: one');
+    const refused = await connectClient(await clientTransport('streamableHttp', urlOf(b, 'streamableHttp')), 'second').then(
+      () => ({ status: 0, message: 'connected' }),
+      (err: Error & { data?: { status?: number } }) => ({ status: err.data?.status, message: err.message }),
+    );
+    expect(refused.status).toBe(503);
+    expect(refused.message).toContain('this bridge already serves 1 client sessions, each with its own child process; close one, raise --maxSessions, or use --shared');
+    expect(b.sessions.routerCount()).toBe(1);
+    await (first.transport as StreamableHTTPClientTransport).terminateSession();
+    await waitFor(() => b.sessions.routerCount() === 0, 'the first session to end');
+    expect(await echo(await client(b, 'streamableHttp', {}, 'third'), 'three')).toBe('Echo: three');
   });
 
   it('restarts a crashed child and keeps serving the same session', async () => {
