@@ -155,13 +155,7 @@ export class Catalog {
     return item ? { server: hit.server, name: hit.name, item: item as BackendLists[K][number] } : undefined;
   }
 
-  publicToolName(server: string, name: string): string | undefined {
-    return this.tools.publicFor(server, name);
-  }
 
-  publicPromptName(server: string, name: string): string | undefined {
-    return this.prompts.publicFor(server, name);
-  }
 
   /**
    * Which backend owns a public URI. Prefixed URIs name their server; a server with an empty prefix
@@ -194,10 +188,6 @@ export class Catalog {
     return mapCallToolResultUris(result, this.uriMapper(server));
   }
 
-  templateMapper(server: string): (template: string) => string {
-    const prefix = this.servers.get(server)?.prefix ?? '';
-    return (template) => toPublicUriTemplate(prefix, template);
-  }
 
   publicToolNames(): string[] {
     return this.all('tools').map((t) => t.name);

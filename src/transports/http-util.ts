@@ -17,6 +17,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
+      req.resume(); // discard without buffering
       reject(new BodyTooLargeError());
       return;
     }

@@ -8,6 +8,7 @@
  * 404 for unknown sessions is the HTTP server's job; this class handles one connection.
  */
 import { randomUUID } from 'node:crypto';
+import { BodyTooLargeError, readBody } from './http-util.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo, JSONRPCMessage, MessageExtraInfo, Transport } from '@modelcontextprotocol/server';
 
@@ -72,34 +73,6 @@ function toWebRequest(req: IncomingMessage): Request | undefined {
   }
 }
 
-type BodyOutcome = { ok: true; text: string } | { ok: false; tooLarge: true };
-
-function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyOutcome> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBytes) {
-      req.resume(); // discard without buffering
-      resolve({ ok: false, tooLarge: true });
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        req.off('data', onData);
-        req.resume();
-        resolve({ ok: false, tooLarge: true });
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
-    req.once('error', reject);
-  });
-}
-
 export class SseServerTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
@@ -160,21 +133,21 @@ export class SseServerTransport implements Transport {
         writeText(res, 415, 'Content-Type must be application/json');
         return;
       }
-      let outcome: BodyOutcome;
+      let text: string;
       try {
-        outcome = await readBody(req, this.maxBodyBytes);
+        text = await readBody(req, this.maxBodyBytes);
       } catch (err) {
-        writeText(res, 400, 'Could not read request body');
-        this.onerror?.(err instanceof Error ? err : new Error(String(err)));
-        return;
-      }
-      if (!outcome.ok) {
-        // Close the connection: the rest of an oversized body is not worth reading.
-        writeText(res, 413, `Request body exceeds ${this.maxBodyBytes} bytes`, { connection: 'close' });
+        if (err instanceof BodyTooLargeError) {
+          // Close the connection: the rest of an oversized body is not worth reading.
+          writeText(res, 413, `Request body exceeds ${this.maxBodyBytes} bytes`, { connection: 'close' });
+        } else {
+          writeText(res, 400, 'Could not read request body');
+          this.onerror?.(err instanceof Error ? err : new Error(String(err)));
+        }
         return;
       }
       try {
-        body = JSON.parse(outcome.text);
+        body = JSON.parse(text);
       } catch {
         writeJsonError(res, 400, -32700, 'Parse error: body is not valid JSON');
         return;

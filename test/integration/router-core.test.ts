@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, InMemoryTransport, ProtocolError } from '@modelcontextprotocol/client';
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { configFromServers, makeServerConfig, type ServerOptions } from '../../src/config/defaults.js';
 import type { ServerConfig } from '../../src/config/types.js';
 import { silentLogger } from '../../src/log.js';
@@ -15,6 +15,7 @@ import { Router } from '../../src/router.js';
 import { FIXTURE_TOOL_NAMES, TINY_PNG_BASE64, TINY_WAV_BASE64 } from '../fixtures/fixture-server.js';
 import { eventually } from '../helpers/eventually.js';
 import { fixtureStdioCommand } from '../helpers/spawn-fixture.js';
+import { rpcError } from '../helpers/relay-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
@@ -90,15 +91,6 @@ async function toolNames(client: Client): Promise<string[]> {
   return (await listAll<{ name: string }>(client, 'tools/list')).items.map((t) => t.name);
 }
 
-async function rpcError(promise: Promise<unknown>, what = 'the request'): Promise<ProtocolError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProtocolError);
-    return err as ProtocolError;
-  }
-  throw new Error(`expected ${what} to fail`);
-}
 
 describe('router core: catalog, calls and errors over real backends', () => {
   let router: Router;
