@@ -15,7 +15,12 @@ export interface BenchResult {
   p50: number;
   p99: number;
   callsPerSec: number;
+  /** Microseconds of CPU per call during the throughput phase, when a probe was given. */
+  cpuPerCall?: Record<string, number>;
 }
+
+/** Reads CPU counters (seconds, by process role) around the throughput phase. */
+export type CpuProbe = () => Record<string, number>;
 
 export interface BenchOptions {
   sequential: number;
@@ -24,7 +29,10 @@ export interface BenchOptions {
   warmup: number;
 }
 
-export const DEFAULT_BENCH: BenchOptions = { sequential: 2000, concurrency: 32, throughputMs: 4000, warmup: 300 };
+// 3 000 warm-up calls: the JIT of a Node gateway and of the Node server behind it needs a few thousand
+// calls to settle. After only 300, every path's p50 measured about twice its steady state, which is
+// not what a long-running router shows its clients.
+export const DEFAULT_BENCH: BenchOptions = { sequential: 2000, concurrency: 32, throughputMs: 4000, warmup: 3000 };
 
 export type Call = () => Promise<unknown>;
 
@@ -37,7 +45,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-export async function measure(name: string, call: Call, opts: BenchOptions = DEFAULT_BENCH): Promise<BenchResult> {
+export async function measure(name: string, call: Call, opts: BenchOptions = DEFAULT_BENCH, probe?: CpuProbe): Promise<BenchResult> {
   for (let i = 0; i < opts.warmup; i++) await call();
   const times: number[] = [];
   for (let i = 0; i < opts.sequential; i++) {
@@ -54,10 +62,16 @@ export async function measure(name: string, call: Call, opts: BenchOptions = DEF
       done++;
     }
   };
+  const before = probe?.();
   const t0 = performance.now();
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
   const elapsed = (performance.now() - t0) / 1000;
-  return { name, p50: percentile(times, 50), p99: percentile(times, 99), callsPerSec: done / elapsed };
+  const result: BenchResult = { name, p50: percentile(times, 50), p99: percentile(times, 99), callsPerSec: done / elapsed };
+  if (probe && before) {
+    const after = probe();
+    result.cpuPerCall = Object.fromEntries(Object.keys(before).map((k) => [k, ((after[k]! - before[k]!) * 1e6) / done]));
+  }
+  return result;
 }
 
 /** Per-column median of several runs of one path. */

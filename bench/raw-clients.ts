@@ -33,11 +33,11 @@ function readAll(res: IncomingMessage): Promise<string> {
   });
 }
 
-/** Every `data:` payload of an SSE body. */
+/** Every non-empty `data:` payload of an SSE body (resumable servers open with an empty priming event). */
 function sseData(text: string): unknown[] {
   return text
     .split('\n')
-    .filter((l) => l.startsWith('data:'))
+    .filter((l) => l.startsWith('data:') && l.slice(5).trim() !== '')
     .map((l) => JSON.parse(l.slice(5).trim()));
 }
 
