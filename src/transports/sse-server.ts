@@ -56,7 +56,8 @@ function writeJsonError(res: ServerResponse, status: number, code: number, messa
 }
 
 function writeText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(text);
+  // An explicit length keeps Node from chunk-framing a body this small (one buffer, not three).
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers }).end(text);
 }
 
 /** The Fetch `Request` the SDK exposes to handlers as `ctx.http.req` (headers only; the body is consumed). */
@@ -157,15 +158,16 @@ export class SseServerTransport implements Transport {
       writeJsonError(res, 400, -32600, 'Invalid Request: expected a single JSON-RPC 2.0 message');
       return;
     }
-    // Acknowledge first: the answer travels on the event stream, and the client awaits this POST.
-    writeText(res, 202, 'Accepted');
     const extra: MessageExtraInfo = {};
     if (this.exposeRequest) {
       const request = toWebRequest(req);
       if (request) extra.request = request;
     }
     if (req.auth) extra.authInfo = req.auth;
+    // Hand the message on before acknowledging: the answer's path (usually a write to the server)
+    // starts a syscall sooner, and it cannot overtake the 202, which is written in this same turn.
     this.onmessage?.(body, extra);
+    writeText(res, 202, 'Accepted');
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
