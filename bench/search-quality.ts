@@ -158,13 +158,15 @@ function ablate(ds: Dataset): void {
     ['no phrase bonus', { phraseWeight: 0 }],
     ['no file-operation sub-query', { fileOpWeight: 0 }],
     ['no duplicate-name suppression', { dupDecay: 1 }],
+    ['no format hints', { formatWeight: 0 }],
+    ['no argument producers', { producerLift: 0 }],
     ['no clause fusion', { segmentWeight: 0 }],
     ['clauses capped at 8 (was 4)', { maxSegments: 8 }],
     ['uniform field weights', { fieldWeights: { name: 1, title: 1, description: 1, params: 1, server: 1, tags: 1 } }],
     ['no params field', { fieldWeights: { ...d.fieldWeights, params: 0 } }],
     [
       'plain BM25F (all off)',
-      { synonymWeight: 0, fuzzyWeight: 0, prfWeight: 0, serverBoost: 0, glossary: false, nameCoverage: 0, phraseWeight: 0, fileOpWeight: 0, dupDecay: 1, segmentWeight: 0, hintWeight: 0, literalWeight: 1 },
+      { synonymWeight: 0, fuzzyWeight: 0, prfWeight: 0, serverBoost: 0, glossary: false, nameCoverage: 0, phraseWeight: 0, fileOpWeight: 0, dupDecay: 1, segmentWeight: 0, hintWeight: 0, literalWeight: 1, formatWeight: 0, producerLift: 0 },
     ],
   ];
   console.log(`\n### ablation: ${ds.label} (even = tuning / odd = held-out)`);

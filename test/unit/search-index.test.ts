@@ -138,4 +138,36 @@ describe('ToolSearchIndex', () => {
     index.remove(['misc__cloud']);
     expect(top(index, 'word cloud')[0]).toBe('misc__put');
   });
+
+  it('reads the format of a binary path as the object the task is about (format hints)', () => {
+    const tools: SearchableTool[] = [
+      ...CATALOG,
+      { server: 'office', name: 'office__create_document', description: 'Create a Word document with paragraphs and headings.', inputSchema: schema({ filename: 'output name', paragraphs: 'body text' }) },
+    ];
+    const query = 'put the meeting summary into /home/me/summary.docx';
+    expect(top(new ToolSearchIndex(tools, { formatWeight: 0 }), query)[0]).toMatch(/^filesystem__/);
+    expect(top(new ToolSearchIndex(tools), query)[0]).toBe('office__create_document');
+    // A format the user already named is not added again: nothing changes for a query that says it.
+    const said = 'write a word document to /home/me/summary.docx';
+    expect(top(new ToolSearchIndex(tools), said)).toEqual(top(new ToolSearchIndex(tools, { formatWeight: 0 }), said));
+  });
+
+  it('lifts the lookup that produces a required argument of a top tool (argument producers)', () => {
+    const required = (props: Record<string, string>, req: string[]): object => ({ ...schema(props), required: req });
+    const tools: SearchableTool[] = [
+      { server: 'stocks', name: 'stocks__get_price_history', description: 'Daily closing prices of a stock.', inputSchema: required({ ticker: 'ticker', days: 'days' }, ['ticker']) },
+      { server: 'stocks', name: 'stocks__search_symbol', description: 'Find the ticker of a listed company by its name.', inputSchema: required({ query: 'company name' }, ['query']) },
+      { server: 'stocks', name: 'stocks__market_status', description: 'Whether the exchange is open now.', inputSchema: required({ exchange: 'exchange' }, ['exchange']) },
+      { server: 'news', name: 'news__ticker_headlines', description: 'Headlines that mention a ticker.', inputSchema: required({ ticker: 'ticker' }, ['ticker']) },
+    ];
+    const query = 'chart the closing prices of Acme stock over 30 days';
+    const off = top(new ToolSearchIndex(tools, { producerLift: 0 }), query);
+    const on = top(new ToolSearchIndex(tools), query);
+    expect(on[0]).toBe('stocks__get_price_history');
+    // The symbol lookup mentions "ticker" without requiring it: it produces the argument, so it rises.
+    expect(on.indexOf('stocks__search_symbol')).toBeLessThan(off.indexOf('stocks__search_symbol'));
+    expect(on[1]).toBe('stocks__search_symbol');
+    // Only siblings on the same server are linked, and a tool that itself requires the argument is not a producer.
+    expect(on.indexOf('news__ticker_headlines')).toBe(off.indexOf('news__ticker_headlines'));
+  });
 });

@@ -75,3 +75,10 @@ export function nameWords(tool: SearchableTool, cache?: Map<string, readonly str
   const spaced = bareName(tool).replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2');
   return [...new Set(tokenizeText(spaced, { cache }))];
 }
+
+/** The top-level required argument names of a tool's input schema. */
+export function requiredParams(schema: unknown): string[] {
+  if (schema === null || typeof schema !== 'object') return [];
+  const required = (schema as Record<string, unknown>)['required'];
+  return Array.isArray(required) ? required.filter((r): r is string => typeof r === 'string') : [];
+}

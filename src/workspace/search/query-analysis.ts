@@ -64,6 +64,32 @@ export function fileOperations(query: string): string[] {
   return [...new Set(out)];
 }
 
+/**
+ * What a binary file format is called in words. A path's extension names the application that
+ * reads or writes the file ("x.docx" is a Word document), and tools describe themselves by that
+ * name rather than by the extension. Plain-text formats are left out: any file tool handles them
+ * (see fileOperations). A standard extension table, independent of any catalog.
+ */
+const FORMAT_NAMES: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    'word document': 'doc docx odt rtf',
+    'excel spreadsheet': 'xls xlsx ods',
+    'powerpoint presentation': 'ppt pptx odp',
+    'pdf document': 'pdf',
+    image: 'png jpg jpeg gif bmp webp tif tiff',
+    audio: 'mp3 wav flac ogg m4a',
+    video: 'mp4 mov avi mkv webm',
+    archive: 'zip tar gz',
+    ebook: 'epub',
+  }).flatMap(([name, exts]) => exts.split(' ').map((ext): [string, string] => [ext, name])),
+);
+
+/** The format name a path's extension implies, or undefined (plain text, a directory, unknown). */
+function formatOf(path: string): string | undefined {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(path.trim().replace(/[.,;:!?"'`)]+$/, ''))?.[1]?.toLowerCase();
+  return ext === undefined ? undefined : FORMAT_NAMES.get(ext);
+}
+
 export interface QueryParts {
   /** The query with literal paths, URLs and e-mail addresses cut out: the user's intent. */
   prose: string;
@@ -71,6 +97,8 @@ export interface QueryParts {
   literals: string;
   /** What the literals imply about the tool's object ("file", "url"). */
   hints: string[];
+  /** The names of the binary formats the query's paths have ("word document" for .docx). */
+  formats: string[];
 }
 
 /**
@@ -92,10 +120,13 @@ export function analyzeQuery(query: string): QueryParts {
     literals.push(email);
     return ' ';
   });
+  const formats = new Set<string>();
   prose = prose.replace(new RegExp(PATH_PATTERN.source, 'g'), (path) => {
     hints.add('file').add('path');
     literals.push(path);
+    const format = formatOf(path);
+    if (format) formats.add(format);
     return ' ';
   });
-  return { prose, literals: literals.join(' '), hints: [...hints] };
+  return { prose, literals: literals.join(' '), hints: [...hints], formats: [...formats] };
 }

@@ -13,12 +13,15 @@
  *  4. pseudo-relevance feedback from the first pass, then the same scoring again;
  *  5. for multi-step queries, the first few clauses and the file operation each plain-text path
  *     implies ("save ... to /x/report.md" -> "write file") are ranked on their own and fused with
- *     the whole query's ranking by reciprocal rank; a tool name already listed (the same tool
- *     on two backends) is then pushed down.
+ *     the whole query's ranking by reciprocal rank;
+ *  6. the best few tools lift the tools of their own server that produce their required
+ *     arguments (a geocoder for a tool that needs a latitude), and a tool name already listed
+ *     (the same tool on two backends) is then pushed down.
+ * A path's binary format also names its object ("x.docx" -> word document), see addFormats.
  */
 import { Bm25fIndex } from './bm25f.js';
 import { expandQuery, baseQuery, feedbackQuery, type WeightedQuery } from './expansion.js';
-import { nameWords, toolFields } from './fields.js';
+import { nameWords, requiredParams, toolFields } from './fields.js';
 import { fuzzyMatches, type FuzzyMatch } from './fuzzy.js';
 import { analyzeQuery, fileOperations, splitSegments } from './query-analysis.js';
 import { buildSynonymMap } from './synonyms.js';
@@ -36,6 +39,7 @@ export const DEFAULT_RANKER_PARAMS: RankerParams = {
   prfWeight: 0.3,
   serverBoost: 0.3,
   hintWeight: 1,
+  formatWeight: 1,
   literalWeight: 0.5,
   segmentWeight: 0.5,
   rrfK: 10,
@@ -47,6 +51,9 @@ export const DEFAULT_RANKER_PARAMS: RankerParams = {
   coveragePower: 1,
   glossary: true,
   dupDecay: 0.5,
+  producerLift: 0.15,
+  producerDepth: 5,
+  producerMaxSuppliers: 3,
   phraseWeight: 0.2,
 };
 
@@ -77,6 +84,10 @@ export class ToolSearchIndex {
   /** Name word -> tools whose name contains it (for the name-coverage bonus). */
   private readonly toolsByNameWord = new Map<string, Set<string>>();
   private readonly serverMembers = new Map<string, Set<string>>();
+  /** Terms of each tool's required argument names ("ticker", "station", "latitude"). */
+  private readonly requiresByTool = new Map<string, string[]>();
+  /** Consumer tool -> same-server tools that mention its required arguments, with those argument terms. */
+  private readonly producers = new Map<string, Array<readonly [string, readonly string[]]>>();
   /** Word -> terms memo shared by indexing and queries (see TokenizeOptions.cache). */
   private readonly tokenCache = new Map<string, readonly string[]>();
   private readonly synonyms = buildSynonymMap((w) => tokenize(w, { keepStopWords: true, cache: this.tokenCache }));
@@ -121,6 +132,7 @@ export class ToolSearchIndex {
         set.add(item.name);
       }
       this.toolServer.set(item.name, server);
+      this.requiresByTool.set(item.name, [...new Set(tokenize(requiredParams(item.inputSchema).join(' '), { cache: this.tokenCache }))]);
       let members = this.serverMembers.get(server);
       if (!members) this.serverMembers.set(server, (members = new Set()));
       members.add(item.name);
@@ -137,6 +149,8 @@ export class ToolSearchIndex {
       if (server === undefined) continue;
       this.tools.delete(name);
       this.fieldsByTool.delete(name);
+      this.requiresByTool.delete(name);
+      this.producers.delete(name);
       this.unindexName(name);
       this.toolServer.delete(name);
       this.serverMembers.get(server)?.delete(name);
@@ -158,7 +172,7 @@ export class ToolSearchIndex {
     const main = this.rankText(query);
     const segments = this.params.segmentWeight > 0 ? splitSegments(query, this.params.maxSegments) : [];
     const fileOps = this.params.fileOpWeight > 0 ? fileOperations(query) : [];
-    if (main.length === 0 || (segments.length === 0 && fileOps.length === 0)) return this.diversify(main, limit).map(([name, score]) => ({ name, score }));
+    if (main.length === 0 || (segments.length === 0 && fileOps.length === 0)) return this.diversify(this.liftProducers(main), limit).map(([name, score]) => ({ name, score }));
     // Reciprocal-rank fusion: scores of different queries aren't comparable, ranks are.
     const { rrfK, segmentWeight } = this.params;
     const fused = new Map<string, number>();
@@ -166,10 +180,52 @@ export class ToolSearchIndex {
       ranked.slice(0, depth).forEach(([name], rank) => fused.set(name, (fused.get(name) ?? 0) + weight / (rrfK + rank + 1)));
     };
     add(main, 1);
-    for (const segment of segments) add(this.rankText(segment), segmentWeight);
+    // A clause inherits the formats the whole query names, so "save it to x.pptx" after "make a
+    // presentation" doesn't re-add the format the task already asked for.
+    const said = new Set(tokenize(analyzeQuery(query).prose, { cache: this.tokenCache, gloss: this.params.glossary }));
+    for (const segment of segments) add(this.rankText(segment, said), segmentWeight);
     for (const op of fileOps) add(this.rankText(op), this.params.fileOpWeight, this.params.fileOpDepth);
     const sorted = [...fused].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    return this.diversify(sorted, limit).map(([name, score]) => ({ name, score }));
+    return this.diversify(this.liftProducers(sorted), limit).map(([name, score]) => ({ name, score }));
+  }
+
+  /**
+   * Argument producers: a tool that needs a "ticker", a "station code" or a "latitude" is used
+   * after the tool of its own server that looks that value up, and the query rarely names that
+   * lookup step. Each of the best few tools lifts its siblings that mention its required
+   * arguments without requiring them, by its score times the share of the arguments they supply.
+   */
+  private liftProducers(sorted: ReadonlyArray<readonly [string, number]>): ReadonlyArray<readonly [string, number]> {
+    if (this.params.producerLift <= 0) return sorted;
+    const lift = this.producerLifts(sorted.slice(0, this.params.producerDepth));
+    if (lift.size === 0) return sorted;
+    const out = new Map<string, number>(sorted);
+    for (const [name, l] of lift) out.set(name, (out.get(name) ?? 0) + l);
+    return [...out].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  /** Producer -> lift, the largest any of the given (best) tools grants it. */
+  private producerLifts(top: ReadonlyArray<readonly [string, number]>): Map<string, number> {
+    const lift = new Map<string, number>();
+    for (const [consumer, score] of top) {
+      const links = this.producers.get(consumer);
+      if (!links) continue;
+      // IDF-weighted share of the consumer's arguments a producer supplies, so a rare argument
+      // ("ticker") counts more than a common one ("date"). Computed here so it follows the catalog.
+      const total = this.idfSum(this.requiresByTool.get(consumer) ?? []);
+      if (total <= 0) continue;
+      for (const [producer, supplied] of links) {
+        const l = this.params.producerLift * score * (this.idfSum(supplied) / total);
+        lift.set(producer, Math.max(lift.get(producer) ?? 0, l));
+      }
+    }
+    return lift;
+  }
+
+  private idfSum(terms: readonly string[]): number {
+    let sum = 0;
+    for (const t of terms) sum += this.tools.idf(t);
+    return sum;
   }
 
   /**
@@ -196,8 +252,11 @@ export class ToolSearchIndex {
       .slice(0, limit);
   }
 
-  /** Expanded query -> first-pass ranking -> feedback -> final ranking, for one piece of text. */
-  private rankText(text: string): Array<[string, number]> {
+  /**
+   * Expanded query -> first-pass ranking -> feedback -> final ranking, for one piece of text.
+   * `said` holds the whole query's prose words when the text is one of its clauses.
+   */
+  private rankText(text: string, said: ReadonlySet<string> = new Set()): Array<[string, number]> {
     const parts = analyzeQuery(text);
     const tok = (t: string): string[] => tokenize(t, { cache: this.tokenCache, gloss: this.params.glossary });
     const proseTerms = tok(parts.prose);
@@ -206,6 +265,7 @@ export class ToolSearchIndex {
     const { hintWeight, literalWeight } = this.params;
     for (const term of tok(parts.literals)) if (!base.has(term) && literalWeight > 0) base.set(term, literalWeight);
     for (const term of tok(parts.hints.join(' '))) if (!base.has(term) && hintWeight > 0) base.set(term, hintWeight);
+    this.addFormats(base, parts.formats.map(tok), new Set([...proseTerms, ...said]));
     if (base.size === 0) return [];
     const expanded = expandQuery(base, this.tools, {
       synonyms: this.synonyms,
@@ -217,6 +277,20 @@ export class ToolSearchIndex {
     const { prfDocs, prfTerms, prfWeight } = this.params;
     if (prfWeight <= 0 || ranked.length === 0) return ranked;
     return this.rank(feedbackQuery(expanded, ranked, this.tools, { docs: prfDocs, terms: prfTerms, weight: prfWeight }), phraseBonus);
+  }
+
+  /**
+   * The format names a query's paths imply ("x.docx" -> word document), for the formats its
+   * prose (`said`) does not already name: the extension is a fallback for the object type, and
+   * repeating a format the user spelled out would only let that step outweigh the task's others.
+   */
+  private addFormats(base: WeightedQuery, formats: ReadonlyArray<readonly string[]>, said: ReadonlySet<string>): void {
+    const { formatWeight } = this.params;
+    if (formatWeight <= 0) return;
+    for (const terms of formats) {
+      if (terms.some((t) => said.has(t))) continue;
+      for (const t of terms) base.set(t, Math.max(base.get(t) ?? 0, formatWeight));
+    }
   }
 
   /** Tool BM25F normalized to the best tool, plus routing, name-coverage and phrase bonuses; sorted best first. */
@@ -359,6 +433,36 @@ export class ToolSearchIndex {
     this.nameWordsByTool.delete(tool);
   }
 
+  /**
+   * For each tool of one server, the siblings that mention some of its required arguments in
+   * their name or description without requiring them themselves: the lookups that produce them.
+   * An argument that many siblings mention that way ("path", "file") is a generic one that no
+   * particular lookup supplies, so it links nothing.
+   */
+  private linkProducers(members: ReadonlySet<string>): void {
+    const mentions = new Map<string, Set<string>>();
+    for (const tool of members) {
+      const f = this.fieldsByTool.get(tool);
+      if (f) mentions.set(tool, new Set([...f.name, ...f.title, ...f.description]));
+    }
+    const supplies = (producer: string, consumer: string, term: string): boolean =>
+      producer !== consumer && !(this.requiresByTool.get(producer) ?? []).includes(term) && (mentions.get(producer)?.has(term) ?? false);
+    for (const consumer of members) {
+      const specific = (this.requiresByTool.get(consumer) ?? []).filter((term) => {
+        let suppliers = 0;
+        for (const p of members) if (supplies(p, consumer, term)) suppliers++;
+        return suppliers <= this.params.producerMaxSuppliers;
+      });
+      const links: Array<readonly [string, readonly string[]]> = [];
+      for (const producer of members) {
+        const supplied = specific.filter((term) => supplies(producer, consumer, term));
+        if (supplied.length > 0) links.push([producer, supplied]);
+      }
+      if (links.length > 0) this.producers.set(consumer, links);
+      else this.producers.delete(consumer);
+    }
+  }
+
   /** Rebuild the pooled server documents of the servers whose tools changed. */
   private reindexServers(servers: ReadonlySet<string>): void {
     if (servers.size === 0) return;
@@ -383,6 +487,7 @@ export class ToolSearchIndex {
         serverTerms = f.server;
       }
       this.servers.set(server, { server: serverTerms, names, text });
+      this.linkProducers(members);
     }
   }
 }

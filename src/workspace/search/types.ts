@@ -49,6 +49,8 @@ export interface RankerParams {
   serverBoost: number;
   /** Weight of words implied by a literal path/URL/e-mail in the query (0 disables). */
   hintWeight: number;
+  /** Weight of the format name a path's extension implies ("word document" for .docx; 0 = off). */
+  formatWeight: number;
   /** Weight of the words inside such literals (directory names, URL paths). */
   literalWeight: number;
   /** RRF weight of each clause's own ranking relative to the whole query's (0 disables). */
@@ -73,4 +75,13 @@ export interface RankerParams {
   phraseWeight: number;
   /** Score factor for a tool whose bare name was already selected (1 = off). */
   dupDecay: number;
+  /**
+   * Lift for a tool that mentions a required argument of one of the best tools of its server
+   * without requiring it (the lookup that produces it), times that tool's score (0 = off).
+   */
+  producerLift: number;
+  /** How many of the best tools lift their argument producers. */
+  producerDepth: number;
+  /** An argument mentioned (not required) by more siblings than this is generic and links no producer. */
+  producerMaxSuppliers: number;
 }
