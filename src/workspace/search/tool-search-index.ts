@@ -440,25 +440,32 @@ export class ToolSearchIndex {
    * particular lookup supplies, so it links nothing.
    */
   private linkProducers(members: ReadonlySet<string>): void {
-    const mentions = new Map<string, Set<string>>();
+    // Term -> the members that mention it without requiring it: built once per server, so linking
+    // stays linear in the server's size (a server with a thousand tools re-links in milliseconds).
+    const mentioners = new Map<string, string[]>();
     for (const tool of members) {
       const f = this.fieldsByTool.get(tool);
-      if (f) mentions.set(tool, new Set([...f.name, ...f.title, ...f.description]));
-    }
-    const supplies = (producer: string, consumer: string, term: string): boolean =>
-      producer !== consumer && !(this.requiresByTool.get(producer) ?? []).includes(term) && (mentions.get(producer)?.has(term) ?? false);
-    for (const consumer of members) {
-      const specific = (this.requiresByTool.get(consumer) ?? []).filter((term) => {
-        let suppliers = 0;
-        for (const p of members) if (supplies(p, consumer, term)) suppliers++;
-        return suppliers <= this.params.producerMaxSuppliers;
-      });
-      const links: Array<readonly [string, readonly string[]]> = [];
-      for (const producer of members) {
-        const supplied = specific.filter((term) => supplies(producer, consumer, term));
-        if (supplied.length > 0) links.push([producer, supplied]);
+      if (!f) continue;
+      const required = this.requiresByTool.get(tool) ?? [];
+      for (const term of new Set([...f.name, ...f.title, ...f.description])) {
+        if (required.includes(term)) continue;
+        const list = mentioners.get(term);
+        if (list) list.push(tool);
+        else mentioners.set(term, [tool]);
       }
-      if (links.length > 0) this.producers.set(consumer, links);
+    }
+    for (const consumer of members) {
+      const supplied = new Map<string, string[]>();
+      for (const term of this.requiresByTool.get(consumer) ?? []) {
+        const suppliers = (mentioners.get(term) ?? []).filter((p) => p !== consumer);
+        if (suppliers.length > this.params.producerMaxSuppliers) continue; // generic ("path", "file")
+        for (const p of suppliers) {
+          const terms = supplied.get(p);
+          if (terms) terms.push(term);
+          else supplied.set(p, [term]);
+        }
+      }
+      if (supplied.size > 0) this.producers.set(consumer, [...supplied]);
       else this.producers.delete(consumer);
     }
   }
