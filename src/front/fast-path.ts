@@ -69,7 +69,7 @@ export class FastPath {
     const meta = params._meta as { progressToken?: unknown } | undefined;
     if (meta?.progressToken !== undefined) return false;
     const target = session.view.resolveTool(params.name);
-    if (!target || (target as { local?: unknown }).local) return false;
+    if (!target || target.local) return false;
     const backend = this.router.maybeBackend(target.server);
     // stdio backends only: a raw write there cannot fail the way an HTTP POST can (lost session, 4xx),
     // and HTTP backends' latency is dominated by HTTP anyway.
@@ -80,6 +80,7 @@ export class FastPath {
     const forwarded: Record<string, unknown> = { ...params, name: target.name };
     if (args !== undefined) forwarded.arguments = args;
     if (!backend.sendRaw({ jsonrpc: '2.0', id: rawId, method: 'tools/call', params: forwarded } as JSONRPCMessage)) return false;
+    target.onCall?.();
 
     // Requests and notifications the backend causes during this call travel with the client's request
     // id, so a Streamable HTTP front sends them on that request's own stream, as the SDK path does.

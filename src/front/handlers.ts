@@ -59,6 +59,7 @@ const callTool: Handler = async (session, params, ctx) => {
   // Workspace overrides may fix argument defaults; what the client sends still wins.
   const args = target.defaults ? { ...target.defaults, ...(params.arguments as Params | undefined) } : params.arguments;
   const forwarded = args === undefined ? { ...params, name: target.name } : { ...params, name: target.name, arguments: args };
+  target.onCall?.();
   const result = await session.forward(target.server, 'tools/call', forwarded, ctx);
   return mapCallToolResultUris(result as never, session.router.catalog.uriMapper(target.server)) as Result;
 };

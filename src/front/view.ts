@@ -21,6 +21,11 @@ export interface ResolvedTarget {
   defaults?: Record<string, unknown>;
   /** Set for router-local tools: run this instead of forwarding (`server` is then ''). */
   local?: LocalTool;
+  /**
+   * Counts the call for the view's usage ordering. Resolving is not calling (a call may be resolved
+   * twice on its way, or refused after), so callers invoke this once, when the call is sent.
+   */
+  onCall?: () => void;
 }
 
 export interface Page {

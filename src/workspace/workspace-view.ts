@@ -95,13 +95,14 @@ export class WorkspaceView implements CatalogView {
     if (local) return { server: '', name: publicName, local };
     const entry = this.workspace.tools().byName.get(publicName);
     if (!entry || (!search && !this.visible().names.has(publicName))) return undefined;
-    // Both call paths (handlers and the stdio fast path) resolve once per call, so this is the one
-    // place that sees every call: count it for usage ordering and keep activated tools warm.
-    this.workspace.recordCall(entry);
-    if (this.active.has(entry.name)) this.active.set(entry.name, ++this.tick);
     const catalogHit = this.workspace.catalog.resolveTool(entry.catalogName);
     if (!catalogHit) return undefined;
-    return { server: catalogHit.server, name: catalogHit.name, ...(entry.defaults && { defaults: entry.defaults }) };
+    // Sent calls count for usage ordering and keep activated tools warm.
+    const onCall = (): void => {
+      this.workspace.recordCall(entry);
+      if (this.active.has(entry.name)) this.active.set(entry.name, ++this.tick);
+    };
+    return { server: catalogHit.server, name: catalogHit.name, onCall, ...(entry.defaults && { defaults: entry.defaults }) };
   }
 
   resolvePrompt(publicName: string): ResolvedTarget | undefined {

@@ -86,7 +86,7 @@ describe('WorkspaceView', () => {
     expect(listed.description).toBe('File an issue in our repo');
     expect(listed.inputSchema.required).toEqual(['title']);
     expect((listed.inputSchema.properties as Record<string, { default?: unknown }>).repo!.default).toBe('me/app');
-    expect(view.resolveTool('new_issue')).toEqual({ server: 'gh', name: 'create_issue', defaults: { repo: 'me/app' } });
+    expect(view.resolveTool('new_issue')).toEqual({ server: 'gh', name: 'create_issue', defaults: { repo: 'me/app' }, onCall: expect.any(Function) });
     // The boundary: hidden, renamed-away, out-of-scope and excluded names do not resolve, and say why.
     for (const n of ['gh__delete_repo', 'gh__create_issue', 'db__query', 'gh__list_prs']) expect(view.resolveTool(n)).toBeUndefined();
     expect(view.refusal('tool', 'gh__create_issue')?.message).toMatch(/called "new_issue"/);
@@ -108,6 +108,15 @@ describe('WorkspaceView', () => {
     expect(names(view).slice(0, 2)).toEqual(['db__sleep', 'gh__list_prs']);
     expect(fresh.resolveTool('db__query')).toBeUndefined();
     expect(fresh.refusal('tool', 'db__query')?.message).toMatch(/maxTools/);
+  });
+
+  it('counts a call when it is sent, not when its name is resolved', () => {
+    const { view, usage } = setup({});
+    const target = view.resolveTool('gh__list_prs')!;
+    view.resolveTool('gh__list_prs'); // a call resolved twice on its way (fast path, then handler)
+    expect(usage.snapshot('w').get('gh__list_prs')).toBeUndefined();
+    target.onCall!();
+    expect(usage.snapshot('w').get('gh__list_prs')?.count).toBe(1);
   });
 
   it('search mode: pinned + meta tools, search activates (bounded LRU), version follows the list', async () => {
