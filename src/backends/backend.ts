@@ -4,7 +4,7 @@
  * A Backend never throws from start(): a server that fails to come up is reported (state 'down' with a
  * reason) and retried with backoff, so one broken server never blocks or fails the others.
  */
-import { Client, type ClientCapabilities, type JSONRPCMessage, type JSONRPCRequest, type Result, type ServerCapabilities, type Transport, type Implementation } from '@modelcontextprotocol/client';
+import { Client, SdkError, SdkErrorCode, type ClientCapabilities, type JSONRPCMessage, type JSONRPCRequest, type Result, type ServerCapabilities, type Transport, type Implementation } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/types.js';
 import { JsonRpcCode, SwitchboardError, stripSdkPrefix } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -297,14 +297,17 @@ export class Backend {
   private mapRequestError(err: unknown, method: string, timeout: number): unknown {
     const code = (err as { code?: unknown })?.code;
     const message = err instanceof Error ? stripSdkPrefix(err.message) : String(err);
-    if (code === JsonRpcCode.RequestTimeout || /timed out/i.test(message)) {
+    // The SDK's own error codes, not message text: a backend's error that happens to say "timed out"
+    // or "connection closed" (a database tool's, say) is the backend's answer and passes through.
+    const sdkCode = err instanceof SdkError ? err.code : undefined;
+    if (code === JsonRpcCode.RequestTimeout || sdkCode === SdkErrorCode.RequestTimeout) {
       return new SwitchboardError(
         'SB_BACKEND_TIMEOUT',
         `server "${this.name}" did not answer ${method} within ${timeout} ms (raise servers.${this.name}.timeout if it needs longer)`,
         { rpcCode: JsonRpcCode.RequestTimeout },
       );
     }
-    if (/connection closed/i.test(message)) {
+    if (sdkCode === SdkErrorCode.ConnectionClosed) {
       return new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${this.name}" disconnected during ${method}; the router is reconnecting`, {
         rpcCode: JsonRpcCode.BackendUnavailable,
       });

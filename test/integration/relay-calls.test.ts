@@ -317,3 +317,39 @@ describe('relay with isolation: session: each client has its own connection to t
     await bare.client.close();
   });
 });
+
+describe('backend errors on the SDK path (progress-token calls skip the fast path)', () => {
+  let router: Router;
+  let c1: RelayClient;
+
+  beforeAll(async () => {
+    const config = configFromServers([fixtureServer('t', { timeoutMs: 300 })]);
+    router = new Router(config, { log: silentLogger(), retryDelaysMs: [600_000] });
+    await router.start();
+    c1 = await connectClient(router, 'c1');
+  });
+
+  afterAll(async () => {
+    await c1?.client.close();
+    await router?.close();
+  });
+
+  it('a tool error whose text says "timed out" or "connection closed" passes through as the backend sent it', async () => {
+    const err = await rpcError(c1.client.callTool({ name: 't__fail', arguments: { code: -32000, message: 'upstream connection closed; query timed out' } }, { onprogress: () => undefined }));
+    expect(err.code).toBe(-32000);
+    expect(err.message).toContain('upstream connection closed; query timed out');
+    expect(err.message).not.toContain('"t"');
+  });
+
+  it('the SDK timeout becomes the router timeout naming the server and the limit', async () => {
+    const err = await rpcError(c1.client.callTool({ name: 't__sleep', arguments: { ms: 2000 } }, { onprogress: () => undefined }));
+    expect(err.code).toBe(-32001);
+    expect(err.message).toContain('server "t" did not answer tools/call within 300 ms');
+  });
+
+  it('a backend that exits mid-call fails the call as unavailable, naming the server', async () => {
+    const err = await rpcError(c1.client.callTool({ name: 't__crash' }, { onprogress: () => undefined }));
+    expect(err.code).toBe(-32010);
+    expect(err.message).toContain('server "t" disconnected during tools/call');
+  });
+});
