@@ -117,7 +117,7 @@ function table(results: BenchResult[]): string {
   const us = (r: BenchResult, k: string) => (r.cpuPerCall?.[k] === undefined || Number.isNaN(r.cpuPerCall[k]) ? '?' : Math.round(r.cpuPerCall[k]!).toString());
   const rows = results.map((r) => {
     const rel = r === ours ? '' : `${(r.p50 / ours.p50).toFixed(2)}x / ${(r.callsPerSec / ours.callsPerSec).toFixed(2)}x`;
-    return `| ${r.name.trim()} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${Math.round(r.callsPerSec)} | ${rel} | ${us(r, 'gateway')} | ${us(r, 'server')} | ${us(r, 'client')} |`;
+    return `| ${r.name} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${Math.round(r.callsPerSec)} | ${rel} | ${us(r, 'gateway')} | ${us(r, 'server')} | ${us(r, 'client')} |`;
   });
   return [
     '| path | p50 ms | p99 ms | calls/s @32 | p50 / calls/s vs switchboard | CPU µs/call: gateway | server | client |',
@@ -135,13 +135,7 @@ async function tablesFor(clientKind: ClientKind): Promise<string> {
       if (r) runs.set(gw, [...(runs.get(gw) ?? []), r]);
     }
   }
-  const medianOf = (rs: BenchResult[]): BenchResult => {
-    const m = median(rs);
-    const keys = Object.keys(rs[0]!.cpuPerCall ?? {});
-    if (keys.length) m.cpuPerCall = Object.fromEntries(keys.map((k) => [k, median(rs.map((x) => ({ ...x, p50: x.cpuPerCall![k]! }))).p50]));
-    return m;
-  };
-  const tableOf = (kind: Kind) => table(GATEWAYS.filter((gw) => gw.kind === kind && runs.has(gw)).map((gw) => medianOf(runs.get(gw)!)));
+  const tableOf = (kind: Kind) => table(GATEWAYS.filter((gw) => gw.kind === kind && runs.has(gw)).map((gw) => median(runs.get(gw)!)));
   return (['http', 'sse'] as const).map(tableOf).join('\n\n');
 }
 

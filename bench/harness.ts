@@ -77,7 +77,10 @@ export async function measure(name: string, call: Call, opts: BenchOptions = DEF
 /** Per-column median of several runs of one path. */
 export function median(runs: BenchResult[]): BenchResult {
   const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-  return { name: runs[0]!.name, p50: mid(runs.map((r) => r.p50)), p99: mid(runs.map((r) => r.p99)), callsPerSec: mid(runs.map((r) => r.callsPerSec)) };
+  const result: BenchResult = { name: runs[0]!.name, p50: mid(runs.map((r) => r.p50)), p99: mid(runs.map((r) => r.p99)), callsPerSec: mid(runs.map((r) => r.callsPerSec)) };
+  const cpuKeys = Object.keys(runs[0]!.cpuPerCall ?? {});
+  if (cpuKeys.length) result.cpuPerCall = Object.fromEntries(cpuKeys.map((k) => [k, mid(runs.map((r) => r.cpuPerCall?.[k] ?? NaN))]));
+  return result;
 }
 
 export function formatTable(results: BenchResult[], baseline?: BenchResult): string {
