@@ -202,7 +202,7 @@ export class Router {
   /** Attach a front transport: one client, one session. */
   async connect(transport: Transport, view: CatalogView = this.fullView()): Promise<FrontSession> {
     if (this.closed) throw new Error('router is closed');
-    const session = new FrontSession(this, { log: this.log, view, instructions: this.instructions() });
+    const session = new FrontSession(this, { log: this.log, view, instructions: this.instructions(view) });
     this.sessions.add(session);
     session.onclose = () => {
       this.sessions.delete(session);
@@ -230,10 +230,14 @@ export class Router {
     return this.sessions.size;
   }
 
-  /** Backends' own instructions, each under its server's name, so a model knows whose advice it reads. */
-  private instructions(): string | undefined {
+  /**
+   * Backends' own instructions, each under its server's name, so a model knows whose advice it reads.
+   * Only the servers the session's view draws on: a workspace is a boundary for what it says, too.
+   */
+  private instructions(view: CatalogView): string | undefined {
     const parts: string[] = [];
     for (const backend of this.backends.values()) {
+      if (view.includesServer?.(backend.name) === false) continue;
       const text = backend.instructions;
       const naming = backend.config.prefix === '' ? 'tools keep their own names' : `tools prefixed "${backend.config.prefix}${this.config.separator}"`;
       if (text) parts.push(`## ${backend.name} (${naming})\n${text}`);

@@ -137,6 +137,20 @@ describe('router core: catalog, calls and errors over real backends', () => {
     expect(structured.annotations).toEqual({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
   });
 
+  it('passes backend instructions under the server name, only for servers the view of the session draws on', async () => {
+    expect(client.getInstructions()).toMatch(/^## everything \(tools prefixed "everything__"\)\n/);
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const narrow = Object.assign(router.fullView(), { includesServer: (server: string) => server !== 'everything' });
+    await router.connect(serverSide, narrow);
+    const other = new Client({ name: 'router-core-narrow', version: '1.0.0' }, { capabilities: {} });
+    await other.connect(clientSide);
+    try {
+      expect(other.getInstructions()).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('the first page holds 5 tools and a cursor; the SDK client following cursors gets the same list', async () => {
     const first = await client.request({ method: 'tools/list', params: {} });
     expect(first.tools.map((t) => t.name)).toEqual(EXPECTED_TOOLS.slice(0, 5));
