@@ -123,7 +123,7 @@ export class Router {
         onStateChange: (backend) => {
           if (backend.state !== 'ready') return;
           void this.subscriptions.resubscribe(backend);
-          if (session.logLevel && backend.capabilities?.logging) void backend.request('logging/setLevel', { level: session.logLevel }).catch(() => undefined);
+          this.applySessionLogLevel(session, backend);
         },
       },
     });
@@ -366,12 +366,13 @@ export class Router {
   /** A shared backend runs at the most verbose level any session asked for; each session filters. */
   onLogLevelChanged(session?: FrontSession): void {
     for (const backend of this.backends.values()) void this.applyLogLevel(backend);
-    // A session's own connections run at exactly that session's level.
-    if (session?.logLevel) {
-      for (const own of this.isolated.of(session)) {
-        if (own.state === 'ready' && own.capabilities?.logging) void own.request('logging/setLevel', { level: session.logLevel }).catch(() => undefined);
-      }
-    }
+    if (session) for (const own of this.isolated.of(session)) this.applySessionLogLevel(session, own);
+  }
+
+  /** A session's own connection runs at exactly that session's level. */
+  private applySessionLogLevel(session: FrontSession, own: Backend): void {
+    if (!session.logLevel || own.state !== 'ready' || !own.capabilities?.logging) return;
+    void own.request('logging/setLevel', { level: session.logLevel }).catch(() => undefined);
   }
 
   private async applyLogLevel(backend: Backend): Promise<void> {

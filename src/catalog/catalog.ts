@@ -155,8 +155,6 @@ export class Catalog {
     return item ? { server: hit.server, name: hit.name, item: item as BackendLists[K][number] } : undefined;
   }
 
-
-
   /**
    * Which backend owns a public URI. Prefixed URIs name their server; a server with an empty prefix
    * (no namespace) owns every URI that carries no known prefix.
@@ -187,7 +185,6 @@ export class Catalog {
     if (prefix === '' || !Array.isArray(content) || !content.some(carriesUri)) return result;
     return mapCallToolResultUris(result, this.uriMapper(server));
   }
-
 
   publicToolNames(): string[] {
     return this.all('tools').map((t) => t.name);

@@ -23,9 +23,10 @@ export interface HttpFrontOptions {
   log: Logger;
   /**
    * Maps a request path to the view its sessions get, or undefined when the path is not an MCP
-   * endpoint. Default: only `listen.path`, with the full catalog.
+   * endpoint. Default: only `listen.path`, with the full catalog. The view is built only when a
+   * session starts: most requests belong to a session that already has one.
    */
-  route?: (pathname: string) => { view: CatalogView } | undefined;
+  route?: (pathname: string) => { view: () => CatalogView } | undefined;
   /**
    * Opens a new client's session instead of `router.connect(transport, view)`: the bridge gives each
    * client its own router and child process. (Added by the bridge work; the view is the route's.)
@@ -92,7 +93,7 @@ export class HttpFront {
     }
     if (!this.guards.host(req, res) || !this.guards.cors(req, res) || !this.guards.origin(req, res)) return;
     for (const route of this.extraRoutes) if (await route(req, res, url)) return;
-    const route = this.options.route ? this.options.route(url.pathname) : url.pathname === this.options.listen.path ? { view: this.options.router.fullView() } : undefined;
+    const route = this.options.route ? this.options.route(url.pathname) : url.pathname === this.options.listen.path ? { view: () => this.options.router.fullView() } : undefined;
     if (!route) {
       sendJsonRpcError(res, 404, -32601, `Not found: MCP is served at ${this.options.listen.path}`);
       return;
@@ -101,7 +102,7 @@ export class HttpFront {
     await this.handleMcp(req, res, route.view);
   }
 
-  private async handleMcp(req: IncomingMessage, res: ServerResponse, view: CatalogView): Promise<void> {
+  private async handleMcp(req: IncomingMessage, res: ServerResponse, view: () => CatalogView): Promise<void> {
     let body: unknown;
     if (req.method === 'POST') {
       const parsed = await readJsonBody(req, res, this.options.listen.maxBodyBytes);
@@ -123,7 +124,7 @@ export class HttpFront {
       sendJsonRpcError(res, 400, -32000, 'Bad Request: send an initialize request without Mcp-Session-Id first, then the Mcp-Session-Id header it returns');
       return;
     }
-    await this.startSession(req, res, body, view);
+    await this.startSession(req, res, body, view());
   }
 
   private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown, view: CatalogView): Promise<void> {

@@ -35,12 +35,8 @@ export function globToRegExp(glob: string): RegExp {
 export class GlobSet {
   private readonly regexps: RegExp[];
 
-  constructor(readonly globs: readonly string[]) {
+  constructor(globs: readonly string[]) {
     this.regexps = globs.map(globToRegExp);
-  }
-
-  get size(): number {
-    return this.globs.length;
   }
 
   matches(name: string): boolean {

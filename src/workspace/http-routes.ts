@@ -7,7 +7,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Transport } from '@modelcontextprotocol/server';
 import type { ListenConfig } from '../config/types.js';
-import { SwitchboardError } from '../errors.js';
 import type { FrontSession } from '../front/session.js';
 import type { CatalogView } from '../front/view.js';
 import type { Logger } from '../log.js';
@@ -18,7 +17,7 @@ import type { Workspaces } from './workspaces.js';
 
 const WORKSPACE_PATH = /^\/w\/([^/]+)\/(mcp|sse|message)$/;
 
-export function parseWorkspacePath(pathname: string): { name: string; endpoint: 'mcp' | 'sse' | 'message' } | undefined {
+function parseWorkspacePath(pathname: string): { name: string; endpoint: 'mcp' | 'sse' | 'message' } | undefined {
   const m = WORKSPACE_PATH.exec(pathname);
   if (!m) return undefined;
   try {
@@ -44,26 +43,22 @@ export class WorkspaceHttp {
   }
 
   /** HttpFront's `route`: the view of a Streamable HTTP path, or undefined when it is not one. */
-  readonly route = (pathname: string): { view: CatalogView } | undefined => {
-    if (pathname === this.options.listen.path) return { view: this.options.workspaces.initialView() };
+  readonly route = (pathname: string): { view: () => CatalogView } | undefined => {
+    const { workspaces } = this.options;
+    if (pathname === this.options.listen.path) return { view: () => workspaces.initialView() };
     const parsed = parseWorkspacePath(pathname);
-    if (parsed?.endpoint !== 'mcp') return undefined;
-    try {
-      return { view: this.options.workspaces.pathView(parsed.name) };
-    } catch {
-      return undefined; // extraRoute answered unknown names before this runs
-    }
+    // extraRoute answered unknown names before this runs.
+    if (parsed?.endpoint !== 'mcp' || workspaces.pathRefusal(parsed.name)) return undefined;
+    return { view: () => workspaces.pathView(parsed.name) };
   };
 
   /** An HttpFront extra route: 404 for unknown workspaces, and the per-workspace legacy SSE endpoints. */
   readonly extraRoute = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const parsed = parseWorkspacePath(url.pathname);
     if (!parsed) return false;
-    try {
-      this.options.workspaces.pathView(parsed.name);
-    } catch (err) {
-      if (!(err instanceof SwitchboardError)) throw err;
-      if (this.guards.auth(req, res)) sendJsonRpcError(res, 404, -32601, `Not found: ${err.message}`);
+    const refusal = this.options.workspaces.pathRefusal(parsed.name);
+    if (refusal) {
+      if (this.guards.auth(req, res)) sendJsonRpcError(res, 404, -32601, `Not found: ${refusal.message}`);
       return true;
     }
     if (parsed.endpoint === 'mcp') return false;

@@ -41,7 +41,7 @@ class AllView extends FullView {
 export class Workspaces {
   private readonly byName = new Map<string, Workspace>();
   /** A workspace fixed for every session by flag or env; undefined when sessions choose. */
-  readonly fixed?: Selection;
+  private readonly fixed?: Selection;
   private readonly rootsChoose: boolean;
 
   constructor(private readonly options: WorkspacesOptions) {
@@ -56,10 +56,6 @@ export class Workspaces {
     return [...this.byName.keys()];
   }
 
-  get(name: string): Workspace | undefined {
-    return this.byName.get(name);
-  }
-
   /** The view a new session starts with: the fixed workspace, else the default one (roots may change it). */
   initialView(): CatalogView {
     if (this.fixed?.name) return this.explicitView(this.fixed.name);
@@ -68,11 +64,17 @@ export class Workspaces {
 
   /** The view of /w/NAME/...: that workspace, unless flag or env fixed another for the whole process. */
   pathView(name: string): CatalogView {
-    if (this.fixed?.name && this.fixed.name !== name) {
-      throw new SwitchboardError('SB_UNKNOWN_WORKSPACE', `this router serves only workspace "${this.fixed.name}" (set by ${this.fixed.source === 'flag' ? '--workspace' : '$SWITCHBOARD_WORKSPACE'})`);
-    }
-    if (!this.byName.has(name)) throw unknownWorkspace(name, 'the URL path', this.names());
+    const refusal = this.pathRefusal(name);
+    if (refusal) throw refusal;
     return this.explicitView(name);
+  }
+
+  /** Why /w/NAME/... is not served (unknown, or another workspace is fixed), or undefined. Builds no view. */
+  pathRefusal(name: string): SwitchboardError | undefined {
+    if (this.fixed?.name && this.fixed.name !== name) {
+      return new SwitchboardError('SB_UNKNOWN_WORKSPACE', `this router serves only workspace "${this.fixed.name}" (set by ${this.fixed.source === 'flag' ? '--workspace' : '$SWITCHBOARD_WORKSPACE'})`);
+    }
+    return this.byName.has(name) ? undefined : unknownWorkspace(name, 'the URL path', this.names());
   }
 
   /** Log what in the workspaces matches nothing: called once backends are up, when names exist. */
