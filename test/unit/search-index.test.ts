@@ -170,4 +170,21 @@ describe('ToolSearchIndex', () => {
     // Only siblings on the same server are linked, and a tool that itself requires the argument is not a producer.
     expect(on.indexOf('news__ticker_headlines')).toBe(off.indexOf('news__ticker_headlines'));
   });
+
+  it('suppresses only true duplicate names, also for tools without a server prefix', () => {
+    const tools: SearchableTool[] = [
+      { server: 'cfg', name: 'get_config', description: 'Read a configuration value.' },
+      { server: 'cfg', name: 'set_config', description: 'Write a configuration value.' },
+      { server: 'a', name: 'a__write_file', description: 'Write a file.' },
+      { server: 'b', name: 'b__write_file', description: 'Write a file.' },
+    ];
+    const scores = (dupDecay: number, query: string) => new Map(new ToolSearchIndex(tools, { dupDecay }).search(query).map((r) => [r.name, r.score]));
+    // get_config and set_config are different tools: neither is discounted.
+    expect(scores(0.5, 'configuration value').get('set_config')).toBe(scores(1, 'configuration value').get('set_config'));
+    // Two backends' write_file are one tool offered twice: the second copy is halved.
+    const [kept, halved] = [scores(1, 'write file'), scores(0.5, 'write file')];
+    expect(halved.get('a__write_file')).toBe(kept.get('a__write_file'));
+    expect(halved.get('b__write_file')).toBeCloseTo(kept.get('b__write_file')! / 2, 10);
+  });
 });
+

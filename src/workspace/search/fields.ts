@@ -48,10 +48,17 @@ function serverText(tool: SearchableTool): string {
   return [tool.server ?? '', tool.serverDescription ?? ''].join(' ');
 }
 
-/** The raw (unprefixed) tool name: public names may be "server__tool"; the server is its own field. */
+/**
+ * The raw (unprefixed) tool name: public names may be "server__tool"; the server is its own field.
+ * Names without "__" (an empty prefix, a renamed tool) are already bare.
+ */
+export function bareToolName(name: string): string {
+  const sep = name.lastIndexOf('__');
+  return sep >= 0 ? name.slice(sep + 2) : name;
+}
+
 function bareName(tool: SearchableTool): string {
-  const sep = tool.name.lastIndexOf('__');
-  return sep >= 0 ? tool.name.slice(sep + 2) : tool.name;
+  return bareToolName(tool.name);
 }
 
 export function toolFields(tool: SearchableTool, cache?: Map<string, readonly string[]>, gloss = true): Record<ToolField, string[]> {
@@ -71,9 +78,9 @@ export function toolFields(tool: SearchableTool, cache?: Map<string, readonly st
  * The distinct words of a tool's name, without stop words and without the joined form of a
  * camelCase name ("getStories" -> get, stori): what a query must mention to name the tool.
  */
-export function nameWords(tool: SearchableTool, cache?: Map<string, readonly string[]>): string[] {
+export function nameWords(tool: SearchableTool, cache?: Map<string, readonly string[]>, gloss = true): string[] {
   const spaced = bareName(tool).replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2');
-  return [...new Set(tokenizeText(spaced, { cache }))];
+  return [...new Set(tokenizeText(spaced, { cache, gloss }))];
 }
 
 /** The top-level required argument names of a tool's input schema. */

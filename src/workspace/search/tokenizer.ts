@@ -132,7 +132,8 @@ function tokenizeLatin(text: string, out: string[], opts: ResolvedOptions): void
   // Default-mode words are cached under themselves; other modes get a prefix no word contains.
   const prefix = opts.keepStopWords || !opts.stem ? `${opts.keepStopWords ? 'k' : '-'}${opts.stem ? 's' : '-'} ` : '';
   for (const word of words) {
-    // No natural word or identifier part is this long: it is data (base64, a hash, a blob).
+    // No natural word is this long: it is data (base64, a hash, a blob). The check runs before an
+    // identifier is split, so a camelCase name over the limit is skipped whole too.
     if (word.length === 0 || word.length > MAX_WORD_CHARS) continue;
     const key = prefix + word;
     let terms = opts.cache?.get(key);

@@ -21,12 +21,17 @@
  */
 import { Bm25fIndex } from './bm25f.js';
 import { expandQuery, baseQuery, feedbackQuery, type WeightedQuery } from './expansion.js';
-import { nameWords, requiredParams, toolFields } from './fields.js';
+import { bareToolName, nameWords, requiredParams, toolFields } from './fields.js';
 import { fuzzyMatches, type FuzzyMatch } from './fuzzy.js';
 import { analyzeQuery, fileOperations, splitSegments } from './query-analysis.js';
 import { buildSynonymMap } from './synonyms.js';
 import { tokenize } from './tokenizer.js';
 import { TOOL_FIELDS, type RankerParams, type SearchableTool, type SearchOptions, type SearchResult, type ToolField } from './types.js';
+
+/** Best score first; equal scores by name, so results never depend on insertion order. */
+function byScoreThenName(a: readonly [string, number], b: readonly [string, number]): number {
+  return b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+}
 
 export const DEFAULT_RANKER_PARAMS: RankerParams = {
   fieldWeights: { name: 3, title: 2, description: 1, params: 0.4, server: 1, tags: 0.5 },
@@ -48,7 +53,6 @@ export const DEFAULT_RANKER_PARAMS: RankerParams = {
   fileOpDepth: 2,
   nameCoverage: 0.4,
   coverageMinWords: 2,
-  coveragePower: 1,
   glossary: true,
   dupDecay: 0.5,
   producerLift: 0.15,
@@ -95,6 +99,8 @@ export class ToolSearchIndex {
   private fuzzyCache = new Map<string, FuzzyMatch[]>();
   /** Word pair -> tools that have it side by side; likewise cached until the next change. */
   private phraseCache = new Map<string, readonly string[]>();
+  /** "write file" / "read file" -> its ranking: it depends on the catalog only, not on the query. */
+  private fileOpCache = new Map<string, Array<[string, number]>>();
   /** First letter -> vocabulary terms, for fuzzy matching (see vocabularyBucket). */
   private buckets: Map<string, string[]> | undefined;
 
@@ -124,7 +130,7 @@ export class ToolSearchIndex {
       this.tools.set(item.name, fields);
       this.fieldsByTool.set(item.name, fields);
       this.unindexName(item.name);
-      const words = nameWords(item, this.tokenCache);
+      const words = nameWords(item, this.tokenCache, this.params.glossary);
       this.nameWordsByTool.set(item.name, words);
       for (const w of words) {
         let set = this.toolsByNameWord.get(w);
@@ -132,7 +138,7 @@ export class ToolSearchIndex {
         set.add(item.name);
       }
       this.toolServer.set(item.name, server);
-      this.requiresByTool.set(item.name, [...new Set(tokenize(requiredParams(item.inputSchema).join(' '), { cache: this.tokenCache }))]);
+      this.requiresByTool.set(item.name, [...new Set(tokenize(requiredParams(item.inputSchema).join(' '), { cache: this.tokenCache, gloss: this.params.glossary }))]);
       let members = this.serverMembers.get(server);
       if (!members) this.serverMembers.set(server, (members = new Set()));
       members.add(item.name);
@@ -180,13 +186,21 @@ export class ToolSearchIndex {
       ranked.slice(0, depth).forEach(([name], rank) => fused.set(name, (fused.get(name) ?? 0) + weight / (rrfK + rank + 1)));
     };
     add(main, 1);
-    // A clause inherits the formats the whole query names, so "save it to x.pptx" after "make a
-    // presentation" doesn't re-add the format the task already asked for.
-    const said = new Set(tokenize(analyzeQuery(query).prose, { cache: this.tokenCache, gloss: this.params.glossary }));
-    for (const segment of segments) add(this.rankText(segment, said), segmentWeight);
-    for (const op of fileOps) add(this.rankText(op), this.params.fileOpWeight, this.params.fileOpDepth);
-    const sorted = [...fused].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    if (segments.length > 0) {
+      // A clause inherits the formats the whole query names, so "save it to x.pptx" after "make a
+      // presentation" doesn't re-add the format the task already asked for.
+      const said = new Set(tokenize(analyzeQuery(query).prose, { cache: this.tokenCache, gloss: this.params.glossary }));
+      for (const segment of segments) add(this.rankText(segment, said), segmentWeight);
+    }
+    for (const op of fileOps) add(this.fileOpRanking(op), this.params.fileOpWeight, this.params.fileOpDepth);
+    const sorted = [...fused].sort(byScoreThenName);
     return this.diversify(this.liftProducers(sorted), limit).map(([name, score]) => ({ name, score }));
+  }
+
+  private fileOpRanking(op: string): Array<[string, number]> {
+    let ranked = this.fileOpCache.get(op);
+    if (!ranked) this.fileOpCache.set(op, (ranked = this.rankText(op)));
+    return ranked;
   }
 
   /**
@@ -201,7 +215,7 @@ export class ToolSearchIndex {
     if (lift.size === 0) return sorted;
     const out = new Map<string, number>(sorted);
     for (const [name, l] of lift) out.set(name, (out.get(name) ?? 0) + l);
-    return [...out].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return [...out].sort(byScoreThenName);
   }
 
   /** Producer -> lift, the largest any of the given (best) tools grants it. */
@@ -240,7 +254,7 @@ export class ToolSearchIndex {
     const kept: Array<[string, number]> = [];
     const deferred: Array<[string, number]> = [];
     for (const [name, score] of sorted.slice(0, Math.max(limit * 2, FUSION_DEPTH))) {
-      const bare = name.slice(name.lastIndexOf('__') + 2);
+      const bare = bareToolName(name);
       if (seen.has(bare)) deferred.push([name, score * dupDecay]);
       else {
         seen.add(bare);
@@ -248,7 +262,7 @@ export class ToolSearchIndex {
       }
     }
     return [...kept, ...deferred]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .sort(byScoreThenName)
       .slice(0, limit);
   }
 
@@ -265,7 +279,7 @@ export class ToolSearchIndex {
     const { hintWeight, literalWeight } = this.params;
     for (const term of tok(parts.literals)) if (!base.has(term) && literalWeight > 0) base.set(term, literalWeight);
     for (const term of tok(parts.hints.join(' '))) if (!base.has(term) && hintWeight > 0) base.set(term, hintWeight);
-    this.addFormats(base, parts.formats.map(tok), new Set([...proseTerms, ...said]));
+    if (parts.formats.length > 0) this.addFormats(base, parts.formats.map(tok), new Set([...proseTerms, ...said]));
     if (base.size === 0) return [];
     const expanded = expandQuery(base, this.tools, {
       synonyms: this.synonyms,
@@ -308,7 +322,7 @@ export class ToolSearchIndex {
       out.push([name, s / maxTool + this.params.serverBoost * lift + bonus]);
     }
     // Ties broken by name so results are deterministic across insertion orders.
-    out.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    out.sort(byScoreThenName);
     return out;
   }
 
@@ -337,7 +351,7 @@ export class ToolSearchIndex {
           matched++;
         }
       }
-      if (matched >= this.params.coverageMinWords && total > 0) out.set(name, Math.pow(hit / total, this.params.coveragePower));
+      if (matched >= this.params.coverageMinWords && total > 0) out.set(name, hit / total);
     }
     return out;
   }
@@ -403,8 +417,8 @@ export class ToolSearchIndex {
   }
 
   /**
-   * Tools whose name, title or description has `a` directly followed by `b` (stop words
-   * removed). Found at query time from the tools containing both words, so indexing pays nothing.
+   * Tools whose name, title or description has `a` directly followed by `b` (stop words removed
+   * from descriptions and titles; names keep theirs, so "convert_to_pdf" has no (convert, pdf)). Found at query time from the tools containing both words, so indexing pays nothing.
    */
   private phraseTools(a: string, b: string, key: string): readonly string[] {
     let hit = this.phraseCache.get(key);
@@ -475,6 +489,7 @@ export class ToolSearchIndex {
     if (servers.size === 0) return;
     this.fuzzyCache = new Map();
     this.phraseCache = new Map();
+    this.fileOpCache = new Map();
     this.buckets = undefined;
     for (const server of servers) {
       const members = this.serverMembers.get(server);

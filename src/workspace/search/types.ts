@@ -67,8 +67,6 @@ export interface RankerParams {
   nameCoverage: number;
   /** The bonus needs at least this many of the name's words in the query. */
   coverageMinWords: number;
-  /** Exponent on the covered share (higher favors fully spelled-out names). */
-  coveragePower: number;
   /** Match Chinese tool text with English words through the glossary (cjk-glossary.ts). */
   glossary: boolean;
   /** Bonus for a tool whose name, title or description has the query's adjacent word pairs (0 = off). */
