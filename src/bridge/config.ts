@@ -30,7 +30,7 @@ export interface BridgeOptions {
   env: Record<string, string>;
 }
 
-export const BRIDGE_SERVER_NAME = 'bridge';
+const BRIDGE_SERVER_NAME = 'bridge';
 
 /**
  * A bridge is transparent: it has no business timing out a tool call the client is still waiting
@@ -43,13 +43,13 @@ const BRIDGE_REQUEST_TIMEOUT_MS = 24 * 60 * 60 * 1000;
  * `VAR=x cmd`, `&&`). The child runs in its own process group, so the shell and whatever it starts
  * are reaped together.
  */
-export function shellTarget(commandLine: string, env: Record<string, string>): ServerTarget {
+function shellTarget(commandLine: string, env: Record<string, string>): ServerTarget {
   return process.platform === 'win32'
     ? { kind: 'stdio', command: process.env.ComSpec ?? 'cmd.exe', args: ['/d', '/s', '/c', commandLine], env }
     : { kind: 'stdio', command: '/bin/sh', args: ['-c', commandLine], env };
 }
 
-export function bridgeTarget(options: Pick<BridgeOptions, 'input' | 'env' | 'remoteHeaders'>): ServerTarget {
+function bridgeTarget(options: Pick<BridgeOptions, 'input' | 'env' | 'remoteHeaders'>): ServerTarget {
   const { input } = options;
   if (input.kind === 'stdio') return shellTarget(input.commandLine, options.env);
   return { kind: input.kind === 'sse' ? 'sse' : 'http', url: input.url, headers: options.remoteHeaders };

@@ -36,7 +36,7 @@ export function sharedSessions(router: Router): BridgeSessions {
 }
 
 /** Default cap on concurrent client sessions in per-client mode, each of which owns a child. */
-export const DEFAULT_MAX_SESSIONS = 64;
+const DEFAULT_MAX_SESSIONS = 64;
 
 export function isolatedSessions(config: RouterConfig, options: RouterOptions, maxSessions = DEFAULT_MAX_SESSIONS): BridgeSessions {
   const routers = new Set<Router>();

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
-import type { ListenConfig, RouterConfig } from '../config/types.js';
+import type { ListenConfig } from '../config/types.js';
 import { SwitchboardError } from '../errors.js';
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
 import { Router } from '../router.js';
@@ -69,7 +69,7 @@ export async function runServe(argv: string[]): Promise<void> {
     return;
   }
   const { config, path } = await loadConfig({ path: values.config, env: process.env, cwd: process.cwd() });
-  const front = values.http ? 'http' : (oneOf(values.transport, FRONT_KINDS, '--transport') ?? frontFromConfig(config));
+  const front = values.http ? 'http' : (oneOf(values.transport, FRONT_KINDS, '--transport') ?? config.listen.transport);
   const listen: ListenConfig = {
     ...config.listen,
     host: values.host ?? config.listen.host,
@@ -129,10 +129,6 @@ function createWorkspaces(router: Router, log: Logger, flag: string | undefined)
     if (err instanceof SwitchboardError && err.code === 'SB_UNKNOWN_WORKSPACE') throw new SwitchboardError('SB_USAGE', err.message);
     throw err;
   }
-}
-
-function frontFromConfig(config: RouterConfig): (typeof FRONT_KINDS)[number] {
-  return config.listen.transport;
 }
 
 /** --cors, --health-endpoint and --max-body-bytes over listen: in the config. */

@@ -3,19 +3,20 @@
  * router, many sessions); the bridge passes a factory that gives each client its own router and child
  * process. Fronts call it and never need to know which.
  */
-import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
+import type { Transport } from '@modelcontextprotocol/server';
 import type { FrontSession } from '../front/session.js';
 
 export type ConnectSession = (transport: Transport) => Promise<FrontSession>;
 
 /**
- * Closes sessions nobody has sent a request on for `idleMs`, whatever their streams are doing: an
+ * Closes sessions nobody has sent anything on for `idleMs`, whatever their streams are doing: an
  * open SSE or WebSocket stream is not activity, or a vanished client would pin its child forever.
- * A session with a request still being answered is never idle (a slow first start, a long tool).
+ * A session with a request still being answered is never idle (a slow first start, a long tool);
+ * its idle time starts when the last answer goes out.
  */
 export class IdleReaper<K> {
   private readonly lastSeen = new Map<K, number>();
-  private readonly pending = new Map<K, Set<string | number>>();
+  private readonly busy = new Map<K, () => boolean>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -27,41 +28,33 @@ export class IdleReaper<K> {
     this.timer.unref();
   }
 
+  /** The client sent something. */
   touch(key: K): void {
     this.lastSeen.set(key, Date.now());
   }
 
   forget(key: K): void {
     this.lastSeen.delete(key);
-    this.pending.delete(key);
+    this.busy.delete(key);
   }
 
   /**
-   * Follow a connected transport's traffic: client requests open, our responses close. Call after
-   * the SDK's connect(), which installs the onmessage this wraps.
+   * Whether the session is answering requests (FrontSession.activeRequests, which counts fast-path
+   * calls and forgets cancelled ones): a count of our own from the traffic would leak the id of
+   * every request the client cancels, since a cancelled request gets no response.
    */
-  watch(key: K, transport: Transport): void {
-    const ids = new Set<string | number>();
-    this.pending.set(key, ids);
-    const onmessage = transport.onmessage;
-    transport.onmessage = (message, extra) => {
-      const m = message as { id?: string | number; method?: string };
-      if (m.method !== undefined && m.id !== undefined) ids.add(m.id);
-      this.touch(key);
-      onmessage?.(message, extra);
-    };
-    const send = transport.send.bind(transport);
-    transport.send = (message: JSONRPCMessage, options) => {
-      const m = message as { id?: string | number; method?: string };
-      if (m.method === undefined && m.id !== undefined && ids.delete(m.id)) this.touch(key);
-      return send(message, options);
-    };
+  watch(key: K, busy: () => boolean): void {
+    this.busy.set(key, busy);
   }
 
   private sweep(): void {
-    const cutoff = Date.now() - this.idleMs;
+    const now = Date.now();
     for (const [key, seen] of this.lastSeen) {
-      if (seen >= cutoff || (this.pending.get(key)?.size ?? 0) > 0) continue;
+      if (this.busy.get(key)?.()) {
+        this.lastSeen.set(key, now);
+        continue;
+      }
+      if (seen >= now - this.idleMs) continue;
       this.forget(key);
       this.onIdle(key);
     }
@@ -70,6 +63,6 @@ export class IdleReaper<K> {
   stop(): void {
     clearInterval(this.timer);
     this.lastSeen.clear();
-    this.pending.clear();
+    this.busy.clear();
   }
 }

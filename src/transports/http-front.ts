@@ -73,9 +73,6 @@ export class HttpFront {
     return (this.server.address() as AddressInfo).port;
   }
 
-  sessionCount(): number {
-    return this.sessions.size;
-  }
 
   /** The node:http server, so other fronts (legacy SSE, WebSocket) can share the port. */
   get httpServer(): HttpServer {
@@ -129,8 +126,9 @@ export class HttpFront {
 
   private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown, view: CatalogView): Promise<void> {
     const entry: HttpSession = { lastSeen: Date.now(), transport: new StreamableHttpServerTransport(randomUUID()) };
-    this.sessions.set(entry.transport.sessionId, entry);
     entry.session = await (this.options.connect ? this.options.connect(entry.transport, view) : this.options.router.connect(entry.transport, view));
+    // Registered only once connected: a refused session (cap reached, shutting down) leaves nothing behind.
+    this.sessions.set(entry.transport.sessionId, entry);
     entry.session.onclose = chain(entry.session.onclose, () => {
       const id = entry.transport.sessionId;
       if (id) this.sessions.delete(id);

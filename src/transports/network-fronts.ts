@@ -87,9 +87,6 @@ export class NetworkFronts {
     return this.http.port;
   }
 
-  sessionCount(): number {
-    return this.http.sessionCount() + (this.sse?.sessionCount() ?? 0) + (this.ws?.sessionCount() ?? 0);
-  }
 
   async close(): Promise<void> {
     await Promise.all([this.ws?.close(), this.sse?.close()]);

@@ -50,9 +50,6 @@ export class SseFront {
     });
   }
 
-  sessionCount(): number {
-    return this.sessions.size;
-  }
 
   /** An HttpFront extra route: true when the request was ours (and answered). */
   readonly route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
@@ -89,7 +86,8 @@ export class SseFront {
       this.reaper.forget(id);
       throw err;
     }
-    this.reaper.watch(id, transport);
+    const session = entry.session;
+    this.reaper.watch(id, () => session.activeRequests > 0);
     // connect() took over transport.onclose; the session's own close runs when the stream ends.
     const previous = entry.session.onclose;
     entry.session.onclose = () => {
@@ -108,6 +106,7 @@ export class SseFront {
       sendJsonRpcError(res, 404, -32001, `Session not found: open a new stream with GET ${this.options.ssePath}`);
       return;
     }
+    this.reaper.touch(id);
     await entry.transport.handlePostMessage(req, res);
   }
 

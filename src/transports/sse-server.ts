@@ -17,11 +17,6 @@ export interface SseServerTransportOptions {
   maxBodyBytes?: number;
   /** Interval of `: keep-alive` comments that stop proxies from reaping an idle stream. */
   keepAliveMs?: number;
-  /**
-   * Hand each message's HTTP request to the server as a Web Request (the SDK's ctx.http.req). Off by
-   * default: building one per POST costs more than the rest of the hop, and the router never reads it.
-   */
-  exposeRequest?: boolean;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -60,20 +55,6 @@ function writeText(res: ServerResponse, status: number, text: string, headers: R
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers }).end(text);
 }
 
-/** The Fetch `Request` the SDK exposes to handlers as `ctx.http.req` (headers only; the body is consumed). */
-function toWebRequest(req: IncomingMessage): Request | undefined {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
-  }
-  try {
-    return new Request(new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), { method: req.method ?? 'POST', headers });
-  } catch {
-    return undefined; // a malformed Host header must not break message delivery
-  }
-}
-
 export class SseServerTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
@@ -86,7 +67,6 @@ export class SseServerTransport implements Transport {
   private started = false;
   private closed = false;
 
-  private readonly exposeRequest: boolean;
 
   constructor(
     private readonly messageEndpoint: string,
@@ -95,7 +75,6 @@ export class SseServerTransport implements Transport {
   ) {
     this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.keepAliveMs = opts.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
-    this.exposeRequest = opts.exposeRequest ?? false;
   }
 
   get sessionId(): string {
@@ -159,10 +138,6 @@ export class SseServerTransport implements Transport {
       return;
     }
     const extra: MessageExtraInfo = {};
-    if (this.exposeRequest) {
-      const request = toWebRequest(req);
-      if (request) extra.request = request;
-    }
     if (req.auth) extra.authInfo = req.auth;
     // Hand the message on before acknowledging: the answer's path (usually a write to the server)
     // starts a syscall sooner, and it cannot overtake the 202, which is written in this same turn.

@@ -56,9 +56,6 @@ export class WsFront {
     options.server.on('upgrade', this.onUpgrade);
   }
 
-  sessionCount(): number {
-    return this.sockets.size;
-  }
 
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     // Answer refusals through a real ServerResponse so the guards' replies are proper HTTP.
@@ -85,8 +82,9 @@ export class WsFront {
     });
     try {
       const transport = new WebSocketTransport(ws);
-      await this.options.connect(transport);
-      this.reaper.watch(ws, transport);
+      const session = await this.options.connect(transport);
+      ws.on('message', () => this.reaper.touch(ws));
+      this.reaper.watch(ws, () => session.activeRequests > 0);
     } catch (err) {
       this.log.warn({ err: String(err) }, 'could not open a session for a websocket client');
       ws.close(1011, 'could not open a session');

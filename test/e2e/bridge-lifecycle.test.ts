@@ -44,6 +44,20 @@ describe('bridge session lifecycle', () => {
     expect(await echo(again, 'after')).toBe('Echo: after');
   });
 
+  it('sse: a request the client cancelled does not keep its session from timing out', async () => {
+    const b = await started(['--outputTransport', 'sse', '--sessionTimeout', '1500']);
+    const c = await client(b, 'sse');
+    expect(await echo(c, 'up')).toBe('Echo: up');
+    const [pid] = b.sessions.pids();
+    expect(isAlive(pid!)).toBe(true);
+    const controller = new AbortController();
+    const call = c.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 60, steps: 60 } }, { signal: controller.signal }).catch((err: unknown) => err);
+    await new Promise((r) => setTimeout(r, 300));
+    controller.abort('changed my mind'); // a cancelled request never gets a response
+    expect(await call).toBeInstanceOf(Error);
+    await waitFor(() => !isAlive(pid!), 'the idle session and its child to go');
+  });
+
   it('DELETE ends a Streamable HTTP session and reaps its child', async () => {
     const b = await started(['--outputTransport', 'streamableHttp']);
     const c = await client(b, 'streamableHttp');

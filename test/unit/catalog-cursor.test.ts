@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { CursorCodec, MAX_CURSOR_LENGTH, type CursorState } from '../../src/catalog/cursor.js';
-import { SwitchboardError } from '../../src/errors.js';
 import { expectBadCursor } from '../helpers/property.js';
 
 const key = (byte: number) => Buffer.alloc(32, byte);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CursorCodec, type CursorState } from '../../src/catalog/cursor.js';
 import { paginateMerged, paginateWithCursor, type PageSection } from '../../src/catalog/paginate.js';
-import { SwitchboardError } from '../../src/errors.js';
 import { rng, expectBadCursor } from '../helpers/property.js';
 
 type Item = { key: string };
