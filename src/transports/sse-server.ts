@@ -8,7 +8,8 @@
  * 404 for unknown sessions is the HTTP server's job; this class handles one connection.
  */
 import { randomUUID } from 'node:crypto';
-import { BodyTooLargeError, readBody } from './http-util.js';
+import { BodyTooLargeError, readBody, sendJsonRpcError } from './http-util.js';
+import { isJsonRpcMessage } from './jsonrpc-shape.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo, JSONRPCMessage, MessageExtraInfo, Transport } from '@modelcontextprotocol/server';
 
@@ -33,21 +34,6 @@ export function endpointWithSessionId(endpoint: string, sessionId: string): stri
   const params = new URLSearchParams(queryAt === -1 ? '' : beforeHash.slice(queryAt + 1));
   params.set('sessionId', sessionId);
   return `${path}?${params.toString()}${hash}`;
-}
-
-/** A JSON-RPC 2.0 request, notification or response, checked by shape only (no zod on this path). */
-function isJsonRpcMessage(value: unknown): value is JSONRPCMessage {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const msg = value as Record<string, unknown>;
-  if (msg.jsonrpc !== '2.0') return false;
-  const hasId = typeof msg.id === 'string' || typeof msg.id === 'number';
-  if (typeof msg.method === 'string') return msg.id === undefined || hasId;
-  return hasId && ('result' in msg || 'error' in msg);
-}
-
-function writeJsonError(res: ServerResponse, status: number, code: number, message: string): void {
-  const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message } });
-  res.writeHead(status, { 'content-type': 'application/json' }).end(body);
 }
 
 function writeText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
@@ -129,12 +115,12 @@ export class SseServerTransport implements Transport {
       try {
         body = JSON.parse(text);
       } catch {
-        writeJsonError(res, 400, -32700, 'Parse error: body is not valid JSON');
+        sendJsonRpcError(res, 400, -32700, 'Parse error: body is not valid JSON');
         return;
       }
     }
     if (!isJsonRpcMessage(body)) {
-      writeJsonError(res, 400, -32600, 'Invalid Request: expected a single JSON-RPC 2.0 message');
+      sendJsonRpcError(res, 400, -32600, 'Invalid Request: expected a single JSON-RPC 2.0 message');
       return;
     }
     const extra: MessageExtraInfo = {};

@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { LineWriter } from './line-writer.js';
 import { LineReader } from './line-reader.js';
+import { isJsonRpcMessage } from './jsonrpc-shape.js';
 
 export interface StdioFrontOptions {
   maxMessageBytes?: number;
@@ -58,12 +59,11 @@ export class StdioFrontTransport implements Transport {
       this.reply(null, -32700, 'Parse error: a line on stdin was not valid JSON');
       return;
     }
-    const m = message as { jsonrpc?: unknown; method?: unknown; id?: unknown };
-    if (typeof m !== 'object' || m === null || Array.isArray(m) || m.jsonrpc !== '2.0') {
-      this.reply(null, -32600, 'Invalid Request: expected a JSON-RPC 2.0 object');
+    if (!isJsonRpcMessage(message)) {
+      this.reply(null, -32600, 'Invalid Request: expected a JSON-RPC 2.0 request, notification or response');
       return;
     }
-    this.onmessage?.(message as JSONRPCMessage);
+    this.onmessage?.(message);
   }
 
   private reply(id: string | number | null, code: number, message: string): void {

@@ -14,6 +14,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type RequestId, type Transport, type TransportSendOptions } from '@modelcontextprotocol/server';
 import { sendJsonRpcError } from './http-util.js';
+import { isJsonRpcMessage } from './jsonrpc-shape.js';
 
 /** The answer to one POST that carried requests. */
 interface PostAnswer {
@@ -64,7 +65,7 @@ export class StreamableHttpServerTransport implements Transport {
     if (!type.includes('application/json')) return sendJsonRpcError(res, 415, -32000, 'Unsupported Media Type: send Content-Type: application/json');
     const batch = Array.isArray(body);
     const messages = (batch ? body : [body]) as unknown[];
-    if (messages.length === 0 || !messages.every(isJsonRpc)) return sendJsonRpcError(res, 400, -32600, 'Invalid Request: expected JSON-RPC 2.0 message(s)');
+    if (messages.length === 0 || !messages.every(isJsonRpcMessage)) return sendJsonRpcError(res, 400, -32600, 'Invalid Request: expected JSON-RPC 2.0 message(s)');
     const init = messages.some((m) => (m as { method?: unknown }).method === 'initialize');
     if (init) {
       if (this.initialized) return sendJsonRpcError(res, 400, -32600, 'Invalid Request: this session is already initialized');
@@ -164,6 +165,3 @@ function writeEvent(res: ServerResponse, message: JSONRPCMessage): void {
   if (!res.writableEnded) res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
 }
 
-function isJsonRpc(m: unknown): boolean {
-  return typeof m === 'object' && m !== null && !Array.isArray(m) && (m as { jsonrpc?: unknown }).jsonrpc === '2.0';
-}

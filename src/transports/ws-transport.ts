@@ -8,6 +8,7 @@
  */
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { WebSocket, type RawData } from 'ws';
+import { isJsonRpcMessage } from './jsonrpc-shape.js';
 
 export const MCP_SUBPROTOCOL = 'mcp';
 
@@ -43,12 +44,11 @@ export class WebSocketTransport implements Transport {
       this.reply(-32700, 'Parse error: a frame was not valid JSON');
       return;
     }
-    const m = message as { jsonrpc?: unknown };
-    if (typeof m !== 'object' || m === null || Array.isArray(m) || m.jsonrpc !== '2.0') {
-      this.reply(-32600, 'Invalid Request: expected one JSON-RPC 2.0 object per frame');
+    if (!isJsonRpcMessage(message)) {
+      this.reply(-32600, 'Invalid Request: expected one JSON-RPC 2.0 message per frame');
       return;
     }
-    this.onmessage?.(message as JSONRPCMessage);
+    this.onmessage?.(message);
   };
 
   private reply(code: number, message: string): void {
