@@ -204,7 +204,7 @@ export class Router {
     if (this.closed) throw new Error('router is closed');
     const session = new FrontSession(this, { log: this.log, view, instructions: this.instructions(view) });
     this.sessions.add(session);
-    session.onclose = () => {
+    session.onClose(() => {
       this.sessions.delete(session);
       this.subscriptions.dropSession(session);
       this.fastPath.dropSession(session);
@@ -212,7 +212,7 @@ export class Router {
       for (const [id, owner] of this.elicitationOwners) if (owner === session) this.elicitationOwners.delete(id);
       void this.isolated.closeSession(session);
       this.onLogLevelChanged();
-    };
+    });
     await session.connect(transport);
     // Plain tools/call skips the SDK Server/Client pair on our own front transports (see
     // front/fast-path.ts): each routes a response by its id and related messages by relatedRequestId

@@ -47,13 +47,7 @@ export async function startBridge(options: BridgeOptions, deps: BridgeDeps): Pro
     const router = new Router(config, routerOptions);
     const sessions = sharedSessions(router);
     const session = await router.connect(new StdioFrontTransport(deps.stdin, deps.stdout));
-    const done = new Promise<void>((resolve) => {
-      const previous = session.onclose;
-      session.onclose = () => {
-        previous?.();
-        resolve();
-      };
-    });
+    const done = new Promise<void>((resolve) => session.onClose(resolve));
     void router.start();
     return { urls: {}, port: 0, sessions, done, close: () => sessions.close() };
   }

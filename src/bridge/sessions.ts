@@ -66,11 +66,7 @@ export function isolatedSessions(config: RouterConfig, options: RouterOptions, m
         throw err;
       }
       // The session's end (client gone, DELETE, idle timeout) ends its router and child with it.
-      const previous = session.onclose;
-      session.onclose = () => {
-        previous?.();
-        release();
-      };
+      session.onClose(release);
       return session;
     },
     pids: () => [...routers].flatMap((r) => r.allBackends().flatMap((b) => (b.pid ? [b.pid] : []))),

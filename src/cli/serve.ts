@@ -102,7 +102,7 @@ export async function runServe(argv: string[]): Promise<void> {
   if (front === 'stdio') {
     const transport = new StdioFrontTransport();
     const session = await router.connect(transport, workspaces.initialView());
-    session.onclose = chainClose(session.onclose, shutdown);
+    session.onClose(shutdown);
   } else {
     assertSafeBind(listen);
     workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect: (t, view) => router.connect(t, view) });
@@ -167,13 +167,6 @@ async function reportStartup(router: Router, configPath: string): Promise<void> 
     await started;
     process.stderr.write(formatSummary(router.allBackends(), undefined) + '\n');
   }
-}
-
-function chainClose(first: (() => void) | undefined, second: () => void): () => void {
-  return () => {
-    first?.();
-    second();
-  };
 }
 
 function delay(ms: number): Promise<void> {

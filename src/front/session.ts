@@ -47,7 +47,7 @@ export class FrontSession {
   private rootsAsked = 0;
   private closed = false;
   private readonly log: Logger;
-  onclose?: () => void;
+  private readonly closeListeners: Array<() => void> = [];
 
   constructor(
     readonly router: Router,
@@ -224,11 +224,16 @@ export class FrontSession {
     void this.server.notification({ method, params } as never).catch(() => undefined);
   }
 
+  /** Runs `listener` once when the session ends: client gone, DELETE, idle timeout or shutdown. */
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.server.close().catch(() => undefined);
-    this.onclose?.();
+    for (const listener of this.closeListeners) listener();
   }
 }
 

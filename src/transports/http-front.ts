@@ -73,7 +73,6 @@ export class HttpFront {
     return (this.server.address() as AddressInfo).port;
   }
 
-
   /** The node:http server, so other fronts (legacy SSE, WebSocket) can share the port. */
   get httpServer(): HttpServer {
     return this.server;
@@ -129,10 +128,7 @@ export class HttpFront {
     entry.session = await (this.options.connect ? this.options.connect(entry.transport, view) : this.options.router.connect(entry.transport, view));
     // Registered only once connected: a refused session (cap reached, shutting down) leaves nothing behind.
     this.sessions.set(entry.transport.sessionId, entry);
-    entry.session.onclose = chain(entry.session.onclose, () => {
-      const id = entry.transport.sessionId;
-      if (id) this.sessions.delete(id);
-    });
+    entry.session.onClose(() => this.sessions.delete(entry.transport.sessionId));
     await entry.transport.handleRequest(req, res, body);
   }
 
@@ -173,11 +169,4 @@ export class HttpFront {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function chain(first: (() => void) | undefined, second: () => void): () => void {
-  return () => {
-    first?.();
-    second();
-  };
 }

@@ -89,12 +89,10 @@ export class SseFront {
     const session = entry.session;
     this.reaper.watch(id, () => session.activeRequests > 0);
     // connect() took over transport.onclose; the session's own close runs when the stream ends.
-    const previous = entry.session.onclose;
-    entry.session.onclose = () => {
-      previous?.();
+    session.onClose(() => {
       this.sessions.delete(id);
       this.reaper.forget(id);
-    };
+    });
     this.log.debug({ session: id.slice(0, 8) }, 'sse session opened');
   }
 
