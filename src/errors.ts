@@ -5,6 +5,8 @@
 
 /** JSON-RPC error codes used on the wire. */
 export const JsonRpcCode = {
+  /** A server error with no more specific code (the range -32000..-32099 is the server's). */
+  ServerError: -32000,
   ParseError: -32700,
   InvalidRequest: -32600,
   MethodNotFound: -32601,
@@ -32,24 +34,33 @@ export type SwitchboardErrorCode =
   | 'SB_CAPABILITY_MISSING'
   | 'SB_OUTSIDE_WORKSPACE'
   | 'SB_UNKNOWN_WORKSPACE'
-  | 'SB_TOO_MANY_SESSIONS';
+  | 'SB_TOO_MANY_SESSIONS'
+  | 'SB_SHUTTING_DOWN';
 
 export class SwitchboardError extends Error {
   readonly code: SwitchboardErrorCode;
   /** The JSON-RPC code this error maps to when it reaches a client. */
   readonly rpcCode: number;
   readonly data?: unknown;
+  /** The HTTP status when this error refuses an HTTP request (503: try again later); absent: 500. */
+  readonly httpStatus?: number;
 
-  constructor(code: SwitchboardErrorCode, message: string, opts: { rpcCode?: number; data?: unknown; cause?: unknown } = {}) {
+  constructor(code: SwitchboardErrorCode, message: string, opts: { rpcCode?: number; data?: unknown; cause?: unknown; httpStatus?: number } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'SwitchboardError';
     this.code = code;
     this.rpcCode = opts.rpcCode ?? JsonRpcCode.InternalError;
     this.data = opts.data;
+    if (opts.httpStatus !== undefined) this.httpStatus = opts.httpStatus;
   }
 }
 
 /** An error that carries a JSON-RPC code and message exactly as the SDK should put them on the wire. */
+/** A new session refused because the process is closing: a client should reconnect later. */
+export function shuttingDown(what: string): SwitchboardError {
+  return new SwitchboardError('SB_SHUTTING_DOWN', `${what} is shutting down; reconnect in a moment`, { rpcCode: JsonRpcCode.ServerError, httpStatus: 503 });
+}
+
 export class RpcError extends Error {
   readonly code: number;
   readonly data?: unknown;

@@ -13,7 +13,7 @@ import { Catalog } from './catalog/catalog.js';
 import { CursorCodec } from './catalog/cursor.js';
 import type { RouterConfig, ServerConfig } from './config/types.js';
 import { SessionBackends } from './backends/session-backends.js';
-import { JsonRpcCode, SwitchboardError } from './errors.js';
+import { JsonRpcCode, SwitchboardError, shuttingDown } from './errors.js';
 import type { Logger } from './log.js';
 import { InflightRequests } from './front/inflight.js';
 import { mostVerbose } from './front/log-levels.js';
@@ -201,7 +201,7 @@ export class Router {
 
   /** Attach a front transport: one client, one session. */
   async connect(transport: Transport, view: CatalogView = this.fullView()): Promise<FrontSession> {
-    if (this.closed) throw new Error('router is closed');
+    if (this.closed) throw shuttingDown('the router');
     const session = new FrontSession(this, { log: this.log, view, instructions: this.instructions(view) });
     this.sessions.add(session);
     session.onClose(() => {

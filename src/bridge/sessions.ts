@@ -16,7 +16,7 @@ import type { RouterConfig } from '../config/types.js';
 import type { FrontSession } from '../front/session.js';
 import { Router, type RouterOptions } from '../router.js';
 import type { ConnectSession } from '../transports/front-connect.js';
-import { SwitchboardError } from '../errors.js';
+import { JsonRpcCode, SwitchboardError, shuttingDown } from '../errors.js';
 
 export interface BridgeSessions {
   connect: ConnectSession;
@@ -43,12 +43,13 @@ export function isolatedSessions(config: RouterConfig, options: RouterOptions, m
   let closed = false;
   return {
     async connect(transport: Transport): Promise<FrontSession> {
-      if (closed) throw new Error('bridge is shutting down');
+      if (closed) throw shuttingDown('the bridge');
       // Every session starts a process: without a cap, a flood of initialize requests forks without end.
       if (routers.size >= maxSessions) {
         throw new SwitchboardError(
           'SB_TOO_MANY_SESSIONS',
           `this bridge already serves ${maxSessions} client sessions, each with its own child process; close one, raise --maxSessions, or use --shared`,
+          { rpcCode: JsonRpcCode.ServerError, httpStatus: 503 },
         );
       }
       const router = new Router(config, options);

@@ -144,9 +144,10 @@ export class HttpFront {
   }
 
   private fail(res: ServerResponse, err: unknown): void {
-    if (err instanceof SwitchboardError && err.code === 'SB_TOO_MANY_SESSIONS') {
-      this.log.warn({ err: err.message }, 'refused a new session');
-      sendJsonRpcError(res, 503, -32000, err.message);
+    // Refusals the client can act on (a session cap, a shutdown) carry their status and say why.
+    if (err instanceof SwitchboardError && err.httpStatus !== undefined) {
+      this.log.warn({ err: err.message, code: err.code }, 'refused a request');
+      sendJsonRpcError(res, err.httpStatus, err.rpcCode, err.message);
       return;
     }
     this.log.error({ err: String(err) }, 'http request failed');

@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ListenConfig } from '../config/types.js';
+import { SwitchboardError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ConnectSession } from './front-connect.js';
 import { IdleReaper } from './front-connect.js';
@@ -87,7 +88,9 @@ export class WsFront {
       this.reaper.watch(ws, () => session.activeRequests > 0);
     } catch (err) {
       this.log.warn({ err: String(err) }, 'could not open a session for a websocket client');
-      ws.close(1011, 'could not open a session');
+      const refusal = err instanceof SwitchboardError && err.httpStatus === 503;
+      // 1013: try again later (session cap, shutdown); the reason says which.
+      ws.close(refusal ? 1013 : 1011, closeReason(refusal ? err.message : 'could not open a session'));
     }
   }
 
@@ -119,4 +122,11 @@ export class WsFront {
     await Promise.all(closed);
     this.wss.close();
   }
+}
+
+/** A WebSocket close reason holds at most 123 bytes of UTF-8; the full text is in the log. */
+function closeReason(text: string): string {
+  let out = text;
+  while (Buffer.byteLength(out) > 123) out = out.slice(0, -1);
+  return out;
 }

@@ -4,6 +4,7 @@
  * client gets a working session, and the bridge refuses bad tokens, bad Origins and unsafe binds.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import type { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Bridge } from '../../src/bridge/bridge.js';
 import { assertSafeBind } from '../../src/cli/serve.js';
@@ -81,6 +82,18 @@ describe('bridge session lifecycle', () => {
     await (first.transport as StreamableHTTPClientTransport).terminateSession();
     await waitFor(() => b.sessions.routerCount() === 0, 'the first session to end');
     expect(await echo(await client(b, 'streamableHttp', {}, 'third'), 'three')).toBe('Echo: three');
+  });
+
+  it('ws: a client over the session cap is closed with 1013 (try again later) and the reason', async () => {
+    const b = await started(['--outputTransport', 'ws', '--maxSessions', '1']);
+    expect(await echo(await client(b, 'ws', {}, 'first'), 'one')).toBe('Echo: one');
+    const ws = new WebSocket(urlOf(b, 'ws'), 'mcp');
+    cleanups.push(async () => ws.terminate());
+    const [code, reason] = await new Promise<[number, string]>((resolve) => ws.once('close', (c, r) => resolve([c, r.toString()])));
+    expect(code).toBe(1013);
+    // A close reason holds 123 bytes: the refusal's message, cut to fit.
+    const message = 'this bridge already serves 1 client sessions, each with its own child process; close one, raise --maxSessions, or use --shared';
+    expect(reason).toBe(message.slice(0, 123));
   });
 
   it('restarts a crashed child and keeps serving the same session', async () => {
