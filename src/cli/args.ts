@@ -28,3 +28,28 @@ export function oneOf<T extends string>(value: string | undefined, allowed: read
   if (!(allowed as readonly string[]).includes(value)) throw new SwitchboardError('SB_USAGE', `${flag}: expected one of ${allowed.join(', ')}, got "${value}"`);
   return value as T;
 }
+
+function usage(message: string): never {
+  throw new SwitchboardError('SB_USAGE', message);
+}
+
+export function parsePositiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) usage(`${flag}: expected a positive whole number, got "${value}"`);
+  return n;
+}
+
+export function parsePath(value: string, flag: string): string {
+  if (!value.startsWith('/')) usage(`${flag}: expected a path starting with "/", got "${value}"`);
+  return value;
+}
+
+/** --cors values: `*` (or the bare flag) allows any origin, else the listed origins exactly. */
+export function parseCors(values: string[] | undefined): { cors?: true | string[] } {
+  if (!values?.length) return {};
+  if (values.includes('*')) return { cors: true };
+  const regex = values.find((o) => /^\/.*\/$/.test(o));
+  if (regex) usage(`--cors: regular expressions such as ${regex} are not supported; list each allowed origin (e.g. --cors https://app.example.com)`);
+  return { cors: values };
+}

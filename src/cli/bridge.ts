@@ -10,7 +10,7 @@ import { defaultListenConfig } from '../config/defaults.js';
 import type { ListenConfig } from '../config/types.js';
 import { SwitchboardError } from '../errors.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../log.js';
-import { oneOf, parseFlags, parsePort } from './args.js';
+import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
 import { assertSafeBind } from './serve.js';
 import { onShutdown } from './shutdown.js';
 
@@ -58,7 +58,6 @@ const OUTPUTS = ['stdio', 'sse', 'ws', 'streamableHttp'] as const;
 const ARRAYS = ['cors', 'healthEndpoint', 'header', 'allowedOrigin', 'allowedHost'] as const;
 const BOOLEANS = ['stateful', 'shared', 'allowUnauthenticated', 'help'] as const;
 const DEFAULT_BRIDGE_PORT = 8000;
-const DEFAULT_SESSION_TIMEOUT_MS = 30 * 60 * 1000;
 
 export function parseBridgeArgs(argv: string[]): { options: BridgeOptions; logLevel: LogLevel } | 'help' {
   const normalized = normalizeArgv(argv, { arrays: ARRAYS, booleans: BOOLEANS, emptyMeans: { cors: '*' } });
@@ -88,30 +87,31 @@ export function parseBridgeArgs(argv: string[]): { options: BridgeOptions; logLe
   // with ours, so "Authorization" next to "authorization" would be sent twice and joined.
   const lower = Object.fromEntries(Object.entries(headers).map(([k, val]) => [k.toLowerCase(), val]));
   const remoteHeaders = input.kind === 'stdio' ? {} : { ...lower, ...(v.oauth2Bearer ? { authorization: `Bearer ${v.oauth2Bearer}` } : {}) };
+  const defaults = defaultListenConfig();
   const listen: ListenConfig = {
-    ...defaultListenConfig(),
+    ...defaults,
     transport: output === 'streamableHttp' ? 'http' : output,
-    host: v.host ?? '127.0.0.1',
+    host: v.host ?? defaults.host,
     port: parsePort(v.port, '--port') ?? DEFAULT_BRIDGE_PORT,
     allowUnauthenticated: v.allowUnauthenticated ?? false,
     allowedOrigins: v.allowedOrigin ?? [],
     allowedHosts: v.allowedHost ?? [],
-    sessionIdleMs: positive(v.sessionTimeout, '--sessionTimeout') ?? DEFAULT_SESSION_TIMEOUT_MS,
-    maxBodyBytes: positive(v.maxBodyBytes, '--max-body-bytes') ?? defaultListenConfig().maxBodyBytes,
-    ...(v.healthEndpoint?.length ? { healthEndpoints: v.healthEndpoint.map((p) => path(p, '--healthEndpoint')) } : {}),
+    sessionIdleMs: parsePositiveInt(v.sessionTimeout, '--sessionTimeout') ?? defaults.sessionIdleMs,
+    maxBodyBytes: parsePositiveInt(v.maxBodyBytes, '--max-body-bytes') ?? defaults.maxBodyBytes,
+    ...(v.healthEndpoint?.length ? { healthEndpoints: v.healthEndpoint.map((p) => parsePath(p, '--healthEndpoint')) } : {}),
     ...(v.authToken ? { authToken: v.authToken } : {}),
-    ...corsOf(v.cors),
+    ...parseCors(v.cors),
   };
   const options: BridgeOptions = {
     input,
     output,
     listen,
     ...(v.baseUrl ? { baseUrl: httpUrl(v.baseUrl, '--baseUrl') } : {}),
-    ssePath: path(v.ssePath ?? '/sse', '--ssePath'),
-    messagePath: path(v.messagePath ?? '/message', '--messagePath'),
-    streamableHttpPath: path(v.streamableHttpPath ?? '/mcp', '--streamableHttpPath'),
+    ssePath: parsePath(v.ssePath ?? '/sse', '--ssePath'),
+    messagePath: parsePath(v.messagePath ?? '/message', '--messagePath'),
+    streamableHttpPath: parsePath(v.streamableHttpPath ?? '/mcp', '--streamableHttpPath'),
     shared: v.shared ?? false,
-    ...(v.maxSessions !== undefined ? { maxSessions: positive(v.maxSessions, '--maxSessions') } : {}),
+    ...(v.maxSessions !== undefined ? { maxSessions: parsePositiveInt(v.maxSessions, '--maxSessions') } : {}),
     remoteHeaders,
     responseHeaders: input.kind === 'stdio' ? headers : {},
     env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
@@ -144,26 +144,6 @@ function logLevelOf(value: string | undefined): LogLevel {
   if (value === undefined) return 'info';
   if (value === 'none') return 'silent';
   return oneOf(value, LOG_LEVELS, '--logLevel') ?? 'info';
-}
-
-function corsOf(values: string[] | undefined): Pick<ListenConfig, 'cors'> {
-  if (!values?.length) return {};
-  if (values.includes('*')) return { cors: true };
-  const regex = values.find((o) => /^\/.*\/$/.test(o));
-  if (regex) usage(`--cors: regular expressions such as ${regex} are not supported; list each allowed origin (e.g. --cors https://app.example.com)`);
-  return { cors: values };
-}
-
-function positive(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) usage(`${flag}: expected a positive whole number, got "${value}"`);
-  return n;
-}
-
-function path(value: string, flag: string): string {
-  if (!value.startsWith('/')) usage(`${flag}: expected a path starting with "/", got "${value}"`);
-  return value;
 }
 
 function httpUrl(value: string, flag: string): string {

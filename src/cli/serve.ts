@@ -15,7 +15,7 @@ import { attachFronts, type AttachedFronts } from '../transports/network-fronts.
 import { WorkspaceHttp } from '../workspace/http-routes.js';
 import { usageFilePath, UsageStore } from '../workspace/usage.js';
 import { Workspaces } from '../workspace/workspaces.js';
-import { oneOf, parseFlags, parsePort } from './args.js';
+import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
 import { onShutdown } from './shutdown.js';
 import { formatSummary } from './summary.js';
 import { claudeDesktopSnippet } from './snippet.js';
@@ -133,21 +133,13 @@ function createWorkspaces(router: Router, log: Logger, flag: string | undefined)
 
 /** --cors, --health-endpoint and --max-body-bytes over listen: in the config. */
 function listenFlags(values: { cors?: string[]; 'health-endpoint'?: string[]; 'max-body-bytes'?: string }): Partial<ListenConfig> {
-  const out: Partial<ListenConfig> = {};
-  if (values.cors?.length) out.cors = values.cors.includes('*') ? true : values.cors;
   const health = values['health-endpoint'];
-  if (health?.length) {
-    const bad = health.find((p) => !p.startsWith('/'));
-    if (bad) throw new SwitchboardError('SB_USAGE', `--health-endpoint: expected a path starting with "/", got "${bad}"`);
-    out.healthEndpoints = health;
-  }
-  const max = values['max-body-bytes'];
-  if (max !== undefined) {
-    const n = Number(max);
-    if (!Number.isInteger(n) || n <= 0) throw new SwitchboardError('SB_USAGE', `--max-body-bytes: expected a positive whole number, got "${max}"`);
-    out.maxBodyBytes = n;
-  }
-  return out;
+  const maxBodyBytes = parsePositiveInt(values['max-body-bytes'], '--max-body-bytes');
+  return {
+    ...parseCors(values.cors),
+    ...(health?.length ? { healthEndpoints: health.map((p) => parsePath(p, '--health-endpoint')) } : {}),
+    ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+  };
 }
 
 export function assertSafeBind(listen: ListenConfig): void {
