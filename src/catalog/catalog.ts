@@ -175,14 +175,8 @@ export class Catalog {
     return (uri) => toPublicUri(prefix, uri);
   }
 
-  /**
-   * A tools/call (or tasks/result) result with the backend's URIs made public. On the hot path most
-   * results carry no resource link, so those are returned as they are instead of copied.
-   */
+  /** A tools/call (or tasks/result) result with the backend's URIs made public (uncopied when none). */
   mapToolResult<T extends object>(server: string, result: T): T {
-    const prefix = this.servers.get(server)?.prefix ?? '';
-    const content = (result as { content?: unknown }).content;
-    if (prefix === '' || !Array.isArray(content) || !content.some(carriesUri)) return result;
     return mapCallToolResultUris(result, this.uriMapper(server));
   }
 
@@ -196,11 +190,6 @@ export class Catalog {
 }
 
 export type { Tool, Prompt, Resource, ResourceTemplate };
-
-function carriesUri(block: unknown): boolean {
-  const type = (block as { type?: unknown } | null)?.type;
-  return type === 'resource_link' || type === 'resource';
-}
 
 function emptyLists(): BackendLists {
   return { tools: [], prompts: [], resources: [], resourceTemplates: [] };

@@ -63,24 +63,40 @@ function isObj(v: unknown): v is Obj {
 /** Map the URI of one content block (resource_link, embedded resource); anything else is returned as is. */
 export function mapContentBlockUri(block: unknown, fn: UriMap): unknown {
   if (!isObj(block)) return block;
-  if (block.type === 'resource_link' && typeof block.uri === 'string') return { ...block, uri: fn(block.uri) };
-  if (block.type === 'resource' && isObj(block.resource) && typeof block.resource.uri === 'string') {
-    return { ...block, resource: { ...block.resource, uri: fn(block.resource.uri) } };
+  if (block.type === 'resource_link') return mapStringField(block, 'uri', fn);
+  if (block.type === 'resource') {
+    const resource = mapStringField(block.resource, 'uri', fn);
+    return resource === block.resource ? block : { ...block, resource };
   }
   return block;
 }
 
-/** Copy `result` with `result[field]` (an array) mapped item by item; a missing field stays missing. */
-function mapArrayField<T extends object>(result: T, field: string, item: (v: unknown) => unknown): T {
-  const value = (result as Obj)[field];
-  if (!Array.isArray(value)) return { ...result };
-  return { ...result, [field]: value.map(item) };
+/**
+ * Every mapper here returns its input itself when nothing changed (no URI, or a URI the map keeps,
+ * as with an unprefixed server), so the common result, a tool's text, is forwarded without a copy.
+ */
+function mapItems(items: unknown[], item: (v: unknown) => unknown): unknown[] {
+  let out: unknown[] | undefined;
+  items.forEach((v, i) => {
+    const mapped = item(v);
+    if (mapped !== v) (out ??= items.slice())[i] = mapped;
+  });
+  return out ?? items;
 }
 
-/** Copy `obj` with string `obj[key]` mapped; non-objects and non-string fields pass through. */
+/** `result` with `result[field]` (an array) mapped item by item; a missing field stays missing. */
+function mapArrayField<T extends object>(result: T, field: string, item: (v: unknown) => unknown): T {
+  const value = (result as Obj)[field];
+  if (!Array.isArray(value)) return result;
+  const mapped = mapItems(value, item);
+  return mapped === value ? result : { ...result, [field]: mapped };
+}
+
+/** `obj` with string `obj[key]` mapped; non-objects and non-string fields pass through. */
 function mapStringField(obj: unknown, key: string, fn: UriMap): unknown {
   if (!isObj(obj) || typeof obj[key] !== 'string') return obj;
-  return { ...obj, [key]: fn(obj[key]) };
+  const mapped = fn(obj[key]);
+  return mapped === obj[key] ? obj : { ...obj, [key]: mapped };
 }
 
 /** tools/call result: content[] resource links and embedded resources. structuredContent is data, left alone. */
@@ -93,7 +109,7 @@ export function mapGetPromptResultUris<T extends object>(result: T, fn: UriMap):
   return mapArrayField(result, 'messages', (message) => {
     if (!isObj(message)) return message;
     const content = message.content;
-    const mapped = Array.isArray(content) ? content.map((b) => mapContentBlockUri(b, fn)) : mapContentBlockUri(content, fn);
+    const mapped = Array.isArray(content) ? mapItems(content, (b) => mapContentBlockUri(b, fn)) : mapContentBlockUri(content, fn);
     return mapped === content ? message : { ...message, content: mapped };
   });
 }

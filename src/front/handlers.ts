@@ -7,7 +7,7 @@ import type { Result } from '@modelcontextprotocol/server';
 import type { ListKind } from '../backends/lists.js';
 import { JsonRpcCode, RpcError, SwitchboardError } from '../errors.js';
 import { suggest } from '../catalog/names.js';
-import { mapCallToolResultUris, mapGetPromptResultUris, mapReadResourceResultUris } from '../catalog/uri.js';
+import { mapGetPromptResultUris, mapReadResourceResultUris } from '../catalog/uri.js';
 import type { FrontSession, ForwardContext } from './session.js';
 
 export type Params = Record<string, unknown>;
@@ -61,7 +61,7 @@ const callTool: Handler = async (session, params, ctx) => {
   const forwarded = args === undefined ? { ...params, name: target.name } : { ...params, name: target.name, arguments: args };
   target.onCall?.();
   const result = await session.forward(target.server, 'tools/call', forwarded, ctx);
-  return mapCallToolResultUris(result as never, session.router.catalog.uriMapper(target.server)) as Result;
+  return session.router.catalog.mapToolResult(target.server, result);
 };
 
 const getPrompt: Handler = async (session, params, ctx) => {

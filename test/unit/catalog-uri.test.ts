@@ -156,6 +156,19 @@ describe('result rewriters', () => {
     expect(out).not.toBe(input);
   });
 
+  it('returns the result itself when no URI changes: text-only results and unprefixed servers are not copied', () => {
+    const text = { content: [{ type: 'text', text: 'hi' }], isError: false };
+    expect(mapCallToolResultUris(text, up)).toBe(text);
+    const linked = { content: [{ type: 'text', text: 'a' }, { type: 'resource_link', uri: 'memory://x', name: 'x' }, { type: 'resource', resource: { uri: 'file:///a', text: 't' } }] };
+    expect(mapCallToolResultUris(linked, (uri) => uri)).toBe(linked);
+    // Only what changed is new: the untouched text block is shared with the input.
+    const out = mapCallToolResultUris(linked, up) as typeof linked;
+    expect(out).not.toBe(linked);
+    expect(out.content[0]).toBe(linked.content[0]);
+    const prompt = { messages: [{ role: 'user', content: [{ type: 'text', text: 't' }] }] };
+    expect(mapGetPromptResultUris(prompt, up)).toBe(prompt);
+  });
+
   it('mapCallToolResultUris tolerates results without content', () => {
     expect(mapCallToolResultUris({ resultType: 'input_required' }, up)).toEqual({ resultType: 'input_required' });
   });
