@@ -4,7 +4,6 @@
  * see sessions.ts for who owns which child.
  */
 import type { Readable, Writable } from 'node:stream';
-import { configFromServers } from '../config/defaults.js';
 import type { Logger } from '../log.js';
 import { Router, type RouterOptions } from '../router.js';
 import { NetworkFronts, type FrontUrls } from '../transports/network-fronts.js';
@@ -53,19 +52,14 @@ export async function startBridge(options: BridgeOptions, deps: BridgeDeps): Pro
   }
 
   let sessions: BridgeSessions;
-  let viewRouter: Router;
   if (options.shared) {
-    viewRouter = new Router(config, routerOptions);
-    sessions = sharedSessions(viewRouter);
-    void viewRouter.start();
+    const router = new Router(config, routerOptions);
+    sessions = sharedSessions(router);
+    void router.start();
   } else {
     sessions = isolatedSessions(config, routerOptions, options.maxSessions);
-    // HttpFront wants a router for its default view; with a router per session it is never asked
-    // to connect anyone, and an empty one starts nothing.
-    viewRouter = new Router(configFromServers([], { listen: options.listen }), { log: deps.log });
   }
   const fronts = new NetworkFronts({
-    router: viewRouter,
     listen: { ...options.listen, path: options.streamableHttpPath },
     log: deps.log,
     connect: sessions.connect,
@@ -90,7 +84,6 @@ export async function startBridge(options: BridgeOptions, deps: BridgeDeps): Pro
     async close() {
       await fronts.close();
       await sessions.close();
-      if (!options.shared) await viewRouter.close();
     },
   };
 }

@@ -13,6 +13,7 @@ import { createLogger, LOG_LEVELS, type LogLevel } from '../log.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
 import { assertSafeBind } from './serve.js';
 import { onShutdown } from './shutdown.js';
+import { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH } from '../transports/network-fronts.js';
 
 export const BRIDGE_HELP = `Usage: switchboard bridge (--stdio "CMD" | --sse URL | --streamableHttp URL) [options]
 
@@ -107,8 +108,8 @@ export function parseBridgeArgs(argv: string[]): { options: BridgeOptions; logLe
     output,
     listen,
     ...(v.baseUrl ? { baseUrl: httpUrl(v.baseUrl, '--baseUrl') } : {}),
-    ssePath: parsePath(v.ssePath ?? '/sse', '--ssePath'),
-    messagePath: parsePath(v.messagePath ?? '/message', '--messagePath'),
+    ssePath: parsePath(v.ssePath ?? LEGACY_SSE_PATH, '--ssePath'),
+    messagePath: parsePath(v.messagePath ?? LEGACY_MESSAGE_PATH, '--messagePath'),
     streamableHttpPath: parsePath(v.streamableHttpPath ?? '/mcp', '--streamableHttpPath'),
     shared: v.shared ?? false,
     ...(v.maxSessions !== undefined ? { maxSessions: parsePositiveInt(v.maxSessions, '--maxSessions') } : {}),

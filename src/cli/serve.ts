@@ -8,10 +8,9 @@ import type { ListenConfig } from '../config/types.js';
 import { SwitchboardError } from '../errors.js';
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
 import { Router } from '../router.js';
-import { HttpFront } from '../transports/http-front.js';
 import { isLoopbackHost } from '../transports/http-guards.js';
 import { StdioFrontTransport } from '../transports/stdio-front.js';
-import { attachFronts, type AttachedFronts } from '../transports/network-fronts.js';
+import { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts } from '../transports/network-fronts.js';
 import { WorkspaceHttp } from '../workspace/http-routes.js';
 import { usageFilePath, UsageStore } from '../workspace/usage.js';
 import { Workspaces } from '../workspace/workspaces.js';
@@ -83,15 +82,13 @@ export async function runServe(argv: string[]): Promise<void> {
   const router = new Router({ ...config, listen }, { log, firstListWaitMs: FIRST_LIST_WAIT_MS });
   const workspaces = createWorkspaces(router, log, values.workspace);
 
-  let httpFront: HttpFront | undefined;
-  let moreFronts: AttachedFronts | undefined;
+  let fronts: NetworkFronts | undefined;
   let workspaceHttp: WorkspaceHttp | undefined;
   const shutdown = onShutdown(
     async () => {
-      await moreFronts?.close();
       // Usage first: it is a quick synchronous write, and must not wait on backends that hang.
       workspaces.close();
-      await httpFront?.close();
+      await fronts?.close();
       await workspaceHttp?.close();
       await router.close();
     },
@@ -106,12 +103,18 @@ export async function runServe(argv: string[]): Promise<void> {
   } else {
     assertSafeBind(listen);
     workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect: (t, view) => router.connect(t, view) });
-    httpFront = new HttpFront({ router, listen, log, route: workspaceHttp.route });
-    httpFront.extraRoutes.push(workspaceHttp.extraRoute);
-    if (front === 'sse' || front === 'ws') moreFronts = attachFronts(httpFront, front, { listen, log, connect: (t) => router.connect(t, workspaces.initialView()) });
-    const url = await httpFront.listen();
-    process.stderr.write(`mcp-switchboard listening on ${url}\n`);
-    for (const more of Object.values(moreFronts?.urls ?? {})) process.stderr.write(`mcp-switchboard listening on ${more}\n`);
+    fronts = new NetworkFronts({
+      listen,
+      log,
+      // Sessions without a view of their own (legacy SSE, WebSocket) start where a new client would.
+      connect: (t, view) => router.connect(t, view ?? workspaces.initialView()),
+      route: workspaceHttp.route,
+      extraRoutes: [workspaceHttp.extraRoute],
+      ...(front === 'sse' ? { sse: { ssePath: LEGACY_SSE_PATH, messagePath: LEGACY_MESSAGE_PATH } } : {}),
+      ...(front === 'ws' ? { wsPath: listen.path } : {}),
+    });
+    const urls = await fronts.listen();
+    for (const url of Object.values(urls)) process.stderr.write(`mcp-switchboard listening on ${url}\n`);
     process.stderr.write(claudeDesktopSnippet(path) + '\n');
   }
   await reportStartup(router, path);

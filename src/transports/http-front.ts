@@ -7,31 +7,37 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHttpServerTransport } from './streamable-http-transport.js';
-import { isInitializeRequest } from '@modelcontextprotocol/server';
+import { isInitializeRequest, type Transport } from '@modelcontextprotocol/server';
 import type { ListenConfig } from '../config/types.js';
 import type { FrontSession } from '../front/session.js';
 import type { CatalogView } from '../front/view.js';
 import type { Logger } from '../log.js';
-import type { Router } from '../router.js';
 import { createGuards, type Guards } from './http-guards.js';
 import { readJsonBody, sendJsonRpcError } from './http-util.js';
 import { SwitchboardError } from '../errors.js';
 
+/**
+ * Opens the MCP session of a new client: `serve` connects it to its router (with the route's view,
+ * else its default), the bridge gives each client its own router and child. See front-connect.ts.
+ */
+export type ConnectWithView = (transport: Transport, view?: CatalogView) => Promise<FrontSession>;
+
+/**
+ * Maps a request path to the view its sessions get (`view` absent: the connect default), or
+ * undefined when the path is not an MCP endpoint. The view is built only when a session starts:
+ * most requests belong to a session that already has one.
+ */
+export type HttpRoute = (pathname: string) => { view?: () => CatalogView } | undefined;
+
+/** A route tried before the MCP endpoint (health, legacy SSE, ...): true when it answered. */
+export type ExtraRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean;
+
 export interface HttpFrontOptions {
-  router: Router;
   listen: ListenConfig;
   log: Logger;
-  /**
-   * Maps a request path to the view its sessions get, or undefined when the path is not an MCP
-   * endpoint. Default: only `listen.path`, with the full catalog. The view is built only when a
-   * session starts: most requests belong to a session that already has one.
-   */
-  route?: (pathname: string) => { view: () => CatalogView } | undefined;
-  /**
-   * Opens a new client's session instead of `router.connect(transport, view)`: the bridge gives each
-   * client its own router and child process. (Added by the bridge work; the view is the route's.)
-   */
-  connect?: (transport: StreamableHttpServerTransport, view: CatalogView) => Promise<FrontSession>;
+  connect: ConnectWithView;
+  /** Default: only `listen.path`, with the connect default's view. */
+  route?: HttpRoute;
 }
 
 interface HttpSession {
@@ -79,7 +85,7 @@ export class HttpFront {
   }
 
   /** Extra routes (health, legacy SSE, ...) get first look; return true when handled. */
-  extraRoutes: Array<(req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean> = [];
+  extraRoutes: ExtraRoute[] = [];
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -89,7 +95,7 @@ export class HttpFront {
     }
     if (!this.guards.host(req, res) || !this.guards.cors(req, res) || !this.guards.origin(req, res)) return;
     for (const route of this.extraRoutes) if (await route(req, res, url)) return;
-    const route = this.options.route ? this.options.route(url.pathname) : url.pathname === this.options.listen.path ? { view: () => this.options.router.fullView() } : undefined;
+    const route = this.options.route ? this.options.route(url.pathname) : url.pathname === this.options.listen.path ? {} : undefined;
     if (!route) {
       sendJsonRpcError(res, 404, -32601, `Not found: MCP is served at ${this.options.listen.path}`);
       return;
@@ -98,7 +104,7 @@ export class HttpFront {
     await this.handleMcp(req, res, route.view);
   }
 
-  private async handleMcp(req: IncomingMessage, res: ServerResponse, view: () => CatalogView): Promise<void> {
+  private async handleMcp(req: IncomingMessage, res: ServerResponse, view?: () => CatalogView): Promise<void> {
     let body: unknown;
     if (req.method === 'POST') {
       const parsed = await readJsonBody(req, res, this.options.listen.maxBodyBytes);
@@ -120,12 +126,12 @@ export class HttpFront {
       sendJsonRpcError(res, 400, -32000, 'Bad Request: send an initialize request without Mcp-Session-Id first, then the Mcp-Session-Id header it returns');
       return;
     }
-    await this.startSession(req, res, body, view());
+    await this.startSession(req, res, body, view?.());
   }
 
-  private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown, view: CatalogView): Promise<void> {
+  private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown, view?: CatalogView): Promise<void> {
     const entry: HttpSession = { lastSeen: Date.now(), transport: new StreamableHttpServerTransport(randomUUID()) };
-    entry.session = await (this.options.connect ? this.options.connect(entry.transport, view) : this.options.router.connect(entry.transport, view));
+    entry.session = await this.options.connect(entry.transport, view);
     // Registered only once connected: a refused session (cap reached, shutting down) leaves nothing behind.
     this.sessions.set(entry.transport.sessionId, entry);
     entry.session.onClose(() => this.sessions.delete(entry.transport.sessionId));

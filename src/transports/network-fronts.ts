@@ -2,23 +2,24 @@
  * Every network front on one port: Streamable HTTP (HttpFront, which owns the node:http server,
  * health endpoints and the Host/Origin/CORS guards), legacy HTTP+SSE as its extra route, and
  * WebSocket on its upgrade event. `serve` and `bridge` both build their listeners here, so a guard
- * or limit added once applies to every output.
+ * or limit added once applies to every output of both.
  */
 import type { ListenConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import type { Router } from '../router.js';
-import type { ConnectSession } from './front-connect.js';
-import { HttpFront } from './http-front.js';
+import { HttpFront, type ConnectWithView, type ExtraRoute, type HttpRoute } from './http-front.js';
 import { sendJsonRpcError } from './http-util.js';
 import { SseFront } from './sse-front.js';
 import { WsFront } from './ws-front.js';
 
 export interface NetworkFrontsOptions {
-  /** Serves the default views; sessions open through `connect` when given, else router.connect. */
-  router: Router;
   listen: ListenConfig;
   log: Logger;
-  connect?: ConnectSession;
+  /** Opens each client's session; SSE and WebSocket sessions get its default view. */
+  connect: ConnectWithView;
+  /** Streamable HTTP paths and their views (default: listen.path, the connect default). */
+  route?: HttpRoute;
+  /** More routes, tried after the legacy SSE paths (serve's /w/NAME/...). */
+  extraRoutes?: ExtraRoute[];
   /** Streamable HTTP on listen.path (default true). */
   streamableHttp?: boolean;
   sse?: { ssePath: string; messagePath: string; baseUrl?: string };
@@ -40,16 +41,11 @@ export class NetworkFronts {
   private ws?: WsFront;
 
   constructor(private readonly options: NetworkFrontsOptions) {
-    const { router, listen, log } = options;
-    const connect = options.connect ?? ((t) => router.connect(t));
+    const { listen, log } = options;
+    const connect = (t: Parameters<ConnectWithView>[0]) => options.connect(t);
     const streamable = options.streamableHttp ?? true;
-    this.http = new HttpFront({
-      router,
-      listen,
-      log,
-      ...(streamable ? {} : { route: () => undefined }),
-      ...(options.connect ? { connect: (t) => options.connect!(t) } : {}),
-    });
+    const route = streamable ? options.route : () => undefined;
+    this.http = new HttpFront({ listen, log, connect: options.connect, ...(route ? { route } : {}) });
     const headers = Object.entries(options.responseHeaders ?? {});
     if (headers.length) {
       this.http.extraRoutes.push((_req, res) => {
@@ -61,6 +57,7 @@ export class NetworkFronts {
       this.sse = new SseFront({ listen, log, connect, ...options.sse });
       this.http.extraRoutes.push(this.sse.route);
     }
+    this.http.extraRoutes.push(...(options.extraRoutes ?? []));
     if (options.wsPath) this.ws = new WsFront({ listen, log, connect, path: options.wsPath, server: this.http.httpServer });
     if (!streamable) {
       // Without Streamable HTTP, HttpFront's own 404 would point at a path we do not serve.
@@ -87,34 +84,12 @@ export class NetworkFronts {
     return this.http.port;
   }
 
-
   async close(): Promise<void> {
     await Promise.all([this.ws?.close(), this.sse?.close()]);
     await this.http.close();
   }
 }
 
-export interface AttachedFronts {
-  urls: FrontUrls;
-  close(): Promise<void>;
-}
-
-/**
- * `serve --transport sse|ws`: the legacy SSE front (/sse + /message) or the WebSocket front (on
- * listen.path, beside Streamable HTTP) added to an HttpFront that serve built itself. Streamable HTTP
- * stays on, so one port serves old and new clients alike.
- */
-export function attachFronts(http: HttpFront, kind: 'sse' | 'ws', opts: { listen: ListenConfig; log: Logger; connect: ConnectSession }): AttachedFronts {
-  const origin = () => `http://${opts.listen.host.includes(':') ? `[${opts.listen.host}]` : opts.listen.host}:${http.port}`;
-  if (kind === 'sse') {
-    const sse = new SseFront({ ...opts, ssePath: LEGACY_SSE_PATH, messagePath: LEGACY_MESSAGE_PATH });
-    // First look, so a workspace or catch-all route cannot shadow the legacy paths.
-    http.extraRoutes.unshift(sse.route);
-    return { get urls() { return { sse: `${origin()}${LEGACY_SSE_PATH}` }; }, close: () => sse.close() };
-  }
-  const ws = new WsFront({ ...opts, path: opts.listen.path, server: http.httpServer });
-  return { get urls() { return { ws: `${origin().replace(/^http/, 'ws')}${opts.listen.path}` }; }, close: () => ws.close() };
-}
-
+/** The legacy HTTP+SSE paths of `serve --transport sse` and supergateway's defaults. */
 export const LEGACY_SSE_PATH = '/sse';
 export const LEGACY_MESSAGE_PATH = '/message';
