@@ -12,6 +12,7 @@ import type { ListenConfig } from '../config/types.js';
 import type { FrontSession } from '../front/session.js';
 import type { CatalogView } from '../front/view.js';
 import type { Logger } from '../log.js';
+import { IdleReaper } from './front-connect.js';
 import { createGuards, type Guards } from './http-guards.js';
 import { readJsonBody, sendJsonRpcError } from './http-util.js';
 import { SwitchboardError } from '../errors.js';
@@ -42,8 +43,7 @@ export interface HttpFrontOptions {
 
 interface HttpSession {
   transport: StreamableHttpServerTransport;
-  session?: FrontSession;
-  lastSeen: number;
+  session: FrontSession;
 }
 
 export class HttpFront {
@@ -51,13 +51,21 @@ export class HttpFront {
   private readonly sessions = new Map<string, HttpSession>();
   private readonly guards: Guards;
   private readonly log: Logger;
-  private reaper?: NodeJS.Timeout;
+  private readonly reaper: IdleReaper<string>;
   private closing = false;
 
   constructor(private readonly options: HttpFrontOptions) {
     this.log = options.log.child({ front: 'http' });
     this.guards = createGuards({ listen: options.listen });
     this.server = createServer((req, res) => void this.handle(req, res).catch((err) => this.fail(res, err)));
+    this.reaper = new IdleReaper(options.listen.sessionIdleMs, (id) => {
+      const entry = this.sessions.get(id);
+      if (!entry) return;
+      this.log.info({ session: id.slice(0, 8) }, 'closing idle session');
+      this.sessions.delete(id);
+      void entry.transport.close().catch(() => undefined);
+      void entry.session.close();
+    });
   }
 
   /** Start listening; resolves with the MCP endpoint URL (the real port when 0 was asked). */
@@ -68,9 +76,6 @@ export class HttpFront {
       this.server.listen(port, host, () => resolve());
     });
     const address = this.server.address() as AddressInfo;
-    const every = Math.max(1000, Math.min(60_000, Math.floor(this.options.listen.sessionIdleMs / 4)));
-    this.reaper = setInterval(() => this.reapIdle(), every);
-    this.reaper.unref();
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     return `http://${shownHost}:${address.port}${this.options.listen.path}`;
   }
@@ -118,7 +123,7 @@ export class HttpFront {
         sendJsonRpcError(res, 404, -32001, 'Session not found: it ended or never existed; initialize a new session');
         return;
       }
-      entry.lastSeen = Date.now();
+      this.reaper.touch(sessionId);
       await entry.transport.handleRequest(req, res, body);
       return;
     }
@@ -130,23 +135,18 @@ export class HttpFront {
   }
 
   private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown, view?: CatalogView): Promise<void> {
-    const entry: HttpSession = { lastSeen: Date.now(), transport: new StreamableHttpServerTransport(randomUUID()) };
-    entry.session = await this.options.connect(entry.transport, view);
+    const transport = new StreamableHttpServerTransport(randomUUID());
+    const id = transport.sessionId;
+    const session = await this.options.connect(transport, view);
     // Registered only once connected: a refused session (cap reached, shutting down) leaves nothing behind.
-    this.sessions.set(entry.transport.sessionId, entry);
-    entry.session.onClose(() => this.sessions.delete(entry.transport.sessionId));
-    await entry.transport.handleRequest(req, res, body);
-  }
-
-  private reapIdle(): void {
-    const cutoff = Date.now() - this.options.listen.sessionIdleMs;
-    for (const [id, entry] of this.sessions) {
-      if (entry.lastSeen >= cutoff || (entry.session?.activeRequests ?? 0) > 0) continue;
-      this.log.info({ session: id.slice(0, 8) }, 'closing idle session');
+    this.sessions.set(id, { transport, session });
+    this.reaper.touch(id);
+    this.reaper.watch(id, () => session.activeRequests > 0);
+    session.onClose(() => {
       this.sessions.delete(id);
-      void entry.transport.close().catch(() => undefined);
-      void entry.session?.close();
-    }
+      this.reaper.forget(id);
+    });
+    await transport.handleRequest(req, res, body);
   }
 
   private fail(res: ServerResponse, err: unknown): void {
@@ -163,7 +163,7 @@ export class HttpFront {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    clearInterval(this.reaper);
+    this.reaper.stop();
     await Promise.all([...this.sessions.values()].map((e) => e.transport.close().catch(() => undefined)));
     this.sessions.clear();
     await new Promise<void>((resolve) => {
