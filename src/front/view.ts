@@ -75,6 +75,8 @@ export class FullView implements CatalogView {
     private readonly catalog: Catalog,
     private readonly codec: CursorCodec,
     private readonly pageSize: number,
+    /** Set when the whole catalog was a default the client's roots may still narrow to a workspace. */
+    readonly selectByRoots?: (rootUris: readonly string[]) => CatalogView | undefined,
   ) {}
 
   page(kind: ListKind, cursor?: string): Page {

@@ -28,7 +28,7 @@ export interface WorkspaceViewOptions {
   /** The client's roots when they chose this view: words from them sharpen relevance ranking. */
   roots?: readonly string[];
   /** Set when the view was chosen by default, so the client's roots may still choose another. */
-  selectByRoots?: (rootUris: readonly string[], current: string) => CatalogView | undefined;
+  selectByRoots?: (rootUris: readonly string[]) => CatalogView | undefined;
 }
 
 interface Visible {
@@ -58,8 +58,7 @@ export class WorkspaceView implements CatalogView {
       [SEARCH_TOOLS_NAME, searchToolsTool({ search: (q, limit) => workspace.search(q, limit), activate: (tools) => this.activate(tools) })],
       [CALL_TOOL_NAME, callToolTool],
     ]);
-    const select = options.selectByRoots;
-    if (select) this.selectByRoots = (uris) => select(uris, workspace.name);
+    if (options.selectByRoots) this.selectByRoots = options.selectByRoots;
   }
 
   get name(): string {

@@ -26,18 +26,6 @@ export interface WorkspacesOptions {
   env?: string;
 }
 
-/** The whole catalog, for a client whose roots may still select a workspace. */
-class AllView extends FullView {
-  constructor(
-    catalog: Catalog,
-    codec: CursorCodec,
-    pageSize: number,
-    readonly selectByRoots: (rootUris: readonly string[]) => CatalogView | undefined,
-  ) {
-    super(catalog, codec, pageSize);
-  }
-}
-
 export class Workspaces {
   private readonly byName = new Map<string, Workspace>();
   /** A workspace fixed for every session by flag or env; undefined when sessions choose. */
@@ -97,9 +85,9 @@ export class Workspaces {
   }
 
   private implicitView(name: string | undefined, roots?: readonly string[]): CatalogView {
-    const select = this.rootsChoose ? (uris: readonly string[], current: string) => this.forRoots(uris, current) : undefined;
+    const select = this.rootsChoose ? (uris: readonly string[]) => this.forRoots(uris, name ?? '') : undefined;
     const { catalog, codec, config } = this.options;
-    if (name === undefined) return select ? new AllView(catalog, codec, config.pageSize, (uris) => select(uris, '')) : new FullView(catalog, codec, config.pageSize);
+    if (name === undefined) return new FullView(catalog, codec, config.pageSize, select);
     return new WorkspaceView(this.byName.get(name)!, { codec, pageSize: config.pageSize, ...(roots && { roots }), ...(select && { selectByRoots: select }) });
   }
 
