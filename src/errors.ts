@@ -35,7 +35,11 @@ export type SwitchboardErrorCode =
   | 'SB_OUTSIDE_WORKSPACE'
   | 'SB_UNKNOWN_WORKSPACE'
   | 'SB_TOO_MANY_SESSIONS'
-  | 'SB_SHUTTING_DOWN';
+  | 'SB_SHUTTING_DOWN'
+  | 'SB_CANCELLED'
+  | 'SB_INVALID_PARAMS'
+  | 'SB_METHOD_NOT_FOUND'
+  | 'SB_NOT_INITIALIZED';
 
 export class SwitchboardError extends Error {
   readonly code: SwitchboardErrorCode;
@@ -93,4 +97,22 @@ export function toJsonRpcError(err: unknown): RpcError {
     return new RpcError(JsonRpcCode.InternalError, stripSdkPrefix(err.message));
   }
   return new RpcError(JsonRpcCode.InternalError, String(err));
+}
+
+/** A peer's own JSON-RPC error (a backend's, a client's answer): its code, message and data pass through. */
+export class UpstreamError extends Error {
+  readonly code: number;
+  readonly data?: unknown;
+  constructor(code: number, message: string, data?: unknown) {
+    super(stripSdkPrefix(message));
+    this.name = 'UpstreamError';
+    this.code = code;
+    if (data !== undefined) this.data = data;
+  }
+}
+
+/** The wire shape of any thrown value. */
+export function toWireError(err: unknown): { code: number; message: string; data?: unknown } {
+  const rpc = toJsonRpcError(err);
+  return rpc.data === undefined ? { code: rpc.code, message: rpc.message } : { code: rpc.code, message: rpc.message, data: rpc.data };
 }
