@@ -10,7 +10,7 @@ import { parseFlags } from './args.js';
 import { parseClientJson, recognise } from './client-configs/formats.js';
 import { importReport, planImport, requiredVariables } from './client-configs/import-plan.js';
 import { readIfExists, readRequired } from './files.js';
-import { addServers, newRouterDocument, readRouterDocument } from './router-yaml.js';
+import { addServers, newRouterDocument, readRouterDocument, routerText } from './router-yaml.js';
 
 export const IMPORT_HELP = `Usage: switchboard import <file> [--out router.yaml] [--merge] [--config PATH]
 
@@ -59,7 +59,7 @@ export async function runImport(argv: string[]): Promise<void> {
   const doc = existing !== undefined ? readRouterDocument(existing, target!) : newRouterDocument(header(source, plan));
   const { added, clashes } = addServers(doc, plan.servers, basename(source));
 
-  const text = doc.toString();
+  const text = routerText(doc);
   if (target) await writeFile(target, text);
   else process.stdout.write(text);
   const lines = importReport(client, source, plan, added, clashes, target ? basename(target) : 'router.yaml');

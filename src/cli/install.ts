@@ -11,7 +11,7 @@ import { parseClientJson } from './client-configs/formats.js';
 import { importReport } from './client-configs/import-plan.js';
 import { readIfExists, readRequired, writeWithBackup } from './files.js';
 import { planInstall } from './install-plan.js';
-import { readRouterDocument } from './router-yaml.js';
+import { readRouterDocument, routerText } from './router-yaml.js';
 import { serveEntry } from './snippet.js';
 import { unifiedDiff } from './text-diff.js';
 
@@ -59,10 +59,10 @@ export async function runInstall(argv: string[]): Promise<void> {
   const client = parseClient(positionals.length === 1 ? positionals[0] : undefined);
   const cwd = process.cwd();
   const configPath = resolveConfigPath({ path: values.config, env: process.env, cwd }).path;
-  const routerText = await readRequired(configPath, 'config file');
+  const routerBefore = await readRequired(configPath, 'config file');
   const clientPath = clientConfigPath(client, { platform: process.platform, env: process.env, cwd });
   const clientText = (await readIfExists(clientPath)) ?? '';
-  const router = values.replace ? readRouterDocument(routerText, configPath) : undefined;
+  const router = values.replace ? readRouterDocument(routerBefore, configPath) : undefined;
 
   const plan = planInstall({
     client,
@@ -73,7 +73,7 @@ export async function runInstall(argv: string[]): Promise<void> {
     ...(router ? { router } : {}),
   });
   const newClientText = JSON.stringify(plan.clientJson, null, 2) + '\n';
-  const newRouterText = router?.toString();
+  const newRouterText = router ? routerText(router) : undefined;
   const routerChanged = newRouterText !== undefined && plan.imported.length > 0;
   const clientChanged = newClientText !== clientText;
 
@@ -86,7 +86,7 @@ export async function runInstall(argv: string[]): Promise<void> {
 
   if (values['dry-run']) {
     const diffs = [unifiedDiff(clientText, newClientText, { from: clientPath, to: clientPath })];
-    if (routerChanged) diffs.push(unifiedDiff(routerText, newRouterText, { from: configPath, to: configPath }));
+    if (routerChanged) diffs.push(unifiedDiff(routerBefore, newRouterText, { from: configPath, to: configPath }));
     process.stdout.write(diffs.join(''));
     report.push(`dry run: nothing written${clientChanged || routerChanged ? '' : ' (nothing to change)'}`);
     process.stderr.write(report.join('\n') + '\n');

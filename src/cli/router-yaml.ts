@@ -6,6 +6,15 @@ import { isMap, isScalar, parseDocument, YAMLMap, type Document, type Node } fro
 import { SwitchboardError } from '../errors.js';
 import type { ConvertedServer } from './client-configs/convert.js';
 
+/**
+ * The document as text. The `yaml` package re-renders what it parsed: comments, order and styles
+ * survive, but the gap before a trailing comment becomes one space; `[a, b]` stays unpadded, as
+ * people write it.
+ */
+export function routerText(doc: Document): string {
+  return doc.toString({ flowCollectionPadding: false });
+}
+
 /** A fresh router.yaml with a header comment and an empty `servers:` block. */
 export function newRouterDocument(header: string[]): Document {
   const doc = parseDocument('servers: {}\n');

@@ -4,6 +4,7 @@
  * references into `${VAR}`s; and lists everything else as having no equivalent, so nothing a user
  * configured disappears without a line saying so.
  */
+import { formatPath } from '../../config/paths.js';
 import { isRecord, type ClientInput } from './formats.js';
 import { rewriteReferences, type VariableUse } from './references.js';
 import { looksSecret, replaceSecret, secretVariable } from './secrets.js';
@@ -76,7 +77,7 @@ class ServerBuilder {
   ) {}
 
   where(...path: string[]): string {
-    return ['servers', this.name, ...path].join('.');
+    return formatPath(['servers', this.name, ...path.map((p) => (/^\d+$/.test(p) ? Number(p) : p))]);
   }
 
   /** A plain string field: references rewritten, no secret detection (commands and paths are not secrets). */
