@@ -93,3 +93,32 @@ describe('no orphans', () => {
     await allGone(tree, groups, 5000);
   });
 });
+
+describe('no orphans from the bridge', () => {
+  let cli: CliProcess | undefined;
+  let tree: number[] = [];
+  let groups: number[] = [];
+
+  beforeAll(() => assertBuilt());
+
+  afterEach(async () => {
+    await cli?.kill();
+    killLeftovers(tree, groups);
+  });
+
+  it('reaps its stdio child, which ignores EOF and SIGTERM, when the bridge is SIGKILLed', async () => {
+    const fx = fixtureStdioCommand('bridged', ['--tools', 'echo', '--ignore-eof', '--ignore-sigterm']);
+    const shellCommand = [fx.command, ...fx.args].map(q).join(' ');
+    cli = spawnCli(['bridge', '--stdio', shellCommand, '--outputTransport', 'streamableHttp', '--port', '0', '--shared']);
+    await cli.waitForStderr(/bridge listening on/);
+    const child = await eventually(() => processTree(cli!.pid).find((pid) => isFixture('bridged')(commandLine(pid))), { what: 'the bridged child', timeoutMs: 20_000 });
+    tree = processTree(cli.pid);
+    groups = processGroups(tree);
+    expect(tree.map(commandLine).filter((c) => c.includes('watchdog-main.js'))).toHaveLength(1);
+
+    process.kill(cli.pid, 'SIGKILL');
+    await cli.exited;
+    await allGone(tree, groups, 5000);
+    expect(isAlive(child)).toBe(false);
+  });
+});
