@@ -93,6 +93,9 @@ export class Watchdog implements ProcessGroupGuard {
   private launch(): void {
     const child = spawn(process.execPath, [...watchdogArgs(), '--grace-ms', String(this.graceMs)], {
       stdio: ['pipe', 'ignore', 'ignore'],
+      // Nothing of the router's: NODE_OPTIONS meant for it (--inspect, --require hooks) must not
+      // reach the guard, which needs no variable at all.
+      env: {},
       // Own session: signals aimed at the router's group or terminal do not reach the guard.
       detached: true,
     });
