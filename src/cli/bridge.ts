@@ -132,13 +132,10 @@ export async function runBridge(argv: string[]): Promise<void> {
   if (options.output !== 'stdio') assertSafeBind(options.listen);
   // One per process, shared by every per-client router: it guards all their children.
   const watchdog = new Watchdog({ log });
-  let bridge;
-  try {
-    bridge = await startBridge(options, { log, watchdog });
-  } catch (err) {
+  const bridge = await startBridge(options, { log, watchdog }).catch(async (err: unknown): Promise<never> => {
     await watchdog.close();
     throw err;
-  }
+  });
   const shutdown = onShutdown(
     async () => {
       await bridge.close();
