@@ -1,10 +1,12 @@
 /** The config module: router.yaml schema, `${VAR}` interpolation, loading, and code-built configs. */
 export type {
   ConfigIssue,
+  HealthCheckConfig,
   Isolation,
   ListenConfig,
   ListenTransport,
   RemoteTarget,
+  RestartConfig,
   RouterConfig,
   SearchConfig,
   ServerConfig,
@@ -23,6 +25,8 @@ export {
   defaultSearchConfig,
   makeServerConfig,
   DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_HEALTH_TIMEOUT_MS,
+  DEFAULT_RESTART,
   DEFAULT_PAGE_SIZE,
   DEFAULT_SEPARATOR,
   DEFAULT_TIMEOUT_MS,
