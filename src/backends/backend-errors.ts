@@ -1,0 +1,61 @@
+/**
+ * The errors a backend connection produces, each naming the server and what to do, in one place so
+ * the lifecycle code in backend.ts reads as lifecycle.
+ */
+import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import type { PeerErrors } from '../rpc/peer.js';
+
+export function peerErrors(name: string): PeerErrors {
+  return {
+    timeout: (method, ms) =>
+      new SwitchboardError('SB_BACKEND_TIMEOUT', `server "${name}" did not answer ${method} within ${ms} ms (raise servers.${name}.timeout if it needs longer)`, {
+        rpcCode: JsonRpcCode.RequestTimeout,
+      }),
+    closed: (method) =>
+      new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${name}" disconnected during ${method}; the router is reconnecting`, { rpcCode: JsonRpcCode.BackendUnavailable }),
+    cancelled: (method, reason) =>
+      new SwitchboardError('SB_CANCELLED', `${method} to server "${name}" was cancelled${typeof reason === 'string' ? `: ${reason}` : ''}`, { rpcCode: JsonRpcCode.RequestTimeout }),
+  };
+}
+
+/** A request to a backend that is not connected: why, and whether the router is still trying. */
+export function unavailable(name: string, failed: boolean, lastError: string | undefined): SwitchboardError {
+  const why = lastError ? `: ${lastError}` : '';
+  const next = failed ? `Fix servers.${name} and reload the config; the router has stopped retrying.` : `Check servers.${name} in the config; the router keeps retrying.`;
+  return new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${name}" is not connected${why}. ${next}`, { rpcCode: JsonRpcCode.BackendUnavailable });
+}
+
+/** A Streamable HTTP server that restarted forgets our session and answers 404 to everything. */
+export function isSessionLost(err: unknown): boolean {
+  return (err as { data?: { status?: unknown } })?.data?.status === 404;
+}
+
+/** A handshake timeout reads as what it is at start-up: no handshake within connectTimeout. */
+export function handshakeError(err: unknown, connectTimeoutMs: number): unknown {
+  if (err instanceof SwitchboardError && err.code === 'SB_BACKEND_TIMEOUT') return new SwitchboardError('SB_BACKEND_START_FAILED', `no handshake within ${connectTimeoutMs} ms`);
+  if (err instanceof SwitchboardError && err.code === 'SB_BACKEND_UNAVAILABLE') return new SwitchboardError('SB_BACKEND_START_FAILED', 'the connection closed during the handshake');
+  return err;
+}
+
+export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SwitchboardError('SB_BACKEND_START_FAILED', `no handshake within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Settle with `promise`, or reject with `onAbort()` as soon as `signal` aborts (the work goes on). */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, onAbort: () => Error): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(onAbort());
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(onAbort());
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
