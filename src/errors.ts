@@ -16,6 +16,8 @@ export const JsonRpcCode = {
   RequestTimeout: -32001,
   /** Router-specific: the owning backend is not connected. */
   BackendUnavailable: -32010,
+  /** Router-specific: the backend has maxConcurrency calls in flight and maxQueue waiting. */
+  BackendBusy: -32011,
 } as const;
 
 export type SwitchboardErrorCode =
@@ -30,6 +32,7 @@ export type SwitchboardErrorCode =
   | 'SB_BACKEND_UNAVAILABLE'
   | 'SB_BACKEND_TIMEOUT'
   | 'SB_BACKEND_START_FAILED'
+  | 'SB_BACKEND_BUSY'
   | 'SB_AMBIGUOUS_OWNER'
   | 'SB_CAPABILITY_MISSING'
   | 'SB_OUTSIDE_WORKSPACE'

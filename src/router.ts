@@ -10,6 +10,7 @@ import { Backend, SHARED_CLIENT_CAPABILITIES } from './backends/backend.js';
 import type { ListKind } from './backends/lists.js';
 import type { TransportFactory } from './backends/transport-factory.js';
 import { SessionBackends } from './backends/session-backends.js';
+import { ListCache, listingsDir } from './backends/list-cache.js';
 import { Catalog } from './catalog/catalog.js';
 import { CursorCodec } from './catalog/cursor.js';
 import { FullView, type CatalogView } from './catalog/view.js';
@@ -20,6 +21,7 @@ import { mostVerbose } from './engine/log-levels.js';
 import { Relay } from './engine/relay.js';
 import type { BackendDirectory } from './engine/services.js';
 import type { Admission, ForwardObserver } from './engine/engine.js';
+import { ServerLimits } from './engine/server-limits.js';
 import { JsonRpcCode, SwitchboardError, shuttingDown } from './errors.js';
 import { FrontSession, type SessionHost } from './front/session.js';
 import type { Logger } from './log.js';
@@ -41,6 +43,8 @@ export interface RouterOptions {
   admissions?: Admission[];
   /** Watchers of every forward (metrics, recent calls, traces). */
   observers?: ForwardObserver[];
+  /** The state directory; lazy servers' listings are cached in its listings/. Default: util/state-dir.ts. */
+  stateDir?: string;
 }
 
 const DEFAULT_ISOLATED_IDLE_MS = 10 * 60_000;
@@ -56,6 +60,9 @@ export class Router implements SessionHost {
   private readonly log: Logger;
   private readonly backendLevels = new Map<string, string>();
   private readonly isolated: SessionBackends<FrontSession>;
+  /** maxConcurrency / maxQueue per server: the first admission of every forward. */
+  readonly limits: ServerLimits;
+  private readonly listCache: ListCache;
   private closed = false;
   private started?: Promise<void>;
   private startDone = false;
@@ -68,12 +75,14 @@ export class Router implements SessionHost {
     const enabled = config.servers.filter((s) => s.enabled);
     this.catalog = new Catalog(config.separator, enabled.map((s) => ({ name: s.name, prefix: s.prefix })));
     this.isolated = new SessionBackends((session, server) => this.createSessionBackend(session, server), options.isolatedIdleMs ?? DEFAULT_ISOLATED_IDLE_MS);
+    this.limits = new ServerLimits(enabled);
+    this.listCache = new ListCache(listingsDir(options.stateDir));
     this.engine = new Engine({
       catalog: this.catalog,
       cursorCodec: this.cursorCodec,
       pageSize: config.pageSize,
       backends: this.directory(),
-      ...(options.admissions && { admissions: options.admissions }),
+      admissions: [this.limits.admission, ...(options.admissions ?? [])],
       ...(options.observers && { observers: options.observers }),
     });
     this.relay = new Relay({
@@ -97,6 +106,7 @@ export class Router implements SessionHost {
       clientInfo: CLIENT_INFO,
       retryDelaysMs: this.options.retryDelaysMs,
       relistDebounceMs: this.options.relistDebounceMs,
+      listCache: this.listCache,
       hooks: {
         onListsChanged: (backend, kinds) => this.onListsChanged(backend, kinds),
         onNotification: (backend, method, params) => this.relay.onSharedNotification(backend, method, params),
@@ -109,7 +119,10 @@ export class Router implements SessionHost {
 
   private createSessionBackend(session: FrontSession, server: ServerConfig): Backend {
     const caps = session.clientCapabilities ?? {};
-    return new Backend(server, {
+    // A session's own connection starts on its first call and is reaped when idle: `lazy` is the
+    // shared listing connection's business (the catalog), not this one's.
+    const { lazy: _lazy, idleTimeoutMs: _idle, ...eager } = server;
+    return new Backend(eager, {
       log: this.log.child({ session: session.id.slice(0, 8) }),
       transportFactory: this.options.transportFactory,
       // Exactly what this session's client declared: the server sees the client it really serves.
@@ -246,6 +259,12 @@ export class Router implements SessionHost {
     } else if (backend.state === 'down') {
       this.backendLevels.delete(backend.name);
       this.log.warn({ backend: backend.name, reason: backend.lastError }, 'backend down');
+    } else if (backend.state === 'failed') {
+      this.backendLevels.delete(backend.name);
+      this.log.error({ backend: backend.name, reason: backend.lastError }, 'backend failed; not restarting it until the config is reloaded');
+    } else if (backend.state === 'idle') {
+      this.backendLevels.delete(backend.name);
+      this.log.info({ backend: backend.name, tools: backend.toolCount }, 'backend idle (lazy): starts on its next use');
     }
   }
 

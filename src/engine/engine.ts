@@ -25,8 +25,13 @@ import type { BackendDirectory, EngineServices, Forward } from './services.js';
 import { Subscriptions } from './subscriptions.js';
 import { TaskOwners } from './tasks.js';
 
-/** A stage that may refuse or delay a forward before it is sent (limits, queues). */
-export type Admission = (ctx: RequestContext, plan: Forward) => void | Promise<void>;
+/**
+ * A stage that may refuse or delay a forward before it is sent (limits, queues). It may return a
+ * release function: the engine calls it once the forward is over (answered, failed or cancelled), so
+ * an admission can hold a slot for exactly as long as the backend works on the request.
+ */
+export type Admission = (ctx: RequestContext, plan: Forward) => AdmissionResult | Promise<AdmissionResult>;
+export type AdmissionResult = void | undefined | (() => void);
 
 /**
  * Watches forwards (metrics, the status page's recent calls, traces): `start` runs as the request is
@@ -83,7 +88,33 @@ export class Engine implements EngineServices {
   }
 
   async forward(ctx: RequestContext, plan: Forward): Promise<Result> {
-    for (const admit of this.admissions) await admit(ctx, plan);
+    if (this.admissions.length === 0) return this.send(ctx, plan);
+    const admitted = await this.admit(ctx, plan);
+    if (admitted.length === 0) return this.send(ctx, plan);
+    try {
+      return await this.send(ctx, plan);
+    } finally {
+      for (const release of admitted) release();
+    }
+  }
+
+  /** Stage 3: every admission in order; if one refuses, the slots the earlier ones gave are returned. */
+  private async admit(ctx: RequestContext, plan: Forward): Promise<Array<() => void>> {
+    const releases: Array<() => void> = [];
+    try {
+      for (const admit of this.admissions) {
+        let result = admit(ctx, plan);
+        if (result instanceof Promise) result = await result;
+        if (result) releases.push(result);
+      }
+    } catch (err) {
+      for (const release of releases) release();
+      throw err;
+    }
+    return releases;
+  }
+
+  private async send(ctx: RequestContext, plan: Forward): Promise<Result> {
     const { backend, release } = await this.backends.acquire(plan.server, ctx.session);
     const releaseInflight = this.inflight.add(plan.server, ctx);
     // Progress is re-minted per hop: the backend sees our token, the client gets its own back. Relays
