@@ -18,11 +18,19 @@ export function peerErrors(name: string): PeerErrors {
   };
 }
 
+/** What happens next for a backend that is not connected. */
+export type Outlook = 'retrying' | 'failed' | 'on-next-call';
+
+const NEXT: Record<Outlook, (name: string) => string> = {
+  retrying: (name) => `Check servers.${name} in the config; the router keeps retrying.`,
+  failed: (name) => `Fix servers.${name} and reload the config; the router has stopped retrying.`,
+  'on-next-call': (name) => `Check servers.${name} in the config; the next call starts it again.`,
+};
+
 /** A request to a backend that is not connected: why, and whether the router is still trying. */
-export function unavailable(name: string, failed: boolean, lastError: string | undefined): SwitchboardError {
+export function unavailable(name: string, outlook: Outlook, lastError: string | undefined): SwitchboardError {
   const why = lastError ? `: ${lastError}` : '';
-  const next = failed ? `Fix servers.${name} and reload the config; the router has stopped retrying.` : `Check servers.${name} in the config; the router keeps retrying.`;
-  return new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${name}" is not connected${why}. ${next}`, { rpcCode: JsonRpcCode.BackendUnavailable });
+  return new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${name}" is not connected${why}. ${NEXT[outlook](name)}`, { rpcCode: JsonRpcCode.BackendUnavailable });
 }
 
 /** A Streamable HTTP server that restarted forgets our session and answers 404 to everything. */
@@ -35,6 +43,10 @@ export function handshakeError(err: unknown, connectTimeoutMs: number): unknown 
   if (err instanceof SwitchboardError && err.code === 'SB_BACKEND_TIMEOUT') return new SwitchboardError('SB_BACKEND_START_FAILED', `no handshake within ${connectTimeoutMs} ms`);
   if (err instanceof SwitchboardError && err.code === 'SB_BACKEND_UNAVAILABLE') return new SwitchboardError('SB_BACKEND_START_FAILED', 'the connection closed during the handshake');
   return err;
+}
+
+export function isHandshakeTimeout(err: unknown): boolean {
+  return err instanceof SwitchboardError && err.code === 'SB_BACKEND_START_FAILED' && err.message.startsWith('no handshake within');
 }
 
 export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

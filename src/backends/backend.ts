@@ -357,8 +357,8 @@ export class Backend {
       });
       await abortable(this.waking, signal, () => this.peerErrors.cancelled(method, signal?.reason));
     }
-    if (!this.peer || this.state !== 'ready') throw unavailable(this.name, this.state === 'failed', this.lastError);
-    return this.peer;
+    if (this.peer && this.state === 'ready') return this.peer;
+    throw unavailable(this.name, this.state === 'failed' ? 'failed' : this.state === 'idle' ? 'on-next-call' : 'retrying', this.lastError);
   }
 
   /** Replace a connection whose server-side session is gone; true when the new one is up. */

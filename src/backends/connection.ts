@@ -8,7 +8,7 @@ import type { ClientCapabilities, Implementation, Transport } from '@modelcontex
 import type { ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { RpcPeer } from '../rpc/peer.js';
-import { handshakeError, withTimeout } from './backend-errors.js';
+import { handshakeError, isHandshakeTimeout, withTimeout } from './backend-errors.js';
 import { initialize, type Handshake } from './handshake.js';
 import { describeStartFailure } from './start-failure.js';
 import type { TransportFactory, TransportKind } from './transport-factory.js';
@@ -64,8 +64,13 @@ export async function openConnection(config: ServerConfig, options: OpenOptions)
       await options.prepare(connection);
       return { connection };
     } catch (err) {
-      await peer.close().catch(() => undefined);
-      failures.push(describeStartFailure(config, attempt.kind, handshakeError(err, config.connectTimeoutMs), stderr));
+      const closing = peer.close().catch(() => undefined);
+      const failure = handshakeError(err, config.connectTimeoutMs);
+      // A server that did not answer in time may use its whole shutdown grace too: nobody waits for
+      // that (a call waiting for a lazy start is bounded by connectTimeout). One that exited is gone
+      // already, and waiting lets its last stderr lines into the message.
+      if (!isHandshakeTimeout(failure)) await closing;
+      failures.push(describeStartFailure(config, attempt.kind, failure, stderr));
     }
   }
   return { failure: failures.join('; then ') };
