@@ -21,6 +21,7 @@ import { KeyedDebounce, backendPeer } from './backend-peer.js';
 import { SHARED_CLIENT_CAPABILITIES, openConnection } from './connection.js';
 import type { Handshake } from './handshake.js';
 import { HealthCheck } from './health-check.js';
+import { IdleTimer } from './idle-timer.js';
 import { ListCache } from './list-cache.js';
 import { LIST_KINDS, emptyLists, fetchLists, nonEmptyKinds, type BackendLists, type ListKind } from './lists.js';
 import { RestartPolicy } from './restart-policy.js';
@@ -87,7 +88,7 @@ export class Backend {
   private readonly restarts: RestartPolicy;
   private readonly cache?: ListCache;
   private retryTimer?: NodeJS.Timeout;
-  private idleTimer?: NodeJS.Timeout;
+  private readonly idle: IdleTimer;
   private health?: HealthCheck;
   private firstStart?: Promise<void>;
   private recovering?: Promise<boolean>;
@@ -115,6 +116,8 @@ export class Backend {
     });
     this.restarts = new RestartPolicy(config.restart, options.retryDelaysMs ? { fixedDelaysMs: options.retryDelaysMs } : {});
     if (config.lazy) this.cache = options.listCache ?? new ListCache();
+    // Checked again when it fires: a request may have started since it was armed.
+    this.idle = new IdleTimer(config.lazy ? config.idleTimeoutMs : undefined, () => this.active === 0 && this.state === 'ready' && this.park());
   }
 
   get capabilities(): ServerCapabilities | undefined {
@@ -187,7 +190,8 @@ export class Backend {
     this.restarts.reset();
     this.lastError = undefined;
     this.listed = true;
-    const kinds = nonEmptyKinds(this.lists);
+    // Every kind: a list that became empty since the cached listing must empty the catalog's too.
+    const kinds = [...LIST_KINDS];
     if (this.config.lazy) {
       this.saveListing();
       // Started only to be listed (no cache yet, a retry, a revive): nobody waits, so it sleeps again.
@@ -298,19 +302,13 @@ export class Backend {
   }
 
   private armIdle(): void {
-    const ms = this.config.idleTimeoutMs;
-    if (!this.config.lazy || ms === undefined || this.active > 0 || this.state !== 'ready') return;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      if (this.active === 0 && this.state === 'ready') this.park();
-    }, ms);
-    this.idleTimer.unref();
+    if (this.active === 0 && this.state === 'ready') this.idle.arm();
   }
 
   private stopTimers(): void {
     this.health?.stop();
     this.health = undefined;
-    clearTimeout(this.idleTimer);
+    this.idle.cancel();
   }
 
   private setState(state: BackendState): void {

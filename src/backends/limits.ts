@@ -48,8 +48,8 @@ export class ConcurrencyLimit {
 
   /**
    * Wait for a slot (refused at once when the queue is full). An abort while waiting takes the call
-   * out of the queue: it is never sent. Once admitted, an abort is the forward's business, and the
-   * slot stays taken until release(), since the server may still be working on the call.
+   * out of the queue: it is never sent. Once admitted, an abort is the forward's business (it cancels
+   * the call at the server), and the slot is held until release().
    */
   acquire(signal: AbortSignal, method: string): Promise<Release> {
     if (this.inFlight >= this.queue.concurrency && this.waiting >= this.maxQueue) return Promise.reject(this.busy());

@@ -171,3 +171,40 @@ describe('a lazy server that cannot start', () => {
     }
   });
 });
+
+describe('a lazy server whose listing changed since it was cached', () => {
+  it('replaces the cached lists when it starts, with list_changed, and rewrites the cache', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'sb-lazy-stale-'));
+    const lz = fixture('stale', { lazy: true });
+    const cache = new ListCache(listingsDir(stateDir));
+    // An older version of the server: one more tool, a prompt it no longer has, no resources.
+    await cache.write(lz, {
+      handshake: { protocolVersion: '2025-06-18', capabilities: { tools: {}, prompts: {} } },
+      lists: {
+        tools: ['echo', 'gone', 'sleep'].map((name) => ({ name, inputSchema: { type: 'object' as const } })),
+        prompts: [{ name: 'old_prompt' }],
+        resources: [],
+        resourceTemplates: [],
+      },
+    });
+    const router = new Router(configFromServers([lz]), { log: silentLogger(), stateDir });
+    try {
+      await router.start();
+      const c = await connectClient(router, 'stale');
+      expect(await allToolNames(c.client)).toEqual(['stale__echo', 'stale__gone', 'stale__sleep']);
+      expect((await c.client.listPrompts()).prompts.map((p) => p.name)).toEqual(['stale__old_prompt']);
+
+      expect(textOf(await c.client.callTool({ name: 'stale__echo', arguments: { text: 'x' } }))).toBe('echo:x');
+      await eventually(() => notesOf(c, 'notifications/tools/list_changed').length === 1 && notesOf(c, 'notifications/prompts/list_changed').length === 1, {
+        what: 'list_changed for tools and prompts',
+      });
+      expect(await allToolNames(c.client)).toEqual(['stale__echo', 'stale__sleep']);
+      expect((await c.client.listPrompts()).prompts.map((p) => p.name)).toEqual(['stale__greet']);
+      await eventually(async () => (await cache.read(lz))?.lists.tools.map((t) => t.name).join() === 'echo,sleep', { what: 'the rewritten cache' });
+      await c.client.close();
+    } finally {
+      await router.close();
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  });
+});
