@@ -13,7 +13,7 @@ import { Catalog } from './catalog/catalog.js';
 import { CursorCodec } from './catalog/cursor.js';
 import type { RouterConfig, ServerConfig } from './config/types.js';
 import { SessionBackends } from './backends/session-backends.js';
-import { JsonRpcCode, SwitchboardError, shuttingDown } from './errors.js';
+import { SwitchboardError, shuttingDown } from './errors/index.js';
 import type { Logger } from './log.js';
 import { InflightRequests } from './front/inflight.js';
 import { mostVerbose } from './front/log-levels.js';
@@ -147,7 +147,7 @@ export class Router {
   private refuseListingRequest(backend: Backend, request: JSONRPCRequest): Promise<Result> {
     this.log.debug({ backend: backend.name, method: request.method }, 'refused a server request on the listing connection of an isolated server');
     return Promise.reject(
-      new SwitchboardError('SB_AMBIGUOUS_OWNER', `${request.method} is answered only on a client's own connection to "${backend.name}"`, { rpcCode: JsonRpcCode.InvalidRequest }),
+      new SwitchboardError('SB_AMBIGUOUS_OWNER', `${request.method} is answered only on a client's own connection to "${backend.name}"`),
     );
   }
 
@@ -191,7 +191,7 @@ export class Router {
 
   backend(name: string): Backend {
     const backend = this.backends.get(name);
-    if (!backend) throw new SwitchboardError('SB_BACKEND_UNAVAILABLE', `no server named "${name}" in the config`, { rpcCode: JsonRpcCode.BackendUnavailable });
+    if (!backend) throw new SwitchboardError('SB_BACKEND_UNAVAILABLE', `no server named "${name}" in the config`);
     return backend;
   }
 
@@ -328,9 +328,7 @@ export class Router {
       // Servers often ask for roots right after start, before any client is there: that is routine.
       const level = owners.length === 0 ? 'debug' : 'warn';
       this.log[level]({ backend: backend.name, method: request.method }, `refused ${request.method}: ${why}; set servers.${backend.name}.isolation: session to give each client its own connection`);
-      throw new SwitchboardError('SB_AMBIGUOUS_OWNER', `mcp-switchboard cannot route ${request.method} from "${backend.name}": ${why}. Set servers.${backend.name}.isolation: session in router.yaml.`, {
-        rpcCode: JsonRpcCode.InvalidRequest,
-      });
+      throw new SwitchboardError('SB_AMBIGUOUS_OWNER', `mcp-switchboard cannot route ${request.method} from "${backend.name}": ${why}. Set servers.${backend.name}.isolation: session in router.yaml.`);
     }
     return this.forwardToSession(owners[0]!.session, backend, request, signal);
   }
@@ -351,9 +349,7 @@ export class Router {
   private assertCapability(session: FrontSession, backend: Backend, method: string): void {
     const needed = REQUIRED_CAPABILITY[method];
     if (needed && !session.clientCapabilities?.[needed]) {
-      throw new SwitchboardError('SB_CAPABILITY_MISSING', `the client "${session.clientName ?? 'unknown'}" did not declare the ${needed} capability, so ${method} from "${backend.name}" cannot be answered`, {
-        rpcCode: JsonRpcCode.MethodNotFound,
-      });
+      throw new SwitchboardError('SB_CAPABILITY_MISSING', `the client "${session.clientName ?? 'unknown'}" did not declare the ${needed} capability, so ${method} from "${backend.name}" cannot be answered`);
     }
   }
 

@@ -6,7 +6,7 @@
  */
 import { Client, SdkError, SdkErrorCode, type ClientCapabilities, type JSONRPCMessage, type JSONRPCRequest, type Result, type ServerCapabilities, type Transport, type Implementation } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/types.js';
-import { JsonRpcCode, SwitchboardError, stripSdkPrefix } from '../errors.js';
+import { JsonRpcCode, SwitchboardError, UpstreamError, stripSdkPrefix, toSdkError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import { passthroughResult } from './passthrough.js';
 import { defaultTransportFactory, type TransportFactory, type TransportKind } from './transport-factory.js';
@@ -178,8 +178,11 @@ export class Backend {
     client.fallbackNotificationHandler = async (n) => this.onBackendNotification(n.method, n.params as Record<string, unknown> | undefined);
     client.fallbackRequestHandler = async (request, ctx) => {
       const handler = this.hooks.onServerRequest;
-      if (!handler) throw new SwitchboardError('SB_CAPABILITY_MISSING', `the router cannot relay ${request.method}`, { rpcCode: JsonRpcCode.MethodNotFound });
-      return handler(this, request, ctx.mcpReq.signal);
+      if (!handler) throw toSdkError(new SwitchboardError('SB_CAPABILITY_MISSING', `the router cannot relay ${request.method}`));
+      // The SDK sends a thrown error's numeric code; a SwitchboardError's code is its SB_* name.
+      return handler(this, request, ctx.mcpReq.signal).catch((err: unknown) => {
+        throw toSdkError(err);
+      });
     };
     client.onerror = (err) => this.log.debug({ err: err.message }, 'backend transport error');
     return client;
@@ -256,7 +259,6 @@ export class Backend {
       throw new SwitchboardError(
         'SB_BACKEND_UNAVAILABLE',
         `server "${this.name}" is not connected${this.lastError ? `: ${this.lastError}` : ''}. Check servers.${this.name} in the config; the router keeps retrying.`,
-        { rpcCode: JsonRpcCode.BackendUnavailable },
       );
     }
     const timeout = opts.timeoutMs ?? this.config.timeoutMs;
@@ -304,18 +306,12 @@ export class Backend {
       return new SwitchboardError(
         'SB_BACKEND_TIMEOUT',
         `server "${this.name}" did not answer ${method} within ${timeout} ms (raise servers.${this.name}.timeout if it needs longer)`,
-        { rpcCode: JsonRpcCode.RequestTimeout },
       );
     }
     if (sdkCode === SdkErrorCode.ConnectionClosed) {
-      return new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${this.name}" disconnected during ${method}; the router is reconnecting`, {
-        rpcCode: JsonRpcCode.BackendUnavailable,
-      });
+      return new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${this.name}" disconnected during ${method}; the router is reconnecting`);
     }
-    if (typeof code === 'number') {
-      const data = (err as { data?: unknown }).data;
-      return Object.assign(new Error(message), { code, data });
-    }
+    if (typeof code === 'number') return new UpstreamError(code, message, (err as { data?: unknown }).data);
     return err;
   }
 

@@ -3,7 +3,7 @@
  * look at, and the last words the server wrote to stderr.
  */
 import type { ServerConfig } from '../config/types.js';
-import { stripSdkPrefix } from '../errors.js';
+import { stripSdkPrefix } from '../errors/index.js';
 import type { TransportKind } from './transport-factory.js';
 
 export function describeStartFailure(server: ServerConfig, kind: TransportKind, err: unknown, stderr: readonly string[]): string {

@@ -3,7 +3,7 @@
  * The switchboard command. The only module that exits the process: everything below it throws typed
  * errors, and this turns them into a message on stderr and an exit code (2: usage or config, 1: other).
  */
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { VERSION } from '../version.js';
 import { BRIDGE_HELP, runBridge } from './bridge.js';
 import { runServe, SERVE_HELP } from './serve.js';

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { ListenConfig } from '../config/types.js';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
 import { Router } from '../router.js';
 import { isLoopbackHost } from '../transports/http-guards.js';

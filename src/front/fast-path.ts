@@ -14,7 +14,7 @@
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import type { Backend } from '../backends/backend.js';
 import { passthroughResult } from '../backends/passthrough.js';
-import { JsonRpcCode } from '../errors.js';
+import { SwitchboardError, toWireError } from '../errors/index.js';
 import type { Router } from '../router.js';
 import type { ForwardContext, FrontSession } from './session.js';
 
@@ -133,7 +133,7 @@ export class FastPath {
     for (const [rawId, p] of this.pending) {
       if (p.backend !== backend) continue;
       this.settle(rawId);
-      this.replyError(p, JsonRpcCode.BackendUnavailable, `server "${backend.name}" disconnected while handling the call; the router is reconnecting`);
+      this.replyError(p, new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${backend.name}" disconnected while handling the call; the router is reconnecting`));
     }
   }
 
@@ -154,7 +154,7 @@ export class FastPath {
       if (p.deadline > now) continue;
       this.settle(rawId);
       p.backend.sendRaw({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: rawId, reason: 'timed out' } } as JSONRPCMessage);
-      this.replyError(p, JsonRpcCode.RequestTimeout, `server "${p.backend.name}" did not answer tools/call within ${p.timeoutMs} ms (raise servers.${p.backend.name}.timeout if it needs longer)`);
+      this.replyError(p, new SwitchboardError('SB_BACKEND_TIMEOUT', `server "${p.backend.name}" did not answer tools/call within ${p.timeoutMs} ms (raise servers.${p.backend.name}.timeout if it needs longer)`));
     }
   }
 
@@ -167,8 +167,8 @@ export class FastPath {
     return p;
   }
 
-  private replyError(p: Pending, code: number, message: string): void {
-    void p.transport.send({ jsonrpc: '2.0', id: p.frontId, error: { code, message } } as JSONRPCMessage).catch(() => undefined);
+  private replyError(p: Pending, err: SwitchboardError): void {
+    void p.transport.send({ jsonrpc: '2.0', id: p.frontId, error: toWireError(err) } as JSONRPCMessage).catch(() => undefined);
   }
 
   /** Fast-path calls of a session still waiting for their backend. */

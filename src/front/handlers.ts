@@ -5,7 +5,7 @@
  */
 import type { Result } from '@modelcontextprotocol/server';
 import type { ListKind } from '../backends/lists.js';
-import { JsonRpcCode, RpcError, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { suggest } from '../catalog/names.js';
 import { mapGetPromptResultUris, mapReadResourceResultUris } from '../catalog/uri.js';
 import type { FrontSession, ForwardContext } from './session.js';
@@ -37,16 +37,14 @@ async function resolveSettled<T>(session: FrontSession, resolve: () => T | undef
 
 function requireString(params: Params, field: string, method: string): string {
   const value = params[field];
-  if (typeof value !== 'string' || value === '') throw new RpcError(JsonRpcCode.InvalidParams, `${method}: params.${field} must be a non-empty string`);
+  if (typeof value !== 'string' || value === '') throw new SwitchboardError('SB_INVALID_PARAMS', `${method}: params.${field} must be a non-empty string`);
   return value;
 }
 
 function unknownName(kind: 'tool' | 'prompt', name: string, candidates: string[]): SwitchboardError {
   const close = suggest(name, candidates);
   const hint = close.length ? ` Did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : candidates.length ? '' : ' No backend offers any right now.';
-  return new SwitchboardError(kind === 'tool' ? 'SB_UNKNOWN_TOOL' : 'SB_UNKNOWN_PROMPT', `Unknown ${kind} "${name}".${hint}`, {
-    rpcCode: JsonRpcCode.InvalidParams,
-  });
+  return new SwitchboardError(kind === 'tool' ? 'SB_UNKNOWN_TOOL' : 'SB_UNKNOWN_PROMPT', `Unknown ${kind} "${name}".${hint}`);
 }
 
 const callTool: Handler = async (session, params, ctx) => {
@@ -77,9 +75,7 @@ async function resolveUriOrThrow(session: FrontSession, uri: string, method: str
   if (!target) {
     const refused = session.view.refusal?.('resource', uri);
     if (refused) throw refused;
-    throw new SwitchboardError('SB_UNKNOWN_RESOURCE', `${method}: no backend owns the resource "${uri}". List resources to see the URIs this router serves.`, {
-      rpcCode: JsonRpcCode.InvalidParams,
-    });
+    throw new SwitchboardError('SB_UNKNOWN_RESOURCE', `${method}: no backend owns the resource "${uri}". List resources to see the URIs this router serves.`);
   }
   return target;
 }
@@ -116,7 +112,7 @@ const complete: Handler = async (session, params, ctx) => {
     const target = await resolveUriOrThrow(session, ref.uri, 'completion/complete');
     return session.forward(target.server, 'completion/complete', { ...params, ref: { ...ref, uri: target.uri } }, ctx);
   }
-  throw new RpcError(JsonRpcCode.InvalidParams, 'completion/complete: params.ref must be {type:"ref/prompt", name} or {type:"ref/resource", uri}');
+  throw new SwitchboardError('SB_INVALID_PARAMS', 'completion/complete: params.ref must be {type:"ref/prompt", name} or {type:"ref/resource", uri}');
 };
 
 export const HANDLERS: Record<string, Handler> = {

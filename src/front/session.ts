@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { Server, type ClientCapabilities, type JSONRPCRequest, type LoggingLevel, type Result, type ServerContext, type Transport } from '@modelcontextprotocol/server';
 import type { ListKind } from '../backends/lists.js';
-import { JsonRpcCode, RpcError, toJsonRpcError } from '../errors.js';
+import { JsonRpcCode, SwitchboardError, toSdkError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import { HANDLERS, type Params } from './handlers.js';
 import { TASK_HANDLERS, publishTask } from './tasks.js';
@@ -128,7 +128,7 @@ export class FrontSession {
 
   private async dispatch(request: JSONRPCRequest, ctx: ServerContext): Promise<Result> {
     const handler = HANDLERS[request.method] ?? TASK_HANDLERS[request.method];
-    if (!handler) throw new RpcError(JsonRpcCode.MethodNotFound, `Method not found: ${request.method}`);
+    if (!handler) throw toSdkError(new SwitchboardError('SB_METHOD_NOT_FOUND', `Method not found: ${request.method}`));
     const params = (request.params ?? {}) as Params;
     const meta = params._meta as { progressToken?: string | number } | undefined;
     this.active++;
@@ -140,9 +140,9 @@ export class FrontSession {
         send: ctx.mcpReq.send,
       });
     } catch (err) {
-      const rpc = toJsonRpcError(err);
-      if (rpc.code === JsonRpcCode.InternalError) this.log.warn({ err: String(err), method: request.method }, 'request failed');
-      throw rpc;
+      const wire = toSdkError(err);
+      if (wire.code === JsonRpcCode.InternalError) this.log.warn({ err: String(err), method: request.method }, 'request failed');
+      throw wire;
     } finally {
       this.active--;
     }

@@ -5,7 +5,7 @@
  * The session that created a task is remembered so notifications/tasks/status reach only it.
  */
 import type { Result } from '@modelcontextprotocol/server';
-import { JsonRpcCode, RpcError, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { Handler, Params } from './handlers.js';
 import type { FrontSession } from './session.js';
 import type { Router } from '../router.js';
@@ -37,12 +37,12 @@ export function publishTask(router: Router, server: string, task: unknown): unkn
 
 function requireTask(session: FrontSession, params: Params, method: string): { server: string; taskId: string } {
   const id = params.taskId;
-  if (typeof id !== 'string' || id === '') throw new RpcError(JsonRpcCode.InvalidParams, `${method}: params.taskId must be a non-empty string`);
+  if (typeof id !== 'string' || id === '') throw new SwitchboardError('SB_INVALID_PARAMS', `${method}: params.taskId must be a non-empty string`);
   const target = resolveTaskId(session.router, id);
   // Tasks are bound to the session that created them (spec: task isolation). Another session's
   // task looks exactly like one that does not exist, so its existence is not revealed either.
   if (!target || session.router.taskOwners.get(id) !== session) {
-    throw new SwitchboardError('SB_UNKNOWN_RESOURCE', `${method}: no backend owns the task "${id}"`, { rpcCode: JsonRpcCode.InvalidParams });
+    throw new SwitchboardError('SB_UNKNOWN_TASK', `${method}: no backend owns the task "${id}"`);
   }
   return target;
 }

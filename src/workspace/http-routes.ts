@@ -9,9 +9,9 @@ import type { Transport } from '@modelcontextprotocol/server';
 import type { ListenConfig } from '../config/types.js';
 import type { FrontSession } from '../front/session.js';
 import type { CatalogView } from '../front/view.js';
+import { sendHttpError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import { createGuards } from '../transports/http-guards.js';
-import { sendJsonRpcError } from '../transports/http-util.js';
 import { SseFront } from '../transports/sse-front.js';
 import type { Workspaces } from './workspaces.js';
 
@@ -58,7 +58,7 @@ export class WorkspaceHttp {
     if (!parsed) return false;
     const refusal = this.options.workspaces.pathRefusal(parsed.name);
     if (refusal) {
-      if (this.guards.auth(req, res)) sendJsonRpcError(res, 404, -32601, `Not found: ${refusal.message}`);
+      if (this.guards.auth(req, res)) sendHttpError(res, refusal);
       return true;
     }
     if (parsed.endpoint === 'mcp') return false;

@@ -1,0 +1,21 @@
+/**
+ * JSON-RPC error codes with a meaning fixed outside this project: JSON-RPC 2.0's own, and the ones
+ * MCP and its SDK give a meaning to. Our own server-range codes live only in the catalog.
+ */
+export const JsonRpcCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  /** The SDK's and most MCP servers' "request timed out". */
+  RequestTimeout: -32001,
+  /** MCP 2025-11-25 "resource not found"; the SDK rewrites it to -32602 on the way out (SEP-2164). */
+  ResourceNotFound: -32002,
+  /** MCP revision 2026-07-28 (per the SDK): the protocol version is unknown or unsupported. */
+  UnsupportedProtocolVersion: -32022,
+} as const;
+
+/** JSON-RPC 2.0 reserves -32768..-32000; -32099..-32000 is left to the server. */
+export const SERVER_RANGE = { min: -32099, max: -32000 } as const;
+export const RESERVED_RANGE = { min: -32768, max: -32000 } as const;
