@@ -10,7 +10,8 @@
  *   protocol version. -32002 (resource not found in MCP 2025-11-25) is not used: SEP-2164 replaced
  *   it with -32602 and the SDK rewrites -32002 to -32602 on the way out, so -32602 is what clients see.
  * - Our codes in the server range (-32099..-32000) each mean exactly one failure, grouped by tens:
- *   -3200x sessions, -3201x backends, -3203x access, -3206x HTTP, -3207x capacity, -3208x workspaces.
+ *   -32003/-32004 sessions, -3201x backends, -3203x access, -3206x HTTP, -3207x capacity,
+ *   -3208x workspaces.
  *   -32042 (URL elicitation required) and -32021 (missing client capability) stay free for the spec.
  * - `data.reason` on the wire is the SB_* code, so a shared JSON-RPC code never hides which error it was.
  */
@@ -40,30 +41,30 @@ export const ERROR_CATALOG = {
   SB_DUPLICATE_REQUEST_ID: { rpc: JsonRpcCode.InvalidRequest, http: 400, fix: 'Give each request in flight its own id.' },
 
   // Names and cursors a client sent that the router cannot resolve.
-  SB_UNKNOWN_TOOL: { rpc: JsonRpcCode.InvalidParams, http: 404, fix: 'Call tools/list and use a name from it; names are <prefix>__<tool>.' },
+  SB_UNKNOWN_TOOL: { rpc: JsonRpcCode.InvalidParams, http: 404, fix: 'Call tools/list and use a name from it; names are PREFIX__TOOL.' },
   SB_UNKNOWN_PROMPT: { rpc: JsonRpcCode.InvalidParams, http: 404, fix: 'Call prompts/list and use a name from it.' },
-  SB_UNKNOWN_RESOURCE: { rpc: JsonRpcCode.InvalidParams, http: 404, fix: 'Call resources/list or resources/templates/list and use a URI from them (sb://<prefix>/...).' },
+  SB_UNKNOWN_RESOURCE: { rpc: JsonRpcCode.InvalidParams, http: 404, fix: 'Call resources/list or resources/templates/list and use a URI from them (sb://PREFIX/...).' },
   SB_UNKNOWN_TASK: { rpc: JsonRpcCode.InvalidParams, http: 404, fix: 'Use a task id this session received from a task-augmented request; tasks/list shows them.' },
   SB_BAD_CURSOR: { rpc: JsonRpcCode.InvalidParams, http: 400, fix: 'Pass nextCursor back unchanged to the same list method, or list again from the start.' },
   SB_OUTSIDE_WORKSPACE: { rpc: JsonRpcCode.InvalidParams, http: 403, fix: 'Use what the workspace lists, or connect to a workspace (or /mcp) that includes it.' },
   SB_CAPABILITY_MISSING: { rpc: JsonRpcCode.MethodNotFound, http: 400, fix: 'Use a client that declares the capability the message names, or a server that does not need it.' },
 
   // Sessions.
-  SB_BACKEND_TIMEOUT: { rpc: JsonRpcCode.RequestTimeout, http: 504, fix: 'Retry later, or raise servers.<name>.timeout if the server legitimately needs longer.' },
+  SB_BACKEND_TIMEOUT: { rpc: JsonRpcCode.RequestTimeout, http: 504, fix: 'Retry later, or raise servers.NAME.timeout if the server legitimately needs longer.' },
   SB_UNKNOWN_SESSION: { rpc: -32003, http: 404, fix: 'Start a new session: send initialize without Mcp-Session-Id (or open a new SSE stream).' },
   SB_SESSION_REQUIRED: { rpc: -32004, http: 400, fix: 'Send initialize first, then send the Mcp-Session-Id header it returns with every request.' },
 
   // Backends.
-  SB_BACKEND_UNAVAILABLE: { rpc: -32010, http: 503, fix: 'Retry in a moment: the router reconnects on its own; check servers.<name> and its stderr if it stays down.' },
+  SB_BACKEND_UNAVAILABLE: { rpc: -32010, http: 503, fix: 'Retry in a moment: the router reconnects on its own; check servers.NAME and its stderr if it stays down.' },
   SB_BACKEND_BUSY: { rpc: -32011, http: 503, fix: 'Retry in a moment: that server\'s request queue is full; send fewer requests at once.' },
-  SB_BACKEND_START_FAILED: { rpc: -32012, http: 502, fix: 'Fix the servers.<name> entry the message names (command, args, url, headers); the router keeps retrying.' },
-  SB_AMBIGUOUS_OWNER: { rpc: -32013, http: 409, fix: 'Set servers.<name>.isolation: session so each client has its own connection to that server.' },
+  SB_BACKEND_START_FAILED: { rpc: -32012, http: 502, fix: 'Fix the servers.NAME entry the message names (command, args, url, headers); the router keeps retrying.' },
+  SB_AMBIGUOUS_OWNER: { rpc: -32013, http: 409, fix: 'Set servers.NAME.isolation: session so each client has its own connection to that server.' },
 
   // Protocol version.
   SB_UNSUPPORTED_PROTOCOL_VERSION: { rpc: JsonRpcCode.UnsupportedProtocolVersion, http: 400, fix: 'Send an MCP-Protocol-Version header the server supports (the message lists them), or omit it.' },
 
   // Access.
-  SB_UNAUTHORIZED: { rpc: -32030, http: 401, fix: 'Send "Authorization: Bearer <token>" with the token given to --auth-token / listen.authToken.' },
+  SB_UNAUTHORIZED: { rpc: -32030, http: 401, fix: 'Send "Authorization: Bearer TOKEN" with the token given to --auth-token / listen.authToken.' },
   SB_FORBIDDEN_ORIGIN: { rpc: -32031, http: 403, fix: 'Add the page\'s origin to listen.allowedOrigins (or --cors) if it is legitimate.' },
   // 403, not 421: the request did reach the server it meant; the name is refused as untrusted (DNS
   // rebinding), as the SDK's own Host check answers. A 421 invites clients to retry elsewhere.
@@ -87,7 +88,7 @@ export const ERROR_CATALOG = {
   SB_CONFIG_INVALID: { rpc: JsonRpcCode.InternalError, http: 500, fix: 'Fix the router.yaml field the message names.' },
   SB_CONFIG_NOT_FOUND: { rpc: JsonRpcCode.InternalError, http: 500, fix: 'Pass --config PATH, set $SWITCHBOARD_CONFIG, or create ./router.yaml.' },
   SB_CONFIG_UNSET_VAR: { rpc: JsonRpcCode.InternalError, http: 500, fix: 'Set the environment variable the message names, or give a default with ${VAR:-default}.' },
-  SB_USAGE: { rpc: JsonRpcCode.InternalError, http: 500, fix: 'Fix the command line; switchboard <command> --help lists the flags.' },
+  SB_USAGE: { rpc: JsonRpcCode.InternalError, http: 500, fix: 'Fix the command line; switchboard COMMAND --help lists the flags.' },
 } as const satisfies Record<`SB_${string}`, CatalogEntry>;
 
 export type SwitchboardErrorCode = keyof typeof ERROR_CATALOG;
