@@ -96,7 +96,3 @@ export type SwitchboardErrorCode = keyof typeof ERROR_CATALOG;
 export function catalogEntry(code: SwitchboardErrorCode): CatalogEntry {
   return ERROR_CATALOG[code];
 }
-
-export function isSwitchboardErrorCode(value: unknown): value is SwitchboardErrorCode {
-  return typeof value === 'string' && Object.hasOwn(ERROR_CATALOG, value);
-}

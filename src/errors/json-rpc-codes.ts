@@ -16,6 +16,5 @@ export const JsonRpcCode = {
   UnsupportedProtocolVersion: -32022,
 } as const;
 
-/** JSON-RPC 2.0 reserves -32768..-32000; -32099..-32000 is left to the server. */
+/** The part of JSON-RPC 2.0's reserved codes (-32768..-32000) left to the server. */
 export const SERVER_RANGE = { min: -32099, max: -32000 } as const;
-export const RESERVED_RANGE = { min: -32768, max: -32000 } as const;
