@@ -1,19 +1,22 @@
 /**
- * One backend: a client session to one MCP server, its lists, and its lifecycle.
+ * One backend: a connection to one MCP server, its lists, and its lifecycle.
  *
  * A Backend never throws from start(): a server that fails to come up is reported (state 'down' with a
  * reason) and retried with backoff, so one broken server never blocks or fails the others.
+ *
+ * The connection is our own peer (src/rpc/peer.ts) over the transport: the SDK supplies the HTTP and
+ * SSE client transports and the types; correlation, progress, cancellation and timeouts are ours, so
+ * a forwarded request costs one map entry and one write.
  */
-import { Client, SdkError, SdkErrorCode, type ClientCapabilities, type JSONRPCMessage, type JSONRPCRequest, type Result, type ServerCapabilities, type Transport, type Implementation } from '@modelcontextprotocol/client';
+import type { ClientCapabilities, Implementation, JSONRPCRequest, Result, ServerCapabilities, Transport } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/types.js';
-import { JsonRpcCode, SwitchboardError, UpstreamError, stripSdkPrefix, toSdkError } from '../errors/index.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { Logger } from '../log.js';
-import { passthroughResult } from './passthrough.js';
+import { RpcPeer, type InboundRequest, type PeerErrors, type ProgressParams } from '../rpc/peer.js';
 import { defaultTransportFactory, type TransportFactory, type TransportKind } from './transport-factory.js';
 import { describeStartFailure } from './start-failure.js';
-import { keepNotificationOrder } from './ordered-delivery.js';
 import { LIST_KINDS, listAll, type BackendLists, type ListKind } from './lists.js';
-import { isRawResponse } from '../front/fast-path.js';
+import { initialize, type Handshake } from './handshake.js';
 
 export type BackendState = 'starting' | 'ready' | 'down' | 'closed';
 
@@ -25,8 +28,6 @@ export interface BackendHooks {
   /** A server->client request (sampling, elicitation, roots) that must reach the right front session. */
   onServerRequest?(backend: Backend, request: JSONRPCRequest, signal: AbortSignal): Promise<Result>;
   onStateChange?(backend: Backend): void;
-  /** A response to a request sent with sendRaw() (the router's tools/call fast path). */
-  onRawResponse?(backend: Backend, message: JSONRPCMessage): void;
 }
 
 export interface BackendOptions {
@@ -44,7 +45,7 @@ export interface BackendOptions {
 
 export interface RequestOptions {
   signal?: AbortSignal;
-  onprogress?: (progress: { progress: number; total?: number; message?: string }) => void;
+  onprogress?: (progress: ProgressParams) => void;
   /** Overrides the server's configured timeout. */
   timeoutMs?: number;
   /** Set on the one automatic retry after a lost session, so it never loops. */
@@ -68,7 +69,8 @@ export class Backend {
   lists: BackendLists = emptyLists();
   pid?: number;
 
-  private client?: Client;
+  private peer?: RpcPeer;
+  private handshake?: Handshake;
   private readonly log: Logger;
   private readonly hooks: BackendHooks;
   private readonly transportFactory: TransportFactory;
@@ -76,6 +78,8 @@ export class Backend {
   private retryTimer?: NodeJS.Timeout;
   private attempts = 0;
   private firstStart?: Promise<void>;
+  private recovering?: Promise<boolean>;
+  private readonly peerErrors: PeerErrors;
 
   constructor(
     readonly config: ServerConfig,
@@ -85,18 +89,26 @@ export class Backend {
     this.log = options.log.child({ backend: config.name });
     this.hooks = options.hooks ?? {};
     this.transportFactory = options.transportFactory ?? defaultTransportFactory;
+    this.peerErrors = {
+      timeout: (method, ms) =>
+        new SwitchboardError('SB_BACKEND_TIMEOUT', `server "${this.name}" did not answer ${method} within ${ms} ms (raise servers.${this.name}.timeout if it needs longer)`),
+      closed: (method) =>
+        new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${this.name}" disconnected during ${method}; the router is reconnecting`),
+      cancelled: (method, reason) =>
+        new SwitchboardError('SB_CANCELLED', `${method} to server "${this.name}" was cancelled${typeof reason === 'string' ? `: ${reason}` : ''}`),
+    };
   }
 
   get capabilities(): ServerCapabilities | undefined {
-    return this.client?.getServerCapabilities();
+    return this.handshake?.capabilities;
   }
 
   get serverInfo(): Implementation | undefined {
-    return this.client?.getServerVersion();
+    return this.handshake?.serverInfo;
   }
 
   get instructions(): string | undefined {
-    return this.client?.getInstructions();
+    return this.handshake?.instructions;
   }
 
   get toolCount(): number {
@@ -123,19 +135,18 @@ export class Backend {
     });
     const failures: string[] = [];
     for (const attempt of attempts) {
-      const client = this.newClient();
+      const peer = this.newPeer(attempt.transport);
       try {
-        await withTimeout(client.connect(attempt.transport), this.config.connectTimeoutMs, () => client.close());
+        await withTimeout(peer.start(), this.config.connectTimeoutMs);
+        const handshake = await initialize(peer, this.options.clientCapabilities ?? SHARED_CLIENT_CAPABILITIES, this.clientInfo(), this.config.connectTimeoutMs);
         if ((this.state as BackendState) === 'closed') {
-          await client.close();
+          await peer.close();
           return;
         }
-        keepNotificationOrder(attempt.transport);
-        this.interceptRawResponses(attempt.transport);
-        this.client = client;
+        this.peer = peer;
+        this.handshake = handshake;
         this.transportKind = attempt.kind;
         this.pid = (attempt.transport as { pid?: number }).pid;
-        client.onclose = () => this.onDisconnect(client);
         await this.relist(LIST_KINDS, false);
         this.attempts = 0;
         this.lastError = undefined;
@@ -143,8 +154,9 @@ export class Backend {
         this.hooks.onListsChanged?.(this, LIST_KINDS.filter((k) => this.lists[k].length > 0));
         return;
       } catch (err) {
-        await client.close().catch(() => undefined);
-        failures.push(describeStartFailure(this.config, attempt.kind, err, stderr));
+        if (this.peer === peer) this.peer = undefined;
+        await peer.close().catch(() => undefined);
+        failures.push(describeStartFailure(this.config, attempt.kind, handshakeError(err, this.config.connectTimeoutMs), stderr));
       }
     }
     this.lastError = failures.join('; then ');
@@ -152,40 +164,31 @@ export class Backend {
     this.scheduleRetry();
   }
 
-  /** Responses to sendRaw() requests bypass the SDK Client, which never saw those requests. */
-  private interceptRawResponses(transport: Transport): void {
-    const sdk = transport.onmessage;
-    const onRaw = this.hooks.onRawResponse;
-    if (!sdk || !onRaw) return;
-    transport.onmessage = (message, extra) => {
-      if (isRawResponse(message)) onRaw(this, message);
-      else sdk.call(transport, message, extra);
-    };
+  private clientInfo(): Implementation {
+    return this.options.clientInfo ?? { name: 'mcp-switchboard', version: '0.1.0' };
   }
 
-  /** Write a message straight to the backend's transport; false when not connected. */
-  sendRaw(message: JSONRPCMessage): boolean {
-    const transport = this.client?.transport;
-    if (!transport || this.state !== 'ready') return false;
-    transport.send(message).catch((err) => this.log.debug({ err: String(err) }, 'raw send failed'));
-    return true;
+  private newPeer(transport: Transport): RpcPeer {
+    const peer: RpcPeer = new RpcPeer(
+      transport,
+      {
+        onRequest: (request) => this.onServerRequest(request),
+        onNotification: (method, params) => this.onBackendNotification(method, params),
+        onClose: () => this.onDisconnect(peer),
+        onDiscard: (reason, detail) => this.log.debug({ detail: detail instanceof Error ? detail.message : detail }, reason),
+      },
+      this.peerErrors,
+    );
+    return peer;
   }
 
-  private newClient(): Client {
-    const client = new Client(this.options.clientInfo ?? { name: 'mcp-switchboard', version: '0.1.0' }, {
-      capabilities: this.options.clientCapabilities ?? SHARED_CLIENT_CAPABILITIES,
-    });
-    client.fallbackNotificationHandler = async (n) => this.onBackendNotification(n.method, n.params as Record<string, unknown> | undefined);
-    client.fallbackRequestHandler = async (request, ctx) => {
-      const handler = this.hooks.onServerRequest;
-      if (!handler) throw toSdkError(new SwitchboardError('SB_CAPABILITY_MISSING', `the router cannot relay ${request.method}`));
-      // The SDK sends a thrown error's numeric code; a SwitchboardError's code is its SB_* name.
-      return handler(this, request, ctx.mcpReq.signal).catch((err: unknown) => {
-        throw toSdkError(err);
-      });
-    };
-    client.onerror = (err) => this.log.debug({ err: err.message }, 'backend transport error');
-    return client;
+  private onServerRequest(request: InboundRequest): Promise<Result> | Result {
+    // A server may ping us to check we are alive; that is ours to answer, not a client's.
+    if (request.method === 'ping') return {};
+    const handler = this.hooks.onServerRequest;
+    if (!handler) throw new SwitchboardError('SB_CAPABILITY_MISSING', `the router cannot relay ${request.method}`);
+    const message = { jsonrpc: '2.0', id: request.id, method: request.method, ...(request.params !== undefined && { params: request.params }) } as JSONRPCRequest;
+    return handler(this, message, request.signal);
   }
 
   private onBackendNotification(method: string, params: Record<string, unknown> | undefined): void {
@@ -209,14 +212,15 @@ export class Backend {
 
   /** Fetch every page of the given lists (only those the server offers) and replace ours. */
   private async relist(kinds: readonly ListKind[], notify: boolean): Promise<void> {
-    const client = this.client;
-    if (!client) return;
-    const caps = client.getServerCapabilities() ?? {};
+    const peer = this.peer;
+    if (!peer) return;
+    const caps = this.capabilities ?? {};
     const changed: ListKind[] = [];
+    const request = (method: string, params: Record<string, unknown>) => peer.request(method, params, { timeoutMs: this.config.timeoutMs }) as Promise<Record<string, unknown>>;
     await Promise.all(
       kinds.map(async (kind) => {
         const offered = kind === 'resourceTemplates' ? caps.resources : caps[kind];
-        const items = offered ? await listAll(client, kind, this.config.timeoutMs) : [];
+        const items = offered ? await listAll(request, kind) : [];
         this.lists = { ...this.lists, [kind]: items };
         changed.push(kind);
       }),
@@ -224,9 +228,9 @@ export class Backend {
     if (notify && this.state === 'ready') this.hooks.onListsChanged?.(this, changed);
   }
 
-  private onDisconnect(client: Client): void {
-    if (this.client !== client || this.state === 'closed') return;
-    this.client = undefined;
+  private onDisconnect(peer: RpcPeer): void {
+    if (this.peer !== peer || this.state === 'closed') return;
+    this.peer = undefined;
     this.pid = undefined;
     this.lastError = 'the connection closed (the server exited or the network dropped); reconnecting';
     this.log.warn('backend disconnected; will reconnect');
@@ -254,39 +258,38 @@ export class Backend {
 
   /** Send a request under the backend's own names; the result comes back untouched. */
   async request(method: string, params: Record<string, unknown> | undefined, opts: RequestOptions = {}): Promise<Result> {
-    const client = this.client;
-    if (!client || this.state !== 'ready') {
-      throw new SwitchboardError(
-        'SB_BACKEND_UNAVAILABLE',
-        `server "${this.name}" is not connected${this.lastError ? `: ${this.lastError}` : ''}. Check servers.${this.name} in the config; the router keeps retrying.`,
-      );
-    }
-    const timeout = opts.timeoutMs ?? this.config.timeoutMs;
+    const peer = this.peer;
+    if (!peer || this.state !== 'ready') throw this.unavailable();
     try {
-      return await client.request({ method, params } as never, passthroughResult, {
+      return await peer.request(method, params, {
         signal: opts.signal,
-        timeout,
+        timeoutMs: opts.timeoutMs ?? this.config.timeoutMs,
         onprogress: opts.onprogress,
         resetTimeoutOnProgress: opts.onprogress !== undefined,
       });
     } catch (err) {
       // A Streamable HTTP server that restarted forgets our session and answers 404 to everything.
       // It did not process the request, so re-initialize once and send it again instead of looping.
-      if (isSessionLost(err) && !opts.isRetry && (await this.recoverSession(client))) {
+      if (isSessionLost(err) && !opts.isRetry && (await this.recoverSession(peer))) {
         return this.request(method, params, { ...opts, isRetry: true });
       }
-      throw this.mapRequestError(err, method, timeout);
+      throw err;
     }
   }
 
-  private recovering?: Promise<boolean>;
+  private unavailable(): SwitchboardError {
+    return new SwitchboardError(
+      'SB_BACKEND_UNAVAILABLE',
+      `server "${this.name}" is not connected${this.lastError ? `: ${this.lastError}` : ''}. Check servers.${this.name} in the config; the router keeps retrying.`,
+    );
+  }
 
   /** Replace a connection whose server-side session is gone; true when the new one is up. */
-  private recoverSession(lost: Client): Promise<boolean> {
-    if (this.client !== lost) return Promise.resolve(this.state === 'ready');
+  private recoverSession(lost: RpcPeer): Promise<boolean> {
+    if (this.peer !== lost) return Promise.resolve(this.state === 'ready');
     this.recovering ??= (async () => {
       this.log.warn('backend no longer knows our session (HTTP 404); re-initializing');
-      this.client = undefined;
+      this.peer = undefined;
       await lost.close().catch(() => undefined);
       await this.connect();
       return this.state === 'ready';
@@ -296,33 +299,14 @@ export class Backend {
     return this.recovering;
   }
 
-  private mapRequestError(err: unknown, method: string, timeout: number): unknown {
-    const code = (err as { code?: unknown })?.code;
-    const message = err instanceof Error ? stripSdkPrefix(err.message) : String(err);
-    // The SDK's own error codes, not message text: a backend's error that happens to say "timed out"
-    // or "connection closed" (a database tool's, say) is the backend's answer and passes through.
-    const sdkCode = err instanceof SdkError ? err.code : undefined;
-    if (code === JsonRpcCode.RequestTimeout || sdkCode === SdkErrorCode.RequestTimeout) {
-      return new SwitchboardError(
-        'SB_BACKEND_TIMEOUT',
-        `server "${this.name}" did not answer ${method} within ${timeout} ms (raise servers.${this.name}.timeout if it needs longer)`,
-      );
-    }
-    if (sdkCode === SdkErrorCode.ConnectionClosed) {
-      return new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${this.name}" disconnected during ${method}; the router is reconnecting`);
-    }
-    if (typeof code === 'number') return new UpstreamError(code, message, (err as { data?: unknown }).data);
-    return err;
-  }
-
   notify(method: string, params?: Record<string, unknown>): Promise<void> {
-    if (!this.client || this.state !== 'ready') return Promise.resolve();
-    return this.client.notification({ method, params } as never).catch((err) => this.log.debug({ err: String(err), method }, 'notification to backend failed'));
+    if (!this.peer || this.state !== 'ready') return Promise.resolve();
+    return this.peer.notify(method, params);
   }
 
   /** The transport in use, for the bench and tests that need the raw pipe. */
   get transport(): Transport | undefined {
-    return this.client?.transport;
+    return this.peer?.transport;
   }
 
   async close(): Promise<void> {
@@ -331,9 +315,9 @@ export class Backend {
     clearTimeout(this.retryTimer);
     for (const t of this.relistTimers.values()) clearTimeout(t);
     this.relistTimers.clear();
-    const client = this.client;
-    this.client = undefined;
-    await client?.close().catch(() => undefined);
+    const peer = this.peer;
+    this.peer = undefined;
+    await peer?.close().catch(() => undefined);
   }
 }
 
@@ -348,21 +332,25 @@ function isSessionLost(err: unknown): boolean {
   return (err as { data?: { status?: unknown } })?.data?.status === 404;
 }
 
-function emptyLists(): BackendLists {
-  return { tools: [], prompts: [], resources: [], resourceTemplates: [] };
+/** A handshake timeout reads as what it is at start-up: no handshake within connectTimeout. */
+function handshakeError(err: unknown, connectTimeoutMs: number): unknown {
+  if (err instanceof SwitchboardError && err.code === 'SB_BACKEND_TIMEOUT') return new SwitchboardError('SB_BACKEND_START_FAILED', `no handshake within ${connectTimeoutMs} ms`);
+  if (err instanceof SwitchboardError && err.code === 'SB_BACKEND_UNAVAILABLE') return new SwitchboardError('SB_BACKEND_START_FAILED', 'the connection closed during the handshake');
+  return err;
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => unknown): Promise<T> {
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      void Promise.resolve(onTimeout()).catch(() => undefined);
-      reject(new SwitchboardError('SB_BACKEND_START_FAILED', `no handshake within ${ms} ms`));
-    }, ms);
+    timer = setTimeout(() => reject(new SwitchboardError('SB_BACKEND_START_FAILED', `no handshake within ${ms} ms`)), ms);
   });
   try {
     return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+function emptyLists(): BackendLists {
+  return { tools: [], prompts: [], resources: [], resourceTemplates: [] };
 }

@@ -2,8 +2,7 @@
  * Fetching a backend's complete lists. Backends paginate; we follow nextCursor to the end, and guard
  * against servers that echo a cursor back (a bug that made peers loop forever).
  */
-import type { Client, Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
-import { passthroughResult } from './passthrough.js';
+import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 
 export interface BackendLists {
   tools: Tool[];
@@ -26,13 +25,16 @@ export const LIST_METHOD: Record<ListKind, string> = {
 /** A backend that needs more pages than this is broken or hostile; stop and keep what we have. */
 const MAX_PAGES = 1000;
 
-export async function listAll<K extends ListKind>(client: Client, kind: K, timeoutMs: number): Promise<BackendLists[K]> {
+/** Sends one list request under the backend's own names; the result comes back untouched. */
+export type ListRequest = (method: string, params: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+export async function listAll<K extends ListKind>(request: ListRequest, kind: K): Promise<BackendLists[K]> {
   const items: unknown[] = [];
   const seen = new Set<string>();
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const params = cursor === undefined ? {} : { cursor };
-    const result = (await client.request({ method: LIST_METHOD[kind], params } as never, passthroughResult, { timeout: timeoutMs })) as Record<string, unknown>;
+    const result = await request(LIST_METHOD[kind], params);
     const pageItems = result[kind];
     if (Array.isArray(pageItems)) items.push(...pageItems);
     const next = result.nextCursor;

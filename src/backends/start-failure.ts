@@ -2,9 +2,25 @@
  * Turns a failed backend start into one sentence a user can act on: what failed, the config field to
  * look at, and the last words the server wrote to stderr.
  */
-import type { ServerConfig } from '../config/types.js';
+import { existsSync } from 'node:fs';
+import type { ServerConfig, StdioTarget } from '../config/types.js';
 import { stripSdkPrefix } from '../errors/index.js';
+import { backendEnvironment } from './backend-env.js';
+import type { SpawnError } from './stdio-transport.js';
 import type { TransportKind } from './transport-factory.js';
+
+/**
+ * Where the command was looked for. A bare name is searched on the backend's own PATH (which
+ * `inheritEnv: false` or an `env: { PATH }` may have changed), so show that PATH: "not found" alone
+ * leaves the user guessing, most often about a PATH that differs from their shell's.
+ */
+function notFound(target: StdioTarget, err: unknown, field: string): string {
+  if (target.cwd !== undefined && !existsSync(target.cwd)) return `directory ${target.cwd} does not exist (${field}.cwd)`;
+  if (/[\\/]/.test(target.command)) return `command "${target.command}" does not exist (${field}.command): check the path`;
+  const searched = (err as SpawnError | undefined)?.searchPath ?? backendEnvironment(target).PATH;
+  const where = searched ? `on PATH (${searched})` : 'because PATH is empty';
+  return `command "${target.command}" was not found ${where} (${field}.command): install it or give its full path`;
+}
 
 export function describeStartFailure(server: ServerConfig, kind: TransportKind, err: unknown, stderr: readonly string[]): string {
   const code = (err as { code?: unknown })?.code;
@@ -13,9 +29,8 @@ export function describeStartFailure(server: ServerConfig, kind: TransportKind, 
   const tail = stderr.length ? `; its stderr ended with: ${stderr.slice(-3).join(' | ').slice(0, 400)}` : '';
   const target = server.target;
   if (target.kind === 'stdio') {
-    if (code === 'ENOENT') return `command "${target.command}" was not found (${field}.command): install it or give its full path`;
+    if (code === 'ENOENT' || /spawn .* ENOENT/.test(message)) return notFound(target, err, field);
     if (code === 'EACCES') return `command "${target.command}" is not executable (${field}.command)`;
-    if (code === 'ENOENT_CWD' || /spawn .* ENOENT/.test(message)) return `could not start "${target.command}" in ${target.cwd ?? 'the current directory'} (${field}.cwd)`;
     if (/closed|exited|EPIPE/i.test(message)) return `the process exited during the MCP handshake${tail || ' without writing anything to stderr'} (${field}.command/args)`;
     return `${message}${tail}`;
   }

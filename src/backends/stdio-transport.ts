@@ -5,13 +5,17 @@
  * - it signals only the direct child, so `npx -y server` leaves the real server (a grandchild) running;
  *   we start the child in its own process group and signal the whole group;
  * - it validates every message with zod on the hot path; we check the JSON-RPC shape only;
- * - we keep the tail of the child's stderr so a failed start can say why.
+ * - we keep the tail of the child's stderr so a failed start can say why;
+ * - a watchdog (when given) learns the child's process group, so the group dies with the router even
+ *   when the router is SIGKILLed and the server ignores stdin EOF.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import type { StdioTarget } from '../config/types.js';
 import { LineWriter } from '../transports/line-writer.js';
 import { LineReader } from '../transports/line-reader.js';
+import { backendEnvironment } from './backend-env.js';
+import type { ProcessGroupGuard } from './watchdog.js';
 
 export interface StdioTransportOptions {
   /** Grace period between each shutdown step: stdin closed, then SIGTERM, then SIGKILL. */
@@ -20,21 +24,16 @@ export interface StdioTransportOptions {
   onStderrLine?: (line: string) => void;
   /** Largest single message accepted from the child, in bytes. */
   maxMessageBytes?: number;
+  /** Kills the child's process group if the router dies without closing this transport. */
+  watchdog?: ProcessGroupGuard;
 }
+
+/** A spawn error, with the PATH the command was looked up on (for the start-failure message). */
+export type SpawnError = NodeJS.ErrnoException & { searchPath?: string };
 
 const STDERR_TAIL_LINES = 20;
-
-/** Environment a backend inherits when its config sets none: enough to find binaries and a home. */
-const INHERITED_ENV = ['HOME', 'LOGNAME', 'PATH', 'SHELL', 'TERM', 'USER', 'TMPDIR', 'LANG', 'LC_ALL', 'NODE_PATH', 'APPDATA', 'SYSTEMROOT', 'USERPROFILE'];
-
-export function backendEnvironment(extra: Record<string, string>, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const key of INHERITED_ENV) {
-    const value = base[key];
-    if (value !== undefined && !value.startsWith('()')) env[key] = value;
-  }
-  return { ...env, ...extra };
-}
+/** Process groups (and negative-pid kill) exist everywhere but Windows. */
+const HAS_GROUPS = process.platform !== 'win32';
 
 export class StdioBackendTransport implements Transport {
   onclose?: () => void;
@@ -45,6 +44,8 @@ export class StdioBackendTransport implements Transport {
   private writer?: LineWriter;
   private readonly stderrTail: string[] = [];
   private closed = false;
+  /** The child's process group while the watchdog guards it. */
+  private guardedGroup?: number;
   private exitPromise?: Promise<void>;
   /** Resolves once the child exited AND its stdio streams drained, so the stderr tail is complete. */
   private drained?: Promise<void>;
@@ -71,24 +72,37 @@ export class StdioBackendTransport implements Transport {
   start(): Promise<void> {
     if (this.child) throw new Error('StdioBackendTransport already started');
     return new Promise((resolve, reject) => {
+      const env = backendEnvironment(this.target);
       const child = spawn(this.target.command, this.target.args, {
-        env: backendEnvironment(this.target.env),
+        env,
         cwd: this.target.cwd,
         stdio: ['pipe', 'pipe', 'pipe'],
         // Own process group, so close() can reach grandchildren (npx -> sh -> node).
-        detached: process.platform !== 'win32',
+        detached: HAS_GROUPS,
         windowsHide: true,
       });
       this.child = child;
+      // At once, before any await: the window in which a router death would orphan the group is
+      // the time between fork and this line.
+      if (HAS_GROUPS && child.pid !== undefined && this.options.watchdog) {
+        this.guardedGroup = child.pid;
+        this.options.watchdog.register(child.pid);
+      }
       this.writer = new LineWriter(child.stdin!);
       this.exitPromise = new Promise((done) => child.once('exit', () => done()));
       this.drained = new Promise((done) => child.once('close', () => done()));
-      child.once('error', (err) => {
+      child.once('error', (err: SpawnError) => {
+        if (err.code === 'ENOENT') err.searchPath = env.PATH ?? '';
         reject(err);
         this.onerror?.(err);
       });
       child.once('spawn', () => resolve());
-      child.once('close', () => this.finish());
+      child.once('close', () => {
+        // The server is gone and its pipes are closed: whatever stayed in its group (a wrapper's
+        // leftover, a forgotten helper) serves no one and would outlive us. Then stop guarding.
+        this.signal(child, 'SIGKILL');
+        this.finish();
+      });
       child.stdout!.setEncoding('utf8');
       const reader = new LineReader(
         (line) => this.deliver(line),
@@ -170,7 +184,7 @@ export class StdioBackendTransport implements Transport {
 
   private signal(child: ChildProcess, sig: NodeJS.Signals): void {
     try {
-      if (child.pid && process.platform !== 'win32') process.kill(-child.pid, sig);
+      if (child.pid && HAS_GROUPS) process.kill(-child.pid, sig);
       else child.kill(sig);
     } catch {
       /* the group is already gone */
@@ -179,6 +193,10 @@ export class StdioBackendTransport implements Transport {
 
   private finish(): void {
     this.closed = true;
+    if (this.guardedGroup !== undefined) {
+      this.options.watchdog?.unregister(this.guardedGroup);
+      this.guardedGroup = undefined;
+    }
     const cb = this.onclose;
     this.onclose = undefined;
     cb?.();

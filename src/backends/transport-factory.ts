@@ -6,6 +6,7 @@
 import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import type { RemoteTarget, ServerConfig } from '../config/types.js';
 import { StdioBackendTransport } from './stdio-transport.js';
+import type { ProcessGroupGuard } from './watchdog.js';
 
 export type TransportKind = 'stdio' | 'http' | 'sse';
 
@@ -42,11 +43,20 @@ function headersFetch(configured: Record<string, string>) {
   };
 }
 
+export interface TransportFactoryOptions {
+  /** Guards every stdio backend's process group against the router dying without closing it. */
+  watchdog?: ProcessGroupGuard;
+}
+
 /** The transports to try, in order. Each attempt gets a fresh transport object. */
-export const defaultTransportFactory: TransportFactory = (server, hooks) => {
+export function createTransportFactory(options: TransportFactoryOptions = {}): TransportFactory {
+  return (server, hooks) => transportsFor(server, hooks, options);
+}
+
+function transportsFor(server: ServerConfig, hooks: TransportHooks, options: TransportFactoryOptions): TransportAttempt[] {
   const target = server.target;
   if (target.kind === 'stdio') {
-    return [{ kind: 'stdio', transport: new StdioBackendTransport(target, { onStderrLine: hooks.onStderrLine }) }];
+    return [{ kind: 'stdio', transport: new StdioBackendTransport(target, { onStderrLine: hooks.onStderrLine, watchdog: options.watchdog }) }];
   }
   if (target.kind === 'auto') {
     return [
@@ -55,4 +65,7 @@ export const defaultTransportFactory: TransportFactory = (server, hooks) => {
     ];
   }
   return [{ kind: target.kind, transport: remoteTransport(target.kind, target) }];
-};
+}
+
+/** Without a watchdog: what tests and library users get unless they pass one. */
+export const defaultTransportFactory: TransportFactory = createTransportFactory();

@@ -4,6 +4,8 @@
  * see sessions.ts for who owns which child.
  */
 import type { Readable, Writable } from 'node:stream';
+import { createTransportFactory } from '../backends/transport-factory.js';
+import type { ProcessGroupGuard } from '../backends/watchdog.js';
 import type { Logger } from '../log.js';
 import { Router, type RouterOptions } from '../router.js';
 import { NetworkFronts, type FrontUrls } from '../transports/network-fronts.js';
@@ -18,6 +20,8 @@ export interface BridgeDeps {
   stdout?: Writable;
   /** Restart delays after the child crashes or the remote drops; the last one repeats. */
   retryDelaysMs?: number[];
+  /** Kills the children's process groups if this process dies without closing the bridge. */
+  watchdog?: ProcessGroupGuard;
 }
 
 export interface Bridge {
@@ -40,6 +44,7 @@ export async function startBridge(options: BridgeOptions, deps: BridgeDeps): Pro
     retryDelaysMs: deps.retryDelaysMs ?? BRIDGE_RETRY_DELAYS_MS,
     // The first tools/list waits for the child, so clients that ignore list_changed see its tools.
     firstListWaitMs: config.servers[0]!.connectTimeoutMs,
+    ...(deps.watchdog ? { transportFactory: createTransportFactory({ watchdog: deps.watchdog }) } : {}),
   };
 
   if (options.output === 'stdio') {

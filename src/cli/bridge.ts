@@ -3,6 +3,7 @@
  * client's messages to that client, reaps children, restarts crashed ones, binds 127.0.0.1 unless
  * told otherwise, and can require a bearer token.
  */
+import { Watchdog } from '../backends/watchdog.js';
 import { parseHeader, normalizeArgv } from '../bridge/argv.js';
 import { startBridge } from '../bridge/bridge.js';
 import type { BridgeInput, BridgeOptions, BridgeOutput } from '../bridge/config.js';
@@ -129,8 +130,19 @@ export async function runBridge(argv: string[]): Promise<void> {
   const { options, logLevel } = parsed;
   const log = createLogger(logLevel);
   if (options.output !== 'stdio') assertSafeBind(options.listen);
-  const bridge = await startBridge(options, { log });
-  const shutdown = onShutdown(() => bridge.close(), { log: (m) => log.info(m) });
+  // One per process, shared by every per-client router: it guards all their children.
+  const watchdog = new Watchdog({ log });
+  const bridge = await startBridge(options, { log, watchdog }).catch(async (err: unknown): Promise<never> => {
+    await watchdog.close();
+    throw err;
+  });
+  const shutdown = onShutdown(
+    async () => {
+      await bridge.close();
+      await watchdog.close();
+    },
+    { log: (m) => log.info(m) },
+  );
   void bridge.done.then(shutdown);
   const say = (line: string) => logLevel !== 'silent' && process.stderr.write(`${line}\n`);
   const { urls } = bridge;

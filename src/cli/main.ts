@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 /**
  * The switchboard command. The only module that exits the process: everything below it throws typed
- * errors, and this turns them into a message on stderr and an exit code (2: usage or config, 1: other).
+ * errors, and this turns them into a message on stderr and an exit code. serve and bridge: 2 for usage
+ * or config errors, 1 otherwise. import, install and schema follow the newer scheme: 1 for usage or
+ * config errors (2-4 are kept for tool results and backends).
  */
 import { SwitchboardError } from '../errors/index.js';
 import { VERSION } from '../version.js';
 import { BRIDGE_HELP, runBridge } from './bridge.js';
+import { IMPORT_HELP, runImport } from './import.js';
+import { INSTALL_HELP, runInstall } from './install.js';
+import { runSchema, SCHEMA_HELP } from './schema.js';
 import { runServe, SERVE_HELP } from './serve.js';
 
 const HELP = `mcp-switchboard ${VERSION}: one MCP server in front of many.
@@ -15,12 +20,24 @@ Usage: switchboard <command> [options]
 Commands:
   serve      serve the servers in router.yaml as one MCP server (stdio, Streamable HTTP, SSE, WebSocket)
   bridge     put one MCP server on another transport (a drop-in for supergateway)
+  import     turn a Claude Desktop / Cursor / Claude Code / VS Code MCP config into router.yaml servers
+  install    add switchboard to an MCP client's config (claude-desktop, cursor, vscode, claude-code)
+  schema     print the JSON Schema of router.yaml (for editor completion and checks)
 
 Run "switchboard <command> --help" for a command's options.
 
 ${SERVE_HELP}
 
-${BRIDGE_HELP}`;
+${BRIDGE_HELP}
+
+${IMPORT_HELP}
+
+${INSTALL_HELP}
+
+${SCHEMA_HELP}`;
+
+/** Commands on the newer exit-code scheme, where a usage or config error is 1. */
+const CONFIG_TOOLS = new Set(['import', 'install', 'schema']);
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -29,6 +46,12 @@ async function main(argv: string[]): Promise<void> {
       return runServe(rest);
     case 'bridge':
       return runBridge(rest);
+    case 'import':
+      return runImport(rest);
+    case 'install':
+      return runInstall(rest);
+    case 'schema':
+      return runSchema(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -40,14 +63,15 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(VERSION + '\n');
       return;
     default:
-      throw new SwitchboardError('SB_USAGE', `unknown command "${command}". Commands: serve, bridge. Run "switchboard --help".`);
+      throw new SwitchboardError('SB_USAGE', `unknown command "${command}". Commands: serve, bridge, import, install, schema. Run "switchboard --help".`);
   }
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof SwitchboardError) {
     process.stderr.write(`switchboard: ${err.message}\n`);
-    process.exit(err.code === 'SB_USAGE' || err.code.startsWith('SB_CONFIG') ? 2 : 1);
+    const usageOrConfig = err.code === 'SB_USAGE' || err.code.startsWith('SB_CONFIG');
+    process.exit(usageOrConfig && !CONFIG_TOOLS.has(process.argv[2] ?? '') ? 2 : 1);
   }
   process.stderr.write(`switchboard: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);

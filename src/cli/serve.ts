@@ -3,6 +3,8 @@
  * stdio (the default: what Claude Desktop launches) or Streamable HTTP.
  */
 import { resolve } from 'node:path';
+import { createTransportFactory } from '../backends/transport-factory.js';
+import { Watchdog } from '../backends/watchdog.js';
 import { loadConfig } from '../config/index.js';
 import type { ListenConfig } from '../config/types.js';
 import { SwitchboardError } from '../errors/index.js';
@@ -79,7 +81,9 @@ export async function runServe(argv: string[]): Promise<void> {
   };
   const level = oneOf(values['log-level'], LOG_LEVELS, '--log-level') ?? config.logLevel ?? 'info';
   const log = createLogger(level as LogLevel);
-  const router = new Router({ ...config, listen }, { log, firstListWaitMs: FIRST_LIST_WAIT_MS });
+  // Before any backend starts: every stdio backend's group is registered with it as it spawns.
+  const watchdog = new Watchdog({ log });
+  const router = new Router({ ...config, listen }, { log, firstListWaitMs: FIRST_LIST_WAIT_MS, transportFactory: createTransportFactory({ watchdog }) });
   const workspaces = createWorkspaces(router, log, values.workspace);
 
   let fronts: NetworkFronts | undefined;
@@ -91,6 +95,8 @@ export async function runServe(argv: string[]): Promise<void> {
       await fronts?.close();
       await workspaceHttp?.close();
       await router.close();
+      // Last: it reaps only what router.close() failed to stop.
+      await watchdog.close();
     },
     { log: (m) => log.info(m) },
   );

@@ -11,7 +11,7 @@ export interface CrossIssue {
   message: string;
 }
 
-const STDIO_ONLY = ['args', 'env', 'cwd'] as const;
+const STDIO_ONLY = ['args', 'env', 'inheritEnv', 'cwd'] as const;
 const REMOTE_ONLY = ['type', 'headers'] as const;
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -21,6 +21,7 @@ function targetOf(server: ServerFile, baseDir: string): ServerTarget {
       command: server.command,
       args: server.args ?? [],
       env: server.env ?? {},
+      ...(server.inheritEnv === undefined ? {} : { inheritEnv: server.inheritEnv }),
       ...(server.cwd === undefined ? {} : { cwd: resolve(baseDir, server.cwd) }),
     };
   }

@@ -62,6 +62,7 @@ export const ServerSchema = mapping(
     command: nonEmpty.optional(),
     args: scalarList.optional(),
     env: stringMap.optional(),
+    inheritEnv: bool.optional(),
     cwd: nonEmpty.optional(),
     url: httpUrl.optional(),
     type: oneOf(['http', 'sse']).optional(),

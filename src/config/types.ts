@@ -11,6 +11,11 @@ export interface StdioTarget {
   command: string;
   args: string[];
   env: Record<string, string>;
+  /**
+   * Absent or true: the router's whole environment, then `env` over it. false: only PATH and HOME
+   * from the router (and SYSTEMROOT on Windows), then `env`; for servers that must not see its secrets.
+   */
+  inheritEnv?: boolean;
   /** Absolute: resolved against the config file's directory at load time. */
   cwd?: string;
 }

@@ -10,7 +10,7 @@
  *   protocol version. -32002 (resource not found in MCP 2025-11-25) is not used: SEP-2164 replaced
  *   it with -32602 and the SDK rewrites -32002 to -32602 on the way out, so -32602 is what clients see.
  * - Our codes in the server range (-32099..-32000) each mean exactly one failure, grouped by tens:
- *   -32003/-32004 sessions, -3201x backends, -3203x access, -3206x HTTP, -3207x capacity,
+ *   -32003..-32006 sessions and requests, -3201x backends, -3203x access, -3206x HTTP, -3207x capacity,
  *   -3208x workspaces.
  *   -32042 (URL elicitation required) and -32021 (missing client capability) stay free for the spec.
  * - `data.reason` on the wire is the SB_* code, so a shared JSON-RPC code never hides which error it was.
@@ -53,6 +53,9 @@ export const ERROR_CATALOG = {
   SB_BACKEND_TIMEOUT: { rpc: JsonRpcCode.RequestTimeout, http: 504, fix: 'Retry later, or raise servers.NAME.timeout if the server legitimately needs longer.' },
   SB_UNKNOWN_SESSION: { rpc: -32003, http: 404, fix: 'Start a new session: send initialize without Mcp-Session-Id (or open a new SSE stream).' },
   SB_SESSION_REQUIRED: { rpc: -32004, http: 400, fix: 'Send initialize first, then send the Mcp-Session-Id header it returns with every request.' },
+  SB_NOT_INITIALIZED: { rpc: -32005, http: 400, fix: 'Send initialize and wait for its result (then notifications/initialized) before other requests.' },
+  // 499 is the de-facto "client closed request" (nginx); HTTP has no standard status for it.
+  SB_CANCELLED: { rpc: -32006, http: 499, fix: 'Nothing to fix if the cancellation was intended; otherwise keep the connection open until the answer arrives.' },
 
   // Backends.
   SB_BACKEND_UNAVAILABLE: { rpc: -32010, http: 503, fix: 'Retry in a moment: the router reconnects on its own; check servers.NAME and its stderr if it stays down.' },

@@ -2,5 +2,6 @@
 export { ERROR_CATALOG, catalogEntry, type CatalogEntry, type SwitchboardErrorCode } from './catalog.js';
 export { JsonRpcCode, SERVER_RANGE } from './json-rpc-codes.js';
 export { SwitchboardError, UpstreamError, shuttingDown, type SwitchboardErrorOptions } from './switchboard-error.js';
-export { httpErrorBody, stripSdkPrefix, toSdkError, toWireError, type HttpErrorBody, type SdkThrowable, type WireError } from './wire.js';
+export { stripSdkPrefix } from './sdk-prefix.js';
+export { httpErrorBody, toWireError, type HttpErrorBody, type WireError } from './wire.js';
 export { sendHttpError, type HttpRefusalOptions } from './http-reply.js';

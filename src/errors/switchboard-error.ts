@@ -4,6 +4,7 @@
  * backend's JSON-RPC error that the router passes on as the backend sent it (UpstreamError).
  */
 import { catalogEntry, type SwitchboardErrorCode } from './catalog.js';
+import { stripSdkPrefix } from './sdk-prefix.js';
 
 export interface SwitchboardErrorOptions {
   /** Extra facts for clients, sent as `data` next to `reason` (the code). */
@@ -46,7 +47,8 @@ export class UpstreamError extends Error {
   readonly data?: unknown;
 
   constructor(code: number, message: string, data?: unknown) {
-    super(message);
+    // SDK-based peers prefix "MCP error <code>: "; kept off so prefixes never stack hop after hop.
+    super(stripSdkPrefix(message));
     this.name = 'UpstreamError';
     this.code = code;
     if (data !== undefined) this.data = data;

@@ -3,19 +3,13 @@
  * that refuses a request. Nothing else in src/ builds an `error: { code, message }` object.
  */
 import { JsonRpcCode } from './json-rpc-codes.js';
+import { stripSdkPrefix } from './sdk-prefix.js';
 import { SwitchboardError } from './switchboard-error.js';
 
 export interface WireError {
   code: number;
   message: string;
   data?: unknown;
-}
-
-const SDK_PREFIX = /^(?:MCP error -?\d+: )+/;
-
-/** The SDK prefixes "MCP error <code>: " to messages at every hop; strip it so prefixes never stack. */
-export function stripSdkPrefix(message: string): string {
-  return message.replace(SDK_PREFIX, '');
 }
 
 /**
@@ -34,18 +28,6 @@ export function toWireError(err: unknown): WireError {
     return { code: JsonRpcCode.InternalError, message: message || 'Internal error' };
   }
   return { code: JsonRpcCode.InternalError, message: 'Internal error' };
-}
-
-/** An Error the SDK puts on the wire exactly as toWireError(err) (it reads code, message and data). */
-export type SdkThrowable = Error & WireError;
-
-/** What an SDK request handler throws so that its peer receives toWireError(err). */
-export function toSdkError(err: unknown): SdkThrowable {
-  const wire = toWireError(err);
-  const thrown = new Error(wire.message) as SdkThrowable;
-  thrown.code = wire.code;
-  if (wire.data !== undefined) thrown.data = wire.data;
-  return thrown;
 }
 
 export interface HttpErrorBody {

@@ -1,80 +1,159 @@
 /**
- * One front session: the SDK Server a single client talks to, plus that client's own state (log
- * level, subscriptions, in-flight requests, what it has been told about list changes).
- *
- * Requests are dispatched from the Server's fallbackRequestHandler to HANDLERS with raw params, so a
- * backend's result travels back without a zod round trip that would strip fields it does not know.
+ * One client session of the 2025-11-25 era: the router's side of the conversation with one client.
+ * It answers the lifecycle itself (initialize, ping, logging/setLevel, roots changes) and hands every
+ * other request to the engine's pipeline with a request context. Its state is plain data (view, log
+ * level, capabilities, what the client has been told), read by the engine through that context.
  */
 import { randomUUID } from 'node:crypto';
-import { Server, type ClientCapabilities, type JSONRPCRequest, type LoggingLevel, type Result, type ServerContext, type Transport } from '@modelcontextprotocol/server';
+import {
+  LATEST_PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type ClientCapabilities,
+  type Implementation,
+  type LoggingLevel,
+  type RequestId,
+  type Result,
+  type Transport,
+} from '@modelcontextprotocol/server';
 import type { ListKind } from '../backends/lists.js';
-import { JsonRpcCode, SwitchboardError, toSdkError } from '../errors/index.js';
+import type { CatalogView } from '../catalog/view.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { Logger } from '../log.js';
-import { HANDLERS, type Params } from './handlers.js';
-import { TASK_HANDLERS, publishTask } from './tasks.js';
-import type { CatalogView } from './view.js';
+import type { RequestContext, SessionRef } from '../engine/context.js';
+import type { Engine } from '../engine/engine.js';
+import { LOGGING_LEVELS, logLevelAllows } from '../engine/log-levels.js';
+import { describe, invalidParams } from '../engine/params.js';
+import { RpcPeer, type InboundRequest } from '../rpc/peer.js';
 import { FRONT_CAPABILITIES, SERVER_INFO } from './capabilities.js';
-import type { Router } from '../router.js';
-import { logLevelAllows } from './log-levels.js';
-
-/** What a forwarded request needs from the front request that caused it. */
-export interface ForwardContext {
-  signal: AbortSignal;
-  progressToken?: string | number;
-  notify: ServerContext['mcpReq']['notify'];
-  send: ServerContext['mcpReq']['send'];
-}
 
 /** A client that does not answer roots/list soon keeps the default workspace; no need to wait a minute. */
 const ROOTS_TIMEOUT_MS = 10_000;
 
-export interface FrontSessionOptions {
-  log: Logger;
-  view: CatalogView;
-  instructions?: string;
+const LIST_CHANGED_METHOD: Record<ListKind, string> = {
+  tools: 'notifications/tools/list_changed',
+  prompts: 'notifications/prompts/list_changed',
+  resources: 'notifications/resources/list_changed',
+  resourceTemplates: 'notifications/resources/list_changed',
+};
+
+/** What a session needs from the router that owns it. */
+export interface SessionHost {
+  readonly engine: Engine;
+  instructions(view: CatalogView): string | undefined;
+  onLogLevelChanged(session: FrontSession): void;
+  onRootsChanged(session: FrontSession): void;
 }
 
-export class FrontSession {
+export class FrontSession implements SessionRef {
   readonly id = randomUUID();
-  readonly server: Server;
   view: CatalogView;
   logLevel?: LoggingLevel;
+  clientCapabilities?: ClientCapabilities;
+  clientInfo?: Implementation;
+  protocolVersion?: string;
   /** Versions of each list this client has seen or been told about; a change notifies once. */
   private readonly known = new Map<ListKind, string>();
   private initialized = false;
-  private active = 0;
   /** Sequence of roots/list requests: only the newest answer may switch the view. */
   private rootsAsked = 0;
   private closed = false;
+  private peer?: RpcPeer;
   private readonly log: Logger;
   private readonly closeListeners: Array<() => void> = [];
 
   constructor(
-    readonly router: Router,
-    options: FrontSessionOptions,
+    private readonly host: SessionHost,
+    options: { log: Logger; view: CatalogView },
   ) {
     this.view = options.view;
     this.log = options.log.child({ session: this.id.slice(0, 8) });
-    this.server = new Server(SERVER_INFO, { capabilities: FRONT_CAPABILITIES, instructions: options.instructions });
-    this.server.fallbackRequestHandler = (request, ctx) => this.dispatch(request, ctx);
-    // The SDK answers logging/setLevel itself; we need the level per session and fanned out to backends.
-    this.server.setRequestHandler('logging/setLevel', async (request) => {
-      this.logLevel = request.params.level;
-      this.router.onLogLevelChanged(this);
-      return {};
-    });
-    this.server.fallbackNotificationHandler = async (notification) => {
-      if (notification.method === 'notifications/roots/list_changed') {
-        this.router.onRootsChanged(this);
-        void this.chooseViewByRoots();
-      }
+  }
+
+  get isInitialized(): boolean {
+    return this.initialized && !this.closed;
+  }
+
+  get clientName(): string | undefined {
+    return this.clientInfo?.name;
+  }
+
+  /** Requests being answered right now: an idle reaper must never close a session mid-request. */
+  get activeRequests(): number {
+    return this.peer?.activeInbound ?? 0;
+  }
+
+  async connect(transport: Transport): Promise<void> {
+    this.peer = new RpcPeer(
+      transport,
+      {
+        onRequest: (request) => this.onRequest(request),
+        onNotification: (method) => this.onNotification(method),
+        onClose: () => this.onClosed(),
+        onDiscard: (reason, detail) => this.log.debug({ detail: detail instanceof Error ? detail.message : detail }, reason),
+      },
+      {
+        timeout: (method, ms) => new SwitchboardError('SB_BACKEND_TIMEOUT', `the client did not answer ${method} within ${ms} ms`),
+        closed: (method) => new SwitchboardError('SB_CANCELLED', `the client disconnected before answering ${method}`),
+        cancelled: (method) => new SwitchboardError('SB_CANCELLED', `${method} to the client was cancelled`),
+      },
+    );
+    await this.peer.start();
+  }
+
+  private onRequest(request: InboundRequest): Promise<Result> | Result {
+    switch (request.method) {
+      case 'initialize':
+        return this.initialize(request.params);
+      case 'ping':
+        return {};
+      case 'logging/setLevel':
+        return this.setLevel(request.params);
+    }
+    const meta = (request.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta;
+    const token = meta?.progressToken;
+    const ctx: RequestContext = {
+      session: this,
+      id: request.id,
+      method: request.method,
+      signal: request.signal,
+      ...((typeof token === 'string' || typeof token === 'number') && { progressToken: token }),
     };
-    this.server.oninitialized = () => {
+    return this.host.engine.handle(ctx, request.params);
+  }
+
+  private initialize(raw: unknown): Result {
+    const params = (raw ?? {}) as { protocolVersion?: unknown; capabilities?: unknown; clientInfo?: unknown };
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalidParams(`initialize: params must be an object, got ${describe(raw)}`);
+    if (typeof params.protocolVersion !== 'string') throw invalidParams(`initialize: params.protocolVersion must be a string, got ${describe(params.protocolVersion)}`);
+    this.clientCapabilities = (params.capabilities ?? {}) as ClientCapabilities;
+    if (typeof params.clientInfo === 'object' && params.clientInfo !== null) this.clientInfo = params.clientInfo as Implementation;
+    const requested = params.protocolVersion;
+    // Answer with the client's version when we speak it, else our latest (the client then decides).
+    this.protocolVersion = (SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(requested) ? requested : LATEST_PROTOCOL_VERSION;
+    const instructions = this.host.instructions(this.view);
+    return { protocolVersion: this.protocolVersion, capabilities: FRONT_CAPABILITIES, serverInfo: SERVER_INFO, ...(instructions && { instructions }) };
+  }
+
+  private setLevel(raw: unknown): Result {
+    const level = (raw as { level?: unknown } | undefined)?.level;
+    if (typeof level !== 'string' || !(LOGGING_LEVELS as readonly string[]).includes(level)) {
+      throw invalidParams(`logging/setLevel: params.level must be one of ${LOGGING_LEVELS.join(', ')}; got ${describe(level)}`);
+    }
+    this.logLevel = level as LoggingLevel;
+    this.host.onLogLevelChanged(this);
+    return {};
+  }
+
+  private onNotification(method: string): void {
+    if (method === 'notifications/initialized') {
       this.initialized = true;
-      if (this.clientCapabilities?.roots) this.router.onRootsChanged(this);
+      if (this.clientCapabilities?.roots) this.host.onRootsChanged(this);
       for (const kind of ['tools', 'prompts', 'resources', 'resourceTemplates'] as const) this.known.set(kind, this.view.version(kind));
       void this.chooseViewByRoots();
-    };
+    } else if (method === 'notifications/roots/list_changed') {
+      this.host.onRootsChanged(this);
+      void this.chooseViewByRoots();
+    }
   }
 
   /**
@@ -83,11 +162,12 @@ export class FrontSession {
    * lists changed. A client that fails roots/list keeps the view it has; a newer answer wins.
    */
   private async chooseViewByRoots(): Promise<void> {
-    if (!this.view.selectByRoots || !this.clientCapabilities?.roots) return;
+    if (!this.view.selectByRoots || !this.clientCapabilities?.roots || !this.peer) return;
     const asked = ++this.rootsAsked;
     let uris: string[];
     try {
-      uris = (await this.server.listRoots(undefined, { timeout: ROOTS_TIMEOUT_MS })).roots.map((r) => r.uri);
+      const result = (await this.peer.request('roots/list', undefined, { timeoutMs: ROOTS_TIMEOUT_MS })) as { roots?: Array<{ uri?: unknown }> };
+      uris = (result.roots ?? []).flatMap((r) => (typeof r.uri === 'string' ? [r.uri] : []));
     } catch (err) {
       this.log.debug({ err: String(err) }, 'roots/list failed; keeping the current workspace');
       return;
@@ -96,97 +176,7 @@ export class FrontSession {
     const next = this.view.selectByRoots?.(uris);
     if (!next) return;
     this.view = next;
-    this.onCatalogChanged(['tools', 'prompts', 'resources', 'resourceTemplates']);
-  }
-
-  get isInitialized(): boolean {
-    return this.initialized && !this.closed;
-  }
-
-  get clientCapabilities(): ClientCapabilities | undefined {
-    return this.server.getClientCapabilities();
-  }
-
-  get clientName(): string | undefined {
-    return this.server.getClientVersion()?.name;
-  }
-
-  async connect(transport: Transport): Promise<void> {
-    await this.server.connect(transport);
-    // connect() replaces transport.onclose; chain ours after the SDK's.
-    const sdkOnClose = transport.onclose;
-    transport.onclose = () => {
-      sdkOnClose?.();
-      void this.close();
-    };
-  }
-
-  /** Requests being answered right now: an idle reaper must never close a session mid-request. */
-  get activeRequests(): number {
-    return this.active + this.router.fastPathPending(this);
-  }
-
-  private async dispatch(request: JSONRPCRequest, ctx: ServerContext): Promise<Result> {
-    const handler = HANDLERS[request.method] ?? TASK_HANDLERS[request.method];
-    if (!handler) throw toSdkError(new SwitchboardError('SB_METHOD_NOT_FOUND', `Method not found: ${request.method}`));
-    const params = (request.params ?? {}) as Params;
-    const meta = params._meta as { progressToken?: string | number } | undefined;
-    this.active++;
-    try {
-      return await handler(this, params, {
-        signal: ctx.mcpReq.signal,
-        progressToken: meta?.progressToken,
-        notify: ctx.mcpReq.notify,
-        send: ctx.mcpReq.send,
-      });
-    } catch (err) {
-      const wire = toSdkError(err);
-      if (wire.code === JsonRpcCode.InternalError) this.log.warn({ err: String(err), method: request.method }, 'request failed');
-      throw wire;
-    } finally {
-      this.active--;
-    }
-  }
-
-  /**
-   * Send a request to a backend on behalf of this session: progress is relayed under the client's own
-   * token, cancellation follows the client's signal, and the backend may ask this session for
-   * sampling, elicitation or roots while the request is in flight.
-   */
-  async forward(server: string, method: string, params: Params, ctx: ForwardContext): Promise<Result> {
-    const { backend, release: releaseBackend } = await this.router.backendFor(server, this);
-    const releaseInflight = this.router.inflight.add(server, this, ctx);
-    const release = () => {
-      releaseInflight();
-      releaseBackend();
-    };
-    // Progress relays are chained and awaited before the result goes out: a result that overtakes
-    // its last progress notification makes clients drop that notification as "unknown token".
-    let relayed: Promise<void> | undefined;
-    const onprogress =
-      ctx.progressToken === undefined
-        ? undefined
-        : (p: { progress: number; total?: number; message?: string }) => {
-            const notify = () => ctx.notify({ method: 'notifications/progress', params: { ...p, progressToken: ctx.progressToken! } }).catch(() => undefined);
-            relayed = (relayed ?? Promise.resolve()).then(notify);
-          };
-    try {
-      let result = await backend.request(method, withoutProgressToken(params), { signal: ctx.signal, onprogress });
-      if (method === 'tools/call' && result.task) {
-        // A task-augmented call answers with a task: publish its id and remember who owns it.
-        result = { ...result, task: publishTask(this.router, server, result.task) };
-        this.router.taskOwners.set((result.task as { taskId: string }).taskId, this);
-      }
-      if (relayed) {
-        await relayed;
-        // SDK clients handle notifications a microtask after responses: if both arrive in one chunk
-        // the progress is dropped. One event-loop turn puts the result in a later write.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      return result;
-    } finally {
-      release();
-    }
+    this.listsChanged(['tools', 'prompts', 'resources', 'resourceTemplates']);
   }
 
   markListed(kind: ListKind): void {
@@ -194,18 +184,18 @@ export class FrontSession {
   }
 
   /** Tell this client about list changes it can see, once per change. */
-  onCatalogChanged(kinds: readonly ListKind[]): void {
+  listsChanged(kinds: readonly ListKind[]): void {
     if (!this.initialized || this.closed) return;
-    let resources = false;
+    const sent = new Set<string>();
     for (const kind of kinds) {
       const version = this.view.version(kind);
       if (this.known.get(kind) === version) continue;
       this.known.set(kind, version);
-      if (kind === 'tools') void this.server.sendToolListChanged().catch(() => undefined);
-      else if (kind === 'prompts') void this.server.sendPromptListChanged().catch(() => undefined);
-      else resources = true;
+      const method = LIST_CHANGED_METHOD[kind];
+      if (sent.has(method)) continue;
+      sent.add(method);
+      void this.peer?.notify(method);
     }
-    if (resources) void this.server.sendResourceListChanged().catch(() => undefined);
   }
 
   /** A backend's log message, tagged with the backend's name, if this client's level lets it through. */
@@ -216,12 +206,18 @@ export class FrontSession {
     const level = params.level as LoggingLevel;
     if (this.logLevel && !logLevelAllows(this.logLevel, level)) return;
     const logger = typeof params.logger === 'string' && params.logger !== backendName ? `${backendName}/${params.logger}` : backendName;
-    void this.server.notification({ method: 'notifications/message', params: { ...params, logger } } as never).catch(() => undefined);
+    void this.peer?.notify('notifications/message', { ...params, logger });
   }
 
-  notify(method: string, params: Record<string, unknown>): void {
-    if (!this.initialized || this.closed) return;
-    void this.server.notification({ method, params } as never).catch(() => undefined);
+  notify(method: string, params: Record<string, unknown>, relatedRequestId?: RequestId): void {
+    // Messages about a request in flight (progress) go out even before `initialized` arrives.
+    if (this.closed || (!this.initialized && relatedRequestId === undefined)) return;
+    void this.peer?.notify(method, params, relatedRequestId);
+  }
+
+  request(method: string, params: unknown, opts: { signal: AbortSignal; relatedRequestId?: RequestId }): Promise<Result> {
+    if (!this.peer) return Promise.reject(new SwitchboardError('SB_CANCELLED', `the client is not connected, so ${method} cannot be asked`));
+    return this.peer.request(method, params as Record<string, unknown> | undefined, opts);
   }
 
   /** Runs `listener` once when the session ends: client gone, DELETE, idle timeout or shutdown. */
@@ -229,22 +225,15 @@ export class FrontSession {
     this.closeListeners.push(listener);
   }
 
-  async close(): Promise<void> {
+  private onClosed(): void {
     if (this.closed) return;
     this.closed = true;
-    await this.server.close().catch(() => undefined);
     for (const listener of this.closeListeners) listener();
   }
-}
 
-function withoutProgressToken(params: Params): Params {
-  const meta = params._meta as Record<string, unknown> | undefined;
-  if (!meta || !('progressToken' in meta)) return params;
-  const { progressToken: _dropped, ...rest } = meta;
-  return Object.keys(rest).length ? { ...params, _meta: rest } : omit(params, '_meta');
-}
-
-function omit(params: Params, key: string): Params {
-  const { [key]: _dropped, ...rest } = params;
-  return rest;
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.peer) await this.peer.close();
+    this.onClosed();
+  }
 }

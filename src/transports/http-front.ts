@@ -10,7 +10,7 @@ import { StreamableHttpServerTransport } from './streamable-http-transport.js';
 import { isInitializeRequest, type Transport } from '@modelcontextprotocol/server';
 import type { ListenConfig } from '../config/types.js';
 import type { FrontSession } from '../front/session.js';
-import type { CatalogView } from '../front/view.js';
+import type { CatalogView } from '../catalog/view.js';
 import type { Logger } from '../log.js';
 import { IdleReaper } from './front-connect.js';
 import { createGuards, type Guards } from './http-guards.js';

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { SwitchboardError, sendHttpError } from '../errors/index.js';
 import { BodyTooLargeError, bodyTooLarge, readBody } from './http-util.js';
-import { isJsonRpcMessage } from './jsonrpc-shape.js';
+import { isJsonRpcMessage } from '../rpc/message-shape.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo, JSONRPCMessage, MessageExtraInfo, Transport } from '@modelcontextprotocol/server';
 

@@ -7,7 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { LineWriter } from './line-writer.js';
 import { LineReader } from './line-reader.js';
-import { isJsonRpcMessage } from './jsonrpc-shape.js';
+import { isJsonRpcMessage } from '../rpc/message-shape.js';
 import { SwitchboardError, toWireError } from '../errors/index.js';
 
 export interface StdioFrontOptions {

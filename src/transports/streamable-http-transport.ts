@@ -14,7 +14,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type RequestId, type Transport, type TransportSendOptions } from '@modelcontextprotocol/server';
 import { SwitchboardError, sendHttpError, type SwitchboardErrorCode } from '../errors/index.js';
-import { isJsonRpcMessage } from './jsonrpc-shape.js';
+import { isJsonRpcMessage } from '../rpc/message-shape.js';
 
 /** The answer to one POST that carried requests. */
 interface PostAnswer {

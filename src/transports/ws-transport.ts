@@ -9,7 +9,7 @@
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { WebSocket, type RawData } from 'ws';
 import { SwitchboardError, toWireError } from '../errors/index.js';
-import { isJsonRpcMessage } from './jsonrpc-shape.js';
+import { isJsonRpcMessage } from '../rpc/message-shape.js';
 
 export const MCP_SUBPROTOCOL = 'mcp';
 

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Transport } from '@modelcontextprotocol/server';
 import type { ListenConfig } from '../config/types.js';
 import type { FrontSession } from '../front/session.js';
-import type { CatalogView } from '../front/view.js';
+import type { CatalogView } from '../catalog/view.js';
 import { sendHttpError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import { createGuards } from '../transports/http-guards.js';

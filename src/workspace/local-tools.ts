@@ -8,8 +8,7 @@
  */
 import type { Result } from '@modelcontextprotocol/server';
 import { SwitchboardError } from '../errors/index.js';
-import { HANDLERS } from '../front/handlers.js';
-import type { LocalTool } from '../front/view.js';
+import type { LocalTool } from '../catalog/view.js';
 import { CALL_TOOL_NAME, SEARCH_TOOLS_NAME } from './search/index.js';
 import type { ScopedTool } from './scope.js';
 
@@ -23,12 +22,12 @@ export interface SearchHost {
 }
 
 export function searchToolsTool(host: SearchHost): LocalTool {
-  return async (args, session) => {
+  return async (args, client) => {
     const query = args.query;
     if (typeof query !== 'string' || query.trim() === '') throw new SwitchboardError('SB_INVALID_PARAMS', 'search_tools: "query" must be a non-empty string');
     const limit = clampLimit(args.limit);
     const hits = host.search(query, limit);
-    if (host.activate(hits)) session.onCatalogChanged(['tools']);
+    if (host.activate(hits)) client.listsChanged(['tools']);
     if (hits.length === 0) return textResult(`No tools matched "${query}". Try other words, or describe the task more generally.`);
     const tools = hits.map(({ tool }) => ({
       name: tool.name,
@@ -41,7 +40,7 @@ export function searchToolsTool(host: SearchHost): LocalTool {
   };
 }
 
-export const callToolTool: LocalTool = async (args, session, ctx) => {
+export const callToolTool: LocalTool = async (args, client) => {
   const name = args.name;
   if (typeof name !== 'string' || name === '') throw new SwitchboardError('SB_INVALID_PARAMS', 'call_tool: "name" must be a tool name from search_tools');
   if (name === SEARCH_TOOLS_NAME || name === CALL_TOOL_NAME) return errorResult(`call_tool runs catalog tools; call ${name} directly.`);
@@ -50,7 +49,7 @@ export const callToolTool: LocalTool = async (args, session, ctx) => {
     throw new SwitchboardError('SB_INVALID_PARAMS', 'call_tool: "arguments" must be an object');
   }
   try {
-    return await HANDLERS['tools/call']!(session, inner === undefined ? { name } : { name, arguments: inner }, ctx);
+    return await client.callTool(name, inner as Record<string, unknown> | undefined);
   } catch (err) {
     // A wrong name is the model's mistake: as a tool error it reads it and can search again. Errors
     // from the backend itself pass through unchanged.

@@ -14,7 +14,7 @@ import type { Tool } from '@modelcontextprotocol/client';
 import type { ListKind } from '../backends/lists.js';
 import type { CursorCodec } from '../catalog/cursor.js';
 import { SwitchboardError } from '../errors/index.js';
-import { pageSections, type CatalogView, type Page, type ResolvedTarget } from '../front/view.js';
+import { pageSections, type CatalogView, type Page, type ResolvedTarget } from '../catalog/view.js';
 import { callToolTool, searchToolsTool } from './local-tools.js';
 import type { ScopedTool } from './scope.js';
 import { CALL_TOOL_NAME, SEARCH_MODE_TOOLS, SEARCH_TOOLS_NAME } from './search/index.js';

@@ -14,7 +14,7 @@ import type { ServerConfig } from '../../src/config/types.js';
 import { defaultTransportFactory, type TransportFactory } from '../../src/backends/transport-factory.js';
 import type { Router } from '../../src/router.js';
 import type { FrontSession } from '../../src/front/session.js';
-import type { CatalogView } from '../../src/front/view.js';
+import type { CatalogView } from '../../src/catalog/view.js';
 import { isAlive, processTree } from './proc-tree.js';
 import { fixtureStdioCommand } from './spawn-fixture.js';
 

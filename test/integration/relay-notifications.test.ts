@@ -13,7 +13,7 @@ import type { ListKind } from '../../src/backends/lists.js';
 import { passthroughResult } from '../../src/backends/passthrough.js';
 import { silentLogger } from '../../src/log.js';
 import { Router } from '../../src/router.js';
-import { pageSections, type CatalogView, type Page, type ResolvedTarget } from '../../src/front/view.js';
+import { pageSections, type CatalogView, type Page, type ResolvedTarget } from '../../src/catalog/view.js';
 import { FIXTURE_TOOL_NAMES } from '../fixtures/fixture-server.js';
 import { eventually } from '../helpers/eventually.js';
 import {

@@ -67,6 +67,7 @@ describe('server forms', () => {
         '    command: node',
         '    args: ["server.js", 8080, true]',
         '    env: { PORT: 8080, DEBUG: true, NAME: x }',
+        '    inheritEnv: "false"',
         '    cwd: ./sub',
         '    prefix: ""',
         '    enabled: false',
@@ -87,7 +88,7 @@ describe('server forms', () => {
     expect(c.servers[0]).toEqual({
       name: 'zeta',
       prefix: '',
-      target: { kind: 'stdio', command: 'node', args: ['server.js', '8080', 'true'], env: { PORT: '8080', DEBUG: 'true', NAME: 'x' }, cwd: '/cfg/sub' },
+      target: { kind: 'stdio', command: 'node', args: ['server.js', '8080', 'true'], env: { PORT: '8080', DEBUG: 'true', NAME: 'x' }, inheritEnv: false, cwd: '/cfg/sub' },
       enabled: false,
       timeoutMs: 5000,
       connectTimeoutMs: 2000,
@@ -158,8 +159,9 @@ describe('validation messages', () => {
   });
 
   it('rejects fields of the other form', () => {
-    expect(problems('servers:\n  r: { url: "http://h", args: [x], cwd: . }\n  s: { command: x, headers: {}, type: sse }\n')).toEqual([
+    expect(problems('servers:\n  r: { url: "http://h", args: [x], inheritEnv: false, cwd: . }\n  s: { command: x, headers: {}, type: sse }\n')).toEqual([
       'servers.r.args: only applies to stdio servers (those with "command"); this server has "url"',
+      'servers.r.inheritEnv: only applies to stdio servers (those with "command"); this server has "url"',
       'servers.r.cwd: only applies to stdio servers (those with "command"); this server has "url"',
       'servers.s.headers: only applies to remote servers (those with "url"); this server has "command"',
       'servers.s.type: only applies to remote servers (those with "url"); this server has "command"',
@@ -170,7 +172,7 @@ describe('validation messages', () => {
     expect(problems('servers:\n  github: { command: x, comand: y, conect_timeout: 5, zzz: 1 }\nlisen: {}\n')).toEqual([
       'servers.github.comand: unknown field; did you mean "command"?',
       'servers.github.conect_timeout: unknown field; did you mean "connectTimeout"?',
-      'servers.github.zzz: unknown field; allowed fields: command, args, env, cwd, url, type, headers, prefix, enabled, timeout, connectTimeout, isolation, tags, description',
+      'servers.github.zzz: unknown field; allowed fields: command, args, env, inheritEnv, cwd, url, type, headers, prefix, enabled, timeout, connectTimeout, isolation, tags, description',
       'lisen: unknown field; did you mean "listen"?',
     ]);
   });
@@ -204,6 +206,7 @@ describe('validation messages', () => {
       '    args: x',
       '    timeout: 0',
       '    env: { K: [1] }',
+      '    inheritEnv: no',
       '    isolation: private',
       '  "": { command: y }',
       '  other: 5',
@@ -218,6 +221,7 @@ describe('validation messages', () => {
       'servers.github.args: expected array of strings, got "x"',
       'servers.github.timeout: expected a positive whole number of milliseconds, got 0',
       'servers.github.env.K: expected a string (quote it in YAML), got [1]',
+      'servers.github.inheritEnv: expected true or false, got "no"',
       'servers.github.isolation: expected one of: shared, session, got "private"',
       'servers[""]: server name must not be empty',
       'servers.other: expected a mapping of server settings (command: or url:, and options), got 5',

@@ -12,7 +12,6 @@ import { CursorCodec } from '../../src/catalog/cursor.js';
 import { configFromServers, makeServerConfig } from '../../src/config/defaults.js';
 import { parseConfig } from '../../src/config/index.js';
 import type { WorkspaceConfig } from '../../src/config/types.js';
-import type { FrontSession } from '../../src/front/session.js';
 import { silentLogger } from '../../src/log.js';
 import { GlobSet, globToRegExp } from '../../src/workspace/glob.js';
 import { matchRoots, selectWorkspace } from '../../src/workspace/select.js';
@@ -123,11 +122,12 @@ describe('WorkspaceView', () => {
     const { view, catalog } = setup({ search: true, pin: ['db__query'] });
     expect(names(view)).toEqual(['search_tools', 'call_tool', 'db__query']);
     const v0 = view.version('tools');
-    const session = { onCatalogChanged: vi.fn() } as unknown as FrontSession;
+    const host = { listsChanged: vi.fn(), callTool: vi.fn() };
     const search = view.resolveTool('search_tools')!;
-    const result = (await search.local!({ query: 'github issue', limit: 1 }, session, {} as never)) as { structuredContent: { tools: Tool[] } };
+    const result = (await search.local!({ query: 'github issue', limit: 1 }, host)) as { structuredContent: { tools: Tool[] } };
     expect(result.structuredContent.tools.map((t) => t.name)).toEqual(['gh__create_issue']);
-    expect(session.onCatalogChanged).toHaveBeenCalledWith(['tools']);
+    expect(host.listsChanged).toHaveBeenCalledWith(['tools']);
+    expect(host.callTool).not.toHaveBeenCalled();
     expect(names(view)).toContain('gh__create_issue');
     expect(view.version('tools')).not.toBe(v0);
     // Every workspace tool resolves in search mode (call_tool reaches them), searched or not.

@@ -4,14 +4,23 @@
  * is a boundary for calls as well as lists.
  */
 import type { ListKind } from '../backends/lists.js';
-import type { Catalog } from '../catalog/catalog.js';
-import type { CursorCodec } from '../catalog/cursor.js';
-import { paginateWithCursor } from '../catalog/paginate.js';
+import type { Catalog } from './catalog.js';
+import type { CursorCodec } from './cursor.js';
+import { paginateWithCursor } from './paginate.js';
 import type { Result } from '@modelcontextprotocol/server';
-import type { ForwardContext, FrontSession } from './session.js';
+
+/**
+ * What a router-local tool may do besides answering: run a catalog tool through the same pipeline as
+ * a client's own tools/call (so defaults, boundaries, progress and cancellation apply), and tell the
+ * client that its lists changed. The engine builds one per call; tools never see a session.
+ */
+export interface LocalToolHost {
+  callTool(name: string, args: Record<string, unknown> | undefined): Promise<Result>;
+  listsChanged(kinds: readonly ListKind[]): void;
+}
 
 /** A tool the router answers itself (search mode's search_tools and call_tool). */
-export type LocalTool = (args: Record<string, unknown>, session: FrontSession, ctx: ForwardContext) => Promise<Result>;
+export type LocalTool = (args: Record<string, unknown>, host: LocalToolHost) => Promise<Result>;
 
 export interface ResolvedTarget {
   server: string;

@@ -7,16 +7,16 @@
  * closes a connection someone is subscribed on.
  */
 import type { Backend } from '../backends/backend.js';
-import type { FrontSession } from './session.js';
+import type { SessionRef } from './context.js';
 
 interface Subscription {
   publicUri: string;
   /** Each subscribed session with the release of the connection lease it holds. */
-  sessions: Map<FrontSession, () => void>;
+  sessions: Map<SessionRef, () => void>;
 }
 
 export interface SubscriptionBackends {
-  backendFor(server: string, session: FrontSession): Promise<{ backend: Backend; release: () => void }>;
+  backendFor(server: string, session: SessionRef): Promise<{ backend: Backend; release: () => void }>;
 }
 
 export class Subscriptions {
@@ -25,7 +25,7 @@ export class Subscriptions {
 
   constructor(private readonly backends: SubscriptionBackends) {}
 
-  async subscribe(session: FrontSession, publicUri: string, target: { server: string; uri: string }): Promise<void> {
+  async subscribe(session: SessionRef, publicUri: string, target: { server: string; uri: string }): Promise<void> {
     const { backend, release } = await this.backends.backendFor(target.server, session);
     let uris = this.byBackend.get(backend);
     if (!uris) this.byBackend.set(backend, (uris = new Map()));
@@ -44,7 +44,7 @@ export class Subscriptions {
     uris.set(target.uri, { publicUri, sessions: new Map([[session, release]]) });
   }
 
-  async unsubscribe(session: FrontSession, _publicUri: string, target: { server: string; uri: string }): Promise<void> {
+  async unsubscribe(session: SessionRef, _publicUri: string, target: { server: string; uri: string }): Promise<void> {
     for (const [backend, uris] of this.byBackend) {
       if (backend.name !== target.server) continue;
       const sub = uris.get(target.uri);
@@ -60,7 +60,7 @@ export class Subscriptions {
   }
 
   /** Drop every subscription of a closed session. */
-  dropSession(session: FrontSession): void {
+  dropSession(session: SessionRef): void {
     for (const [backend, uris] of this.byBackend) {
       for (const [uri, sub] of uris) {
         const release = sub.sessions.get(session);

@@ -1,0 +1,41 @@
+/**
+ * What the engine knows of the request it is serving, and of the client behind it. The engine holds
+ * no session of its own: per-client state (view, log level, capabilities, what the client was told
+ * about list changes) is read through `ctx.session`, which the front supplies. A 2025-era session
+ * front supplies its long-lived session; a stateless front (2026-07-28) can supply one built from
+ * the request's own envelope. Either way the pipeline is the same.
+ */
+import type { ClientCapabilities, LoggingLevel, RequestId, Result } from '@modelcontextprotocol/server';
+import type { ListKind } from '../backends/lists.js';
+import type { CatalogView } from '../catalog/view.js';
+
+export type ProgressToken = string | number;
+
+export interface SessionRef {
+  readonly id: string;
+  readonly view: CatalogView;
+  readonly logLevel?: LoggingLevel;
+  readonly clientCapabilities?: ClientCapabilities;
+  readonly clientName?: string;
+  readonly isInitialized: boolean;
+  /** A notification to this client; with a request id it travels on that request's stream. */
+  notify(method: string, params: Record<string, unknown>, relatedRequestId?: RequestId): void;
+  /** A request to this client (sampling, elicitation, roots) made on a backend's behalf. */
+  request(method: string, params: unknown, opts: { signal: AbortSignal; relatedRequestId?: RequestId }): Promise<Result>;
+  /** The client has now seen this list (a later change of it is news). */
+  markListed(kind: ListKind): void;
+  /** Tell the client about changes of the lists it can see, once per change. */
+  listsChanged(kinds: readonly ListKind[]): void;
+  /** A backend's log message, if this client's level and view admit it. */
+  relayLog(server: string, params: Record<string, unknown>): void;
+}
+
+export interface RequestContext {
+  readonly session: SessionRef;
+  /** The client's own id for this request. */
+  readonly id: RequestId;
+  readonly method: string;
+  /** Aborted when the client cancels or goes away. */
+  readonly signal: AbortSignal;
+  readonly progressToken?: ProgressToken;
+}

@@ -1,0 +1,121 @@
+/**
+ * The one request pipeline. Every request a client sends, on every front and to every kind of
+ * backend, runs through the same ordered stages:
+ *
+ *   1. decode   params must be an object; the route validates its fields (readable -32602)
+ *   2. resolve  public name or URI -> backend and original name, through the session's view
+ *   3. admit    the workspace boundary (applied while resolving); limits and queues plug in here
+ *   4. forward  to the backend connection: progress, cancellation, timeout, server->client requests
+ *   5. map      the result back for the client: URIs, task ids
+ *
+ * There is no second path: the cheapest call (plain tools/call to a stdio backend) and the richest
+ * (progress token, HTTP backend, isolated connection, task) differ only in what each stage finds.
+ * Speed comes from the stages being cheap: no schema parse, one map entry per request on each peer.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Result } from '@modelcontextprotocol/server';
+import { SwitchboardError } from '../errors/index.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { CursorCodec } from '../catalog/cursor.js';
+import type { RequestContext } from './context.js';
+import { InflightRequests } from './inflight.js';
+import { decodeParams, type Params } from './params.js';
+import { ROUTES } from './routes.js';
+import type { BackendDirectory, EngineServices, Forward } from './services.js';
+import { Subscriptions } from './subscriptions.js';
+import { TaskOwners } from './tasks.js';
+
+/** A stage that may refuse or delay a forward before it is sent (limits, queues: issue-by-issue). */
+export type Admission = (ctx: RequestContext, plan: Forward) => void | Promise<void>;
+
+export interface EngineOptions {
+  catalog: Catalog;
+  cursorCodec: CursorCodec;
+  pageSize: number;
+  backends: BackendDirectory;
+  admissions?: Admission[];
+}
+
+export class Engine implements EngineServices {
+  readonly catalog: Catalog;
+  readonly cursorCodec: CursorCodec;
+  readonly pageSize: number;
+  readonly backends: BackendDirectory;
+  readonly inflight = new InflightRequests();
+  readonly subscriptions: Subscriptions;
+  readonly tasks = new TaskOwners();
+  private readonly admissions: Admission[];
+
+  constructor(options: EngineOptions) {
+    this.catalog = options.catalog;
+    this.cursorCodec = options.cursorCodec;
+    this.pageSize = options.pageSize;
+    this.backends = options.backends;
+    this.admissions = options.admissions ?? [];
+    this.subscriptions = new Subscriptions({ backendFor: (server, session) => options.backends.acquire(server, session) });
+  }
+
+  /** Whether the engine serves this method (fronts answer -32601 for the rest themselves). */
+  serves(method: string): boolean {
+    return ROUTES[method] !== undefined;
+  }
+
+  /** Serve one client request: stages 1-5. Throws errors for the front to put on the wire. */
+  async handle(ctx: RequestContext, rawParams: unknown): Promise<Result> {
+    const route = ROUTES[ctx.method];
+    if (!route) throw new SwitchboardError('SB_METHOD_NOT_FOUND', `Method not found: ${ctx.method}`);
+    const params = decodeParams(ctx.method, rawParams);
+    const plan = await route(this, ctx, params);
+    if ('answer' in plan) return plan.answer;
+    return this.forward(ctx, plan);
+  }
+
+  async forward(ctx: RequestContext, plan: Forward): Promise<Result> {
+    for (const admit of this.admissions) await admit(ctx, plan);
+    const { backend, release } = await this.backends.acquire(plan.server, ctx.session);
+    const releaseInflight = this.inflight.add(plan.server, ctx);
+    // Progress is re-minted per hop: the backend sees our token, the client gets its own back. Relays
+    // go out synchronously in wire order, so they always precede the result.
+    let lastRelay = 0;
+    const token = ctx.progressToken;
+    const onprogress =
+      token === undefined
+        ? undefined
+        : (p: object) => {
+            lastRelay = performance.now();
+            ctx.session.notify('notifications/progress', { ...p, progressToken: token }, ctx.id);
+          };
+    let result: Result;
+    try {
+      plan.onSent?.();
+      result = await backend.request(plan.method, token === undefined ? plan.params : withoutProgressToken(plan.params), { signal: ctx.signal, onprogress });
+    } finally {
+      releaseInflight();
+      release();
+    }
+    // SDK clients handle a notification a microtask after a response parsed from the same read, and
+    // drop progress whose request is already answered. A backend's last progress often arrives in one
+    // chunk with its result; give the client a moment to read the progress on its own.
+    if (lastRelay > 0) {
+      const gap = PROGRESS_SETTLE_MS - (performance.now() - lastRelay);
+      if (gap > 0) await sleep(gap);
+    }
+    return plan.map ? plan.map(result) : result;
+  }
+
+  callTool(ctx: RequestContext, name: string, args: Params | undefined): Promise<Result> {
+    return this.handle({ ...ctx, method: 'tools/call' }, args === undefined ? { name } : { name, arguments: args });
+  }
+}
+
+/** How long a result waits after the progress relayed just before it (only then). */
+const PROGRESS_SETTLE_MS = 5;
+
+function withoutProgressToken(params: Params): Params {
+  const meta = params._meta as Record<string, unknown> | undefined;
+  if (!meta || !('progressToken' in meta)) return params;
+  const { progressToken: _dropped, ...rest } = meta;
+  if (Object.keys(rest).length) return { ...params, _meta: rest };
+  const { _meta: _gone, ...bare } = params;
+  return bare;
+}

@@ -1,0 +1,306 @@
+/**
+ * One JSON-RPC peer over one transport: the router's own correlator, used on both sides (a client's
+ * front session and a backend connection). It owns `transport.onmessage`, so nothing is composed by
+ * overwriting handlers: requests go to `onRequest`, notifications to `onNotification`, responses to
+ * the request that is waiting for them.
+ *
+ * Why not the SDK's Protocol: per message it validates, allocates timers and AbortSignals, and delivers
+ * notifications a microtask after responses (so a result could overtake the progress sent before it).
+ * This peer handles every message synchronously in wire order, and keeps per-request state to one
+ * entry in one map: that is what lets every request kind cost what a plain call costs.
+ */
+import type { JSONRPCMessage, RequestId, Result, Transport } from '@modelcontextprotocol/server';
+import { JsonRpcCode, SwitchboardError, toWireError, UpstreamError } from '../errors/index.js';
+
+export type Params = Record<string, unknown>;
+
+export interface ProgressParams {
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
+export interface OutboundOptions {
+  signal?: AbortSignal;
+  /** Milliseconds until the request fails with `errors.timeout`; absent: no limit. */
+  timeoutMs?: number;
+  /** Ask the other side for progress (a token is minted per request) and receive it here. */
+  onprogress?: (progress: ProgressParams) => void;
+  /** Progress pushes the deadline back (a long call that reports progress is alive). */
+  resetTimeoutOnProgress?: boolean;
+  /** The inbound request this one is part of (Streamable HTTP sends it on that request's stream). */
+  relatedRequestId?: RequestId;
+}
+
+/** An inbound request while it is being answered. */
+export interface InboundRequest {
+  readonly id: RequestId;
+  readonly method: string;
+  readonly params: unknown;
+  /** Aborted when the other side cancels the request or the peer closes. */
+  readonly signal: AbortSignal;
+}
+
+export interface PeerHandlers {
+  /** Answer a request: return its result, or throw (the error goes out through toWireError). */
+  onRequest(request: InboundRequest): Promise<Result> | Result;
+  onNotification(method: string, params: Params | undefined): void;
+  onClose?(): void;
+  /** A message the peer could not use (a response to nothing, a transport error); for debug logs. */
+  onDiscard?(reason: string, detail?: unknown): void;
+  /** Runs after a response went out for an inbound request (for ordering-sensitive callers). */
+  onResponded?(id: RequestId): void;
+}
+
+export interface PeerErrors {
+  timeout(method: string, timeoutMs: number): Error;
+  closed(method: string): Error;
+  cancelled(method: string, reason: unknown): Error;
+}
+
+interface Pending {
+  method: string;
+  resolve(result: Result): void;
+  reject(error: unknown): void;
+  onprogress?: (progress: ProgressParams) => void;
+  deadline: number;
+  timeoutMs: number;
+  resetOnProgress: boolean;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+interface Inbound {
+  controller: AbortController;
+  /** Set once answered or cancelled: a late answer is dropped. */
+  done: boolean;
+}
+
+const SWEEP_MS = 50;
+
+export class RpcPeer {
+  private seq = 0;
+  private readonly pending = new Map<RequestId, Pending>();
+  private readonly inbound = new Map<RequestId, Inbound>();
+  private sweeper?: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    readonly transport: Transport,
+    private readonly handlers: PeerHandlers,
+    private readonly errors: PeerErrors,
+  ) {
+    transport.onmessage = (message) => this.receive(message as JSONRPCMessage);
+    transport.onclose = () => this.onTransportClosed();
+    transport.onerror = (err) => handlers.onDiscard?.('transport error', err);
+  }
+
+  start(): Promise<void> {
+    return this.transport.start();
+  }
+
+  /** Inbound requests still being answered (an idle reaper never closes a busy session). */
+  get activeInbound(): number {
+    return this.inbound.size;
+  }
+
+  get activeOutbound(): number {
+    return this.pending.size;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  request(method: string, params: Params | undefined, opts: OutboundOptions = {}): Promise<Result> {
+    if (this.closed) return Promise.reject(this.errors.closed(method));
+    if (opts.signal?.aborted) return Promise.reject(this.errors.cancelled(method, opts.signal.reason));
+    const id = ++this.seq;
+    let sent = params;
+    if (opts.onprogress) sent = { ...params, _meta: { ...(params?._meta as Params | undefined), progressToken: id } };
+    return new Promise<Result>((resolve, reject) => {
+      const timeoutMs = opts.timeoutMs ?? 0;
+      const entry: Pending = {
+        method,
+        resolve,
+        reject,
+        onprogress: opts.onprogress,
+        deadline: timeoutMs > 0 ? Date.now() + timeoutMs : Infinity,
+        timeoutMs,
+        resetOnProgress: opts.resetTimeoutOnProgress ?? false,
+      };
+      if (opts.signal) {
+        entry.signal = opts.signal;
+        entry.onAbort = () => this.cancelOutbound(id, opts.signal!.reason);
+        opts.signal.addEventListener('abort', entry.onAbort, { once: true });
+      }
+      this.pending.set(id, entry);
+      if (timeoutMs > 0) this.ensureSweeper();
+      const message = sent === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params: sent };
+      this.transport.send(message as JSONRPCMessage, opts.relatedRequestId === undefined ? undefined : { relatedRequestId: opts.relatedRequestId }).catch((err) => {
+        const p = this.settle(id);
+        p?.reject(err);
+      });
+    });
+  }
+
+  notify(method: string, params?: Params, relatedRequestId?: RequestId): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const message = params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params };
+    return this.transport.send(message as JSONRPCMessage, relatedRequestId === undefined ? undefined : { relatedRequestId }).catch((err) => {
+      this.handlers.onDiscard?.(`could not send ${method}`, err);
+    });
+  }
+
+  /** Write an already-built message (an error reply to a message that never became a request). */
+  sendRaw(message: unknown): void {
+    if (!this.closed) this.transport.send(message as JSONRPCMessage).catch(() => undefined);
+  }
+
+  private receive(message: JSONRPCMessage): void {
+    const m = message as { id?: RequestId; method?: unknown; params?: unknown; result?: unknown; error?: unknown };
+    if (typeof m.method === 'string') {
+      if (m.id === undefined) this.receiveNotification(m.method, m.params as Params | undefined);
+      else this.receiveRequest(m.id, m.method, m.params);
+      return;
+    }
+    if (m.id === undefined || m.id === null) {
+      this.handlers.onDiscard?.('a message that is neither request, notification nor answered response', message);
+      return;
+    }
+    const p = this.settle(m.id);
+    if (!p) {
+      this.handlers.onDiscard?.('a response to no pending request (cancelled or timed out)', m.id);
+      return;
+    }
+    if (m.error !== undefined) {
+      const e = m.error as { code?: unknown; message?: unknown; data?: unknown };
+      p.reject(new UpstreamError(typeof e.code === 'number' ? e.code : JsonRpcCode.InternalError, typeof e.message === 'string' ? e.message : 'error', e.data));
+    } else {
+      p.resolve((m.result ?? {}) as Result);
+    }
+  }
+
+  private receiveNotification(method: string, params: Params | undefined): void {
+    if (method === 'notifications/progress') {
+      const token = params?.progressToken as RequestId | undefined;
+      const p = token === undefined ? undefined : this.pending.get(token);
+      if (p?.onprogress) {
+        if (p.resetOnProgress && p.timeoutMs > 0) p.deadline = Date.now() + p.timeoutMs;
+        const { progressToken: _token, ...progress } = params!;
+        p.onprogress(progress as unknown as ProgressParams);
+        return;
+      }
+    } else if (method === 'notifications/cancelled') {
+      const id = params?.requestId as RequestId | undefined;
+      const entry = id === undefined ? undefined : this.inbound.get(id);
+      if (entry && !entry.done) {
+        // Cancelled requests get no response (the other side has forgotten the id already).
+        entry.done = true;
+        this.inbound.delete(id!);
+        entry.controller.abort(params?.reason ?? 'cancelled');
+        return;
+      }
+    }
+    this.handlers.onNotification(method, params);
+  }
+
+  private receiveRequest(id: RequestId, method: string, params: unknown): void {
+    if (this.inbound.has(id)) {
+      // Never cross-wire two requests that share an id: the second is refused, the first goes on.
+      this.sendRaw({ jsonrpc: '2.0', id, error: toWireError(duplicateId(id)) });
+      return;
+    }
+    const entry: Inbound = { controller: new AbortController(), done: false };
+    this.inbound.set(id, entry);
+    let answer: Promise<Result> | Result;
+    try {
+      answer = this.handlers.onRequest({ id, method, params, signal: entry.controller.signal });
+    } catch (err) {
+      this.reply(id, entry, undefined, err);
+      return;
+    }
+    if (answer instanceof Promise) answer.then((r) => this.reply(id, entry, r), (err) => this.reply(id, entry, undefined, err));
+    else this.reply(id, entry, answer);
+  }
+
+  private reply(id: RequestId, entry: Inbound, result: Result | undefined, error?: unknown): void {
+    if (entry.done) return;
+    entry.done = true;
+    this.inbound.delete(id);
+    if (this.closed) return;
+    const message = error === undefined ? { jsonrpc: '2.0', id, result } : { jsonrpc: '2.0', id, error: toWireError(error) };
+    this.transport.send(message as JSONRPCMessage).catch((err) => this.handlers.onDiscard?.('could not send a response', err));
+    this.handlers.onResponded?.(id);
+  }
+
+  private cancelOutbound(id: RequestId, reason: unknown): void {
+    const p = this.settle(id);
+    if (!p) return;
+    void this.notify('notifications/cancelled', { requestId: id, reason: typeof reason === 'string' ? reason : 'cancelled' });
+    p.reject(this.errors.cancelled(p.method, reason));
+  }
+
+  private settle(id: RequestId): Pending | undefined {
+    const p = this.pending.get(id);
+    if (!p) return undefined;
+    this.pending.delete(id);
+    if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort);
+    return p;
+  }
+
+  /** One coarse timer for every deadline, running only while some request has one. */
+  private ensureSweeper(): void {
+    if (this.sweeper) return;
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    let withDeadline = 0;
+    for (const [id, p] of this.pending) {
+      if (p.deadline === Infinity) continue;
+      if (p.deadline > now) {
+        withDeadline++;
+        continue;
+      }
+      this.settle(id);
+      void this.notify('notifications/cancelled', { requestId: id, reason: 'timed out' });
+      p.reject(this.errors.timeout(p.method, p.timeoutMs));
+    }
+    if (withDeadline === 0) this.stopSweeper();
+  }
+
+  private stopSweeper(): void {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  private onTransportClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopSweeper();
+    for (const [id, p] of [...this.pending]) {
+      this.settle(id);
+      p.reject(this.errors.closed(p.method));
+    }
+    for (const entry of this.inbound.values()) {
+      entry.done = true;
+      entry.controller.abort('connection closed');
+    }
+    this.inbound.clear();
+    this.handlers.onClose?.();
+  }
+
+  /** Close the transport; pending requests fail with `errors.closed`, inbound ones are aborted. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.transport.close().catch(() => undefined);
+    this.onTransportClosed();
+  }
+}
+
+function duplicateId(id: RequestId): SwitchboardError {
+  return new SwitchboardError('SB_DUPLICATE_REQUEST_ID', `request id ${JSON.stringify(id)} is already in use by a request still being answered; use a new id for each request`);
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { describeStartFailure } from '../../src/backends/start-failure.js';
+import { makeServerConfig } from '../../src/config/defaults.js';
+import type { StdioTarget } from '../../src/config/types.js';
+
+function stdio(target: Partial<StdioTarget> & { command: string }) {
+  return makeServerConfig('github', { kind: 'stdio', args: [], env: {}, ...target });
+}
+
+function enoent(command: string, searchPath?: string): Error {
+  return Object.assign(new Error(`spawn ${command} ENOENT`), { code: 'ENOENT', ...(searchPath === undefined ? {} : { searchPath }) });
+}
+
+describe('describeStartFailure for a command that cannot be started', () => {
+  it('names the PATH a bare command was looked up on', () => {
+    expect(describeStartFailure(stdio({ command: 'gh-mcp' }), 'stdio', enoent('gh-mcp', '/usr/local/bin:/usr/bin'), [])).toBe(
+      'command "gh-mcp" was not found on PATH (/usr/local/bin:/usr/bin) (servers.github.command): install it or give its full path',
+    );
+  });
+
+  it("without the spawn's PATH, shows the one the backend would get: env: PATH wins", () => {
+    expect(describeStartFailure(stdio({ command: 'gh-mcp', env: { PATH: '/only/here' }, inheritEnv: false }), 'stdio', enoent('gh-mcp'), [])).toBe(
+      'command "gh-mcp" was not found on PATH (/only/here) (servers.github.command): install it or give its full path',
+    );
+  });
+
+  it('says so when PATH was empty', () => {
+    expect(describeStartFailure(stdio({ command: 'gh-mcp' }), 'stdio', enoent('gh-mcp', ''), [])).toBe(
+      'command "gh-mcp" was not found because PATH is empty (servers.github.command): install it or give its full path',
+    );
+  });
+
+  it('does not talk about PATH for a command given as a path', () => {
+    expect(describeStartFailure(stdio({ command: './bin/gh-mcp' }), 'stdio', enoent('./bin/gh-mcp', '/usr/bin'), [])).toBe(
+      'command "./bin/gh-mcp" does not exist (servers.github.command): check the path',
+    );
+  });
+
+  it('blames cwd when that directory is missing (spawn reports it as ENOENT too)', () => {
+    expect(describeStartFailure(stdio({ command: 'node', cwd: '/no/such/dir/sb-test' }), 'stdio', enoent('node', '/usr/bin'), [])).toBe(
+      'directory /no/such/dir/sb-test does not exist (servers.github.cwd)',
+    );
+  });
+});
