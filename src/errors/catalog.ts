@@ -7,8 +7,9 @@
  * - JSON-RPC's own codes (-32700..-32600) are broad categories, shared by every error of that kind
  *   (an unknown tool and a forged cursor are both "invalid params", as the MCP spec asks).
  * - A code MCP or its SDK defines keeps that meaning: -32001 is a timeout, -32022 an unsupported
- *   protocol version. -32002 (resource not found in MCP 2025-11-25) is not used: SEP-2164 replaced
- *   it with -32602 and the SDK rewrites -32002 to -32602 on the way out, so -32602 is what clients see.
+ *   protocol version. -32002 (resource not found in MCP 2025-11-25) is not used: SEP-2164 (final)
+ *   replaced it with -32602, and the MCP SDK sends -32602 even when a handler throws -32002, so
+ *   clients built on it expect -32602.
  * - Our codes in the server range (-32099..-32000) each mean exactly one failure, grouped by tens:
  *   -32003..-32006 sessions and requests, -3201x backends, -3203x access, -3206x HTTP, -3207x capacity,
  *   -3208x workspaces.

@@ -10,7 +10,7 @@ export const JsonRpcCode = {
   InternalError: -32603,
   /** The SDK's and most MCP servers' "request timed out". */
   RequestTimeout: -32001,
-  /** MCP 2025-11-25 "resource not found"; the SDK rewrites it to -32602 on the way out (SEP-2164). */
+  /** MCP 2025-11-25 "resource not found"; replaced by -32602 (SEP-2164), which the SDK sends instead. */
   ResourceNotFound: -32002,
   /** MCP revision 2026-07-28 (per the SDK): the protocol version is unknown or unsupported. */
   UnsupportedProtocolVersion: -32022,
