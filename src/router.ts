@@ -19,6 +19,7 @@ import type { InflightRequests } from './engine/inflight.js';
 import { mostVerbose } from './engine/log-levels.js';
 import { Relay } from './engine/relay.js';
 import type { BackendDirectory } from './engine/services.js';
+import type { Admission, ForwardObserver } from './engine/engine.js';
 import { SwitchboardError, shuttingDown } from './errors/index.js';
 import { FrontSession, type SessionHost } from './front/session.js';
 import type { Logger } from './log.js';
@@ -36,6 +37,10 @@ export interface RouterOptions {
   firstListWaitMs?: number;
   /** Idle time after which a session's own connection to an `isolation: session` server is closed. */
   isolatedIdleMs?: number;
+  /** Pipeline stage 3: limits, queues (run in order before each forward). */
+  admissions?: Admission[];
+  /** Watchers of every forward (metrics, recent calls, traces). */
+  observers?: ForwardObserver[];
 }
 
 const DEFAULT_ISOLATED_IDLE_MS = 10 * 60_000;
@@ -63,7 +68,14 @@ export class Router implements SessionHost {
     const enabled = config.servers.filter((s) => s.enabled);
     this.catalog = new Catalog(config.separator, enabled.map((s) => ({ name: s.name, prefix: s.prefix })));
     this.isolated = new SessionBackends((session, server) => this.createSessionBackend(session, server), options.isolatedIdleMs ?? DEFAULT_ISOLATED_IDLE_MS);
-    this.engine = new Engine({ catalog: this.catalog, cursorCodec: this.cursorCodec, pageSize: config.pageSize, backends: this.directory() });
+    this.engine = new Engine({
+      catalog: this.catalog,
+      cursorCodec: this.cursorCodec,
+      pageSize: config.pageSize,
+      backends: this.directory(),
+      ...(options.admissions && { admissions: options.admissions }),
+      ...(options.observers && { observers: options.observers }),
+    });
     this.relay = new Relay({
       catalog: this.catalog,
       inflight: this.engine.inflight,

@@ -13,7 +13,7 @@ import { Router } from '../router.js';
 import { isLoopbackHost } from '../transports/http-guards.js';
 import { StdioFrontTransport } from '../transports/stdio-front.js';
 import { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts } from '../transports/network-fronts.js';
-import { WorkspaceHttp } from '../workspace/http-routes.js';
+import { WorkspaceHttp } from '../transports/workspace-routes.js';
 import { usageFilePath, UsageStore } from '../workspace/usage.js';
 import { Workspaces } from '../workspace/workspaces.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';

@@ -25,8 +25,17 @@ import type { BackendDirectory, EngineServices, Forward } from './services.js';
 import { Subscriptions } from './subscriptions.js';
 import { TaskOwners } from './tasks.js';
 
-/** A stage that may refuse or delay a forward before it is sent (limits, queues: issue-by-issue). */
+/** A stage that may refuse or delay a forward before it is sent (limits, queues). */
 export type Admission = (ctx: RequestContext, plan: Forward) => void | Promise<void>;
+
+/**
+ * Watches forwards (metrics, the status page's recent calls, traces): `start` runs as the request is
+ * sent, and the function it returns runs once with the outcome (no error: a result came back).
+ * Observers must be cheap and must not throw; they cannot change the request.
+ */
+export interface ForwardObserver {
+  start(ctx: RequestContext, plan: Forward): ((error?: unknown) => void) | undefined;
+}
 
 export interface EngineOptions {
   catalog: Catalog;
@@ -34,6 +43,7 @@ export interface EngineOptions {
   pageSize: number;
   backends: BackendDirectory;
   admissions?: Admission[];
+  observers?: ForwardObserver[];
 }
 
 export class Engine implements EngineServices {
@@ -45,6 +55,7 @@ export class Engine implements EngineServices {
   readonly subscriptions: Subscriptions;
   readonly tasks = new TaskOwners();
   private readonly admissions: Admission[];
+  private readonly observers: ForwardObserver[];
 
   constructor(options: EngineOptions) {
     this.catalog = options.catalog;
@@ -52,6 +63,7 @@ export class Engine implements EngineServices {
     this.pageSize = options.pageSize;
     this.backends = options.backends;
     this.admissions = options.admissions ?? [];
+    this.observers = options.observers ?? [];
     this.subscriptions = new Subscriptions({ backendFor: (server, session) => options.backends.acquire(server, session) });
   }
 
@@ -86,9 +98,14 @@ export class Engine implements EngineServices {
             ctx.session.notify('notifications/progress', { ...p, progressToken: token }, ctx.id);
           };
     let result: Result;
+    const done = this.observers.length ? this.observe(ctx, plan) : undefined;
     try {
       plan.onSent?.();
       result = await backend.request(plan.method, token === undefined ? plan.params : withoutProgressToken(plan.params), { signal: ctx.signal, onprogress });
+      done?.();
+    } catch (err) {
+      done?.(err);
+      throw err;
     } finally {
       releaseInflight();
       release();
@@ -101,6 +118,13 @@ export class Engine implements EngineServices {
       if (gap > 0) await sleep(gap);
     }
     return plan.map ? plan.map(result) : result;
+  }
+
+  private observe(ctx: RequestContext, plan: Forward): (error?: unknown) => void {
+    const ends = this.observers.flatMap((o) => o.start(ctx, plan) ?? []);
+    return (error) => {
+      for (const end of ends) end(error);
+    };
   }
 
   callTool(ctx: RequestContext, name: string, args: Params | undefined): Promise<Result> {

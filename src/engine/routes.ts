@@ -81,6 +81,7 @@ function toolPlan(
     server,
     method: 'tools/call',
     params: forwarded,
+    publicName: params.name as string,
     map: (result) => services.catalog.mapToolResult(server, adoptCreatedTask(services, ctx, server, result)),
     ...(target.onCall && { onSent: target.onCall }),
   };
@@ -104,6 +105,7 @@ const getPrompt: Route = async (services, ctx, params) => {
     server,
     method: 'prompts/get',
     params: { ...params, name: target.name },
+    publicName: name,
     map: (result) => mapGetPromptResultUris(result as never, services.catalog.uriMapper(server)) as Result,
   };
 };

@@ -17,6 +17,8 @@ export interface Forward {
   server: string;
   method: string;
   params: Params;
+  /** The client's name for the tool or prompt (metrics, logs, traces). */
+  publicName?: string;
   /** Map the backend's result for the client (URIs, task ids). */
   map?: (result: Result) => Result;
   /** Runs once, when the request is sent (usage counting). */
