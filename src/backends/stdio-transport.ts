@@ -10,8 +10,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import type { StdioTarget } from '../config/types.js';
-import { LineWriter } from '../transports/line-writer.js';
-import { LineReader } from '../transports/line-reader.js';
+import { LineWriter } from '../util/line-writer.js';
+import { LineReader } from '../util/line-reader.js';
 
 export interface StdioTransportOptions {
   /** Grace period between each shutdown step: stdin closed, then SIGTERM, then SIGKILL. */

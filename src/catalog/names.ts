@@ -2,43 +2,15 @@
  * Public names for tools and prompts: `<prefix><separator><name>`, always matching PUBLIC_NAME_PATTERN.
  *
  * Claude and most clients reject names outside ^[A-Za-z0-9_-]{1,64}$ (the spec allows more), so every
- * name that would break that rule is shortened deterministically: a readable head plus `-` and a hash
- * of the ORIGINAL string. Hashes are sha256 over UTF-16LE code units (lossless even for lone
- * surrogates), so names are the same across restarts and machines.
+ * name that would break that rule is shortened deterministically: a readable head plus `-` and a stable
+ * hash of the ORIGINAL string (util/short-hash.ts), so names are the same across restarts and machines.
  */
-import { createHash } from 'node:crypto';
+import { shortHash, withHashSuffix } from '../util/short-hash.js';
 
 export const PUBLIC_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MAX_PUBLIC_NAME_LENGTH = 64;
 export const DEFAULT_SEPARATOR = '__';
-/** Longest prefix sanitizePrefix returns: leaves at least 30 characters for the tool's own name. */
-export const MAX_PREFIX_LENGTH = 32;
-const HASH_LENGTH = 8;
 const INVALID_RUN = /[^A-Za-z0-9_-]+/g;
-
-/** A short, stable base36 digest of `input` (8 chars carry ~41 bits: plenty against accidents). */
-export function shortHash(input: string, length = HASH_LENGTH): string {
-  const digest = createHash('sha256').update(Buffer.from(input, 'utf16le')).digest();
-  return digest.readBigUInt64BE(0).toString(36).padStart(13, '0').slice(-length);
-}
-
-/**
- * Default prefix for a server name. Underscore runs collapse to one so that a default prefix never
- * contains the default separator `__`: `github__create_issue` then splits unambiguously for a reader.
- */
-export function sanitizePrefix(serverName: string): string {
-  const cleaned = serverName.replace(INVALID_RUN, '_').replace(/_+/g, '_').replace(/^_+|_+$/g, '');
-  if (cleaned === '') return `s${shortHash(serverName, 6)}`;
-  if (cleaned.length <= MAX_PREFIX_LENGTH) return cleaned;
-  return withHashSuffix(cleaned, shortHash(serverName, 6), MAX_PREFIX_LENGTH);
-}
-
-/** Join head and hash with `-`, cutting the head so the whole fits in `max` characters. */
-function withHashSuffix(head: string, hash: string, max = MAX_PUBLIC_NAME_LENGTH): string {
-  // Trailing `_`/`-` would only make "github___-k3j..." noise; the hash already marks the cut.
-  const kept = head.slice(0, max - hash.length - 1).replace(/[_-]+$/, '');
-  return kept === '' ? hash : `${kept}-${hash}`;
-}
 
 /** The joined original `<prefix><separator><name>`, or `<name>` alone when the prefix is empty. */
 function joinOriginal(prefix: string, separator: string, name: string): string {
@@ -53,7 +25,7 @@ function joinOriginal(prefix: string, separator: string, name: string): string {
 export function publicName(prefix: string, separator: string, name: string): string {
   const original = joinOriginal(prefix, separator, name);
   if (PUBLIC_NAME_PATTERN.test(original)) return original;
-  return withHashSuffix(original.replace(INVALID_RUN, '_'), shortHash(original));
+  return withHashSuffix(original.replace(INVALID_RUN, '_'), shortHash(original), MAX_PUBLIC_NAME_LENGTH);
 }
 
 export interface NameOwner {
@@ -161,7 +133,7 @@ export class NameTable {
       let candidate: string;
       let attempt = 1;
       do {
-        candidate = withHashSuffix(o.head, shortHash(`${o.server}\u0000${o.name}\u0000${attempt++}`));
+        candidate = withHashSuffix(o.head, shortHash(`${o.server}\u0000${o.name}\u0000${attempt++}`), MAX_PUBLIC_NAME_LENGTH);
       } while (byPublic.has(candidate));
       byPublic.set(candidate, { server: o.server, name: o.name });
       assigned.set(o, candidate);

@@ -2,7 +2,7 @@
  * Defaults in one place, shared by the YAML schema and by code that builds a config without YAML
  * (the bridge), so both paths agree on what "unset" means.
  */
-import { sanitizePrefix } from '../catalog/names.js';
+import { sanitizePrefix } from './prefix.js';
 import { SwitchboardError } from '../errors.js';
 import type { ListenConfig, RouterConfig, SearchConfig, ServerConfig, ServerTarget } from './types.js';
 

@@ -5,8 +5,8 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
-import { LineWriter } from './line-writer.js';
-import { LineReader } from './line-reader.js';
+import { LineWriter } from '../util/line-writer.js';
+import { LineReader } from '../util/line-reader.js';
 import { isJsonRpcMessage } from './jsonrpc-shape.js';
 
 export interface StdioFrontOptions {

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  MAX_PREFIX_LENGTH,
   NameTable,
   PUBLIC_NAME_PATTERN,
   publicName,
-  sanitizePrefix,
-  shortHash,
   suggest,
   type NameEntry,
 } from '../../src/catalog/names.js';
+import { MAX_PREFIX_LENGTH, sanitizePrefix } from '../../src/config/prefix.js';
+import { shortHash } from '../../src/util/short-hash.js';
 import { rng } from '../helpers/property.js';
 
 const PIECES = [
