@@ -54,7 +54,8 @@ function unknownField(key: string, known: string[]): string {
   return known.length > 0 ? `unknown field; allowed fields: ${known.join(', ')}` : 'unknown field';
 }
 
-interface Located {
+/** A problem at a field, before its path is turned into display text. */
+export interface Located {
   path: PathSegment[];
   message: string;
 }
@@ -100,9 +101,21 @@ function compareRanks(a: number[], b: number[]): number {
   return a.length - b.length;
 }
 
-/** Every zod issue as a display path and a complete problem sentence, in file order, without duplicates. */
-export function toConfigIssues(issues: readonly z.core.$ZodIssue[], input: unknown, schema: z.ZodType): ConfigIssue[] {
-  const located = issues.flatMap((issue) => locate(issue, input, schema));
+/**
+ * Every zod issue, plus `earlier` ones found before validation (interpolation), as a display path
+ * and a complete problem sentence, in file order, without duplicates. A zod issue at the same path
+ * as an earlier one is dropped: it only describes what the earlier problem left there (an unset
+ * `${VAR}` reads as "").
+ */
+export function toConfigIssues(
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+  schema: z.ZodType,
+  earlier: readonly Located[] = [],
+): ConfigIssue[] {
+  const covered = new Set(earlier.map((e) => formatPath(e.path)));
+  const fromSchema = issues.flatMap((issue) => locate(issue, input, schema)).filter((l) => !covered.has(formatPath(l.path)));
+  const located = [...earlier.map(({ path, message }) => ({ path, message })), ...fromSchema];
   const ranked = located.map((l, order) => ({ ...l, rank: documentRank(input, l.path), order }));
   ranked.sort((a, b) => compareRanks(a.rank, b.rank) || a.order - b.order);
   const seen = new Set<string>();
