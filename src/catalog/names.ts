@@ -6,6 +6,7 @@
  * hash of the ORIGINAL string (util/short-hash.ts), so names are the same across restarts and machines.
  */
 import { shortHash, withHashSuffix } from '../util/short-hash.js';
+import { suggest as suggestClose } from '../util/suggest.js';
 
 export const PUBLIC_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MAX_PUBLIC_NAME_LENGTH = 64;
@@ -161,57 +162,11 @@ export class NameTable {
   }
 }
 
-/** Levenshtein distance over code units; two rows, fine for names of at most a few hundred chars. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const sub = (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      row.push(Math.min(sub, (prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
-}
-
-/** The part after the first `__` (the usual separator): lets "create_isue" find "github__create_issue". */
-function afterSeparator(s: string): string | undefined {
-  const at = s.indexOf(DEFAULT_SEPARATOR);
-  return at >= 0 && at + DEFAULT_SEPARATOR.length < s.length ? s.slice(at + DEFAULT_SEPARATOR.length) : undefined;
-}
-
-/** Distance if within a third of the needle's length (at least 1), else undefined. */
-function closeEnough(needle: string, hay: string): number | undefined {
-  const d = editDistance(needle, hay);
-  return d <= Math.max(1, Math.floor(needle.length / 3)) ? d : undefined;
-}
-
 /**
- * Up to `max` candidates close to `unknown`, best first, for "unknown tool X; did you mean ...".
- * Ranking: same name ignoring case, then containment (either way, 3+ chars), then edit distance on the
- * whole name or on the part after the separator (so a wrong or missing prefix still finds the tool).
+ * Up to `max` names close to `unknown`, best first, for "unknown tool X; did you mean ...". Same name
+ * ignoring case, then containment, then edit distance on the whole name or after the `__` separator
+ * (so a wrong or missing prefix still finds the tool).
  */
 export function suggest(unknown: string, candidates: Iterable<string>, max = 3): string[] {
-  const needle = unknown.toLowerCase();
-  if (needle === '' || max <= 0) return [];
-  const needleTail = afterSeparator(needle);
-  const scored: Array<{ score: number; name: string }> = [];
-  for (const name of new Set(candidates)) {
-    const hay = name.toLowerCase();
-    const hayTail = afterSeparator(hay);
-    let score: number | undefined;
-    if (hay === needle) score = 0;
-    else if (hay.includes(needle) || (hay.length >= 3 && needle.includes(hay))) score = 1 + Math.abs(hay.length - needle.length) / 1000;
-    else {
-      const distances = [closeEnough(needle, hay)];
-      if (hayTail !== undefined) distances.push(closeEnough(needle, hayTail));
-      if (hayTail !== undefined && needleTail !== undefined) distances.push(closeEnough(needleTail, hayTail));
-      const best = Math.min(...distances.map((d) => d ?? Infinity));
-      if (best !== Infinity) score = 2 + best;
-    }
-    if (score !== undefined) scored.push({ score, name });
-  }
-  scored.sort((a, b) => a.score - b.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return scored.slice(0, max).map((s) => s.name);
+  return suggestClose(unknown, candidates, { max, separator: DEFAULT_SEPARATOR, containment: true });
 }

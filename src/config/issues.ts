@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { formatPath, getAt, previewValue, type PathSegment } from './paths.js';
-import { suggest } from './suggest.js';
+import { suggest } from '../util/suggest.js';
 import type { ConfigIssue } from './types.js';
 
 /** Just enough of zod's schema internals (`_zod.def`) to walk from the root schema to a field. */
@@ -48,8 +48,11 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): st
   return Object.keys(cur._zod.def.shape ?? {});
 }
 
+/** Field names compare ignoring case, '_' and '-': `connect_timeout` and `ConnectTimeout` find `connectTimeout`. */
+const fieldKey = (s: string): string => s.toLowerCase().replace(/[-_]/g, '');
+
 function unknownField(key: string, known: string[]): string {
-  const guess = suggest(key, known);
+  const [guess] = suggest(key, known, { canonical: fieldKey });
   if (guess !== undefined) return `unknown field; did you mean "${guess}"?`;
   return known.length > 0 ? `unknown field; allowed fields: ${known.join(', ')}` : 'unknown field';
 }
