@@ -8,7 +8,7 @@
  * 404 for unknown sessions is the HTTP server's job; this class handles one connection.
  */
 import { randomUUID } from 'node:crypto';
-import { BodyTooLargeError, readBody, sendJsonRpcError } from './http-util.js';
+import { readJsonBody, sendJsonRpcError } from './http-util.js';
 import { isJsonRpcMessage } from './jsonrpc-shape.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo, JSONRPCMessage, MessageExtraInfo, Transport } from '@modelcontextprotocol/server';
@@ -99,25 +99,9 @@ export class SseServerTransport implements Transport {
         writeText(res, 415, 'Content-Type must be application/json');
         return;
       }
-      let text: string;
-      try {
-        text = await readBody(req, this.maxBodyBytes);
-      } catch (err) {
-        if (err instanceof BodyTooLargeError) {
-          // Close the connection: the rest of an oversized body is not worth reading.
-          writeText(res, 413, `Request body exceeds ${this.maxBodyBytes} bytes`, { connection: 'close' });
-        } else {
-          writeText(res, 400, 'Could not read request body');
-          this.onerror?.(err instanceof Error ? err : new Error(String(err)));
-        }
-        return;
-      }
-      try {
-        body = JSON.parse(text);
-      } catch {
-        sendJsonRpcError(res, 400, -32700, 'Parse error: body is not valid JSON');
-        return;
-      }
+      const parsed = await readJsonBody(req, res, this.maxBodyBytes);
+      if (!parsed) return;
+      body = parsed.value;
     }
     if (!isJsonRpcMessage(body)) {
       sendJsonRpcError(res, 400, -32600, 'Invalid Request: expected a single JSON-RPC 2.0 message');
