@@ -3,7 +3,6 @@
  * output (stdio, Streamable HTTP, legacy SSE or WebSocket). Built from the router and the fronts;
  * see sessions.ts for who owns which child.
  */
-import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../log.js';
 import { Router, type RouterOptions } from '../router.js';
 import { NetworkFronts, type FrontUrls } from '../transports/network-fronts.js';
@@ -13,9 +12,6 @@ import { isolatedSessions, sharedSessions, type BridgeSessions } from './session
 
 export interface BridgeDeps {
   log: Logger;
-  /** stdio output only; default process.stdin / process.stdout. */
-  stdin?: Readable;
-  stdout?: Writable;
   /** Restart delays after the child crashes or the remote drops; the last one repeats. */
   retryDelaysMs?: number[];
 }
@@ -45,7 +41,7 @@ export async function startBridge(options: BridgeOptions, deps: BridgeDeps): Pro
   if (options.output === 'stdio') {
     const router = new Router(config, routerOptions);
     const sessions = sharedSessions(router);
-    const session = await router.connect(new StdioFrontTransport(deps.stdin, deps.stdout));
+    const session = await router.connect(new StdioFrontTransport());
     const done = new Promise<void>((resolve) => session.onClose(resolve));
     void router.start();
     return { urls: {}, port: 0, sessions, done, close: () => sessions.close() };

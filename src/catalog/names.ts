@@ -5,12 +5,12 @@
  * name that would break that rule is shortened deterministically: a readable head plus `-` and a stable
  * hash of the ORIGINAL string (util/short-hash.ts), so names are the same across restarts and machines.
  */
+import { DEFAULT_SEPARATOR } from '../config/defaults.js';
 import { shortHash, withHashSuffix } from '../util/short-hash.js';
 import { suggest as suggestClose } from '../util/suggest.js';
 
 export const PUBLIC_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-export const MAX_PUBLIC_NAME_LENGTH = 64;
-export const DEFAULT_SEPARATOR = '__';
+const MAX_PUBLIC_NAME_LENGTH = 64;
 const INVALID_RUN = /[^A-Za-z0-9_-]+/g;
 
 /** The joined original `<prefix><separator><name>`, or `<name>` alone when the prefix is empty. */
@@ -82,13 +82,6 @@ export class NameTable {
     return new Map(this.#byServer.get(server));
   }
 
-  /** Forget `server`; returns whether it was known. */
-  removeServer(server: string): boolean {
-    if (!this.#servers.delete(server)) return false;
-    this.#rebuild(server);
-    return true;
-  }
-
   resolve(publicName: string): NameOwner | undefined {
     const owner = this.#byPublic.get(publicName);
     return owner ? { ...owner } : undefined;
@@ -98,7 +91,7 @@ export class NameTable {
     return this.#byServer.get(server)?.get(name);
   }
 
-  /** Servers other than the one just set/removed whose public names changed in the last update. */
+  /** Servers other than the one just set whose public names changed in the last update. */
   changedByLastUpdate(): string[] {
     return [...this.#changed];
   }

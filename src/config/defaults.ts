@@ -35,7 +35,7 @@ export function defaultListenConfig(): ListenConfig {
   };
 }
 
-export function defaultSearchConfig(): SearchConfig {
+function defaultSearchConfig(): SearchConfig {
   return { autoThreshold: DEFAULT_AUTO_THRESHOLD, maxActive: DEFAULT_MAX_ACTIVE };
 }
 

@@ -14,8 +14,8 @@ import { normalizeConfig } from './normalize.js';
 import { RouterFileSchema } from './schema.js';
 import type { ConfigIssue, RouterConfig } from './types.js';
 
-export const CONFIG_ENV_VAR = 'SWITCHBOARD_CONFIG';
-export const DEFAULT_CONFIG_FILE = 'router.yaml';
+const CONFIG_ENV_VAR = 'SWITCHBOARD_CONFIG';
+const DEFAULT_CONFIG_FILE = 'router.yaml';
 
 export interface ParseOptions {
   env: Env;

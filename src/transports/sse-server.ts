@@ -85,24 +85,21 @@ export class SseServerTransport implements Transport {
     this.keepAlive.unref(); // an idle stream must not keep the process alive
   }
 
-  /** Handles one POSTed message. `parsedBody` is for frameworks that already read and parsed the body. */
-  async handlePostMessage(req: IncomingMessage & { auth?: AuthInfo }, res: ServerResponse, parsedBody?: unknown): Promise<void> {
+  /** Handles one POSTed message. */
+  async handlePostMessage(req: IncomingMessage & { auth?: AuthInfo }, res: ServerResponse): Promise<void> {
     if (!this.started || this.closed) {
       writeText(res, 404, 'Session not connected');
       return;
     }
-    let body = parsedBody;
-    if (body === undefined) {
-      const contentType = req.headers['content-type'] ?? '';
-      if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
-        req.resume();
-        writeText(res, 415, 'Content-Type must be application/json');
-        return;
-      }
-      const parsed = await readJsonBody(req, res, this.maxBodyBytes);
-      if (!parsed) return;
-      body = parsed.value;
+    const contentType = req.headers['content-type'] ?? '';
+    if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
+      req.resume();
+      writeText(res, 415, 'Content-Type must be application/json');
+      return;
     }
+    const parsed = await readJsonBody(req, res, this.maxBodyBytes);
+    if (!parsed) return;
+    const body = parsed.value;
     if (!isJsonRpcMessage(body)) {
       sendJsonRpcError(res, 400, -32600, 'Invalid Request: expected a single JSON-RPC 2.0 message');
       return;
