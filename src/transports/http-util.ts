@@ -1,4 +1,4 @@
-/** Small HTTP helpers shared by the fronts: JSON-RPC error replies and bounded body reading. */
+/** Small HTTP helpers shared by the fronts: JSON-RPC error replies and the one bounded JSON body reader. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string, id: string | number | null = null): void {
@@ -10,10 +10,10 @@ export function sendJsonRpcError(res: ServerResponse, status: number, code: numb
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }));
 }
 
-export class BodyTooLargeError extends Error {}
+class BodyTooLargeError extends Error {}
 
 /** Read a request body, refusing more than `limit` bytes without buffering them. */
-export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
@@ -38,7 +38,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-/** Read and parse a JSON body; answers 413/400 itself and returns undefined when it did. */
+/**
+ * Read and parse a JSON request body of at most `limit` bytes. Every HTTP front reads bodies here, so
+ * the size limit and the error replies are the same everywhere: answers 413/400 itself and returns
+ * undefined when it did.
+ */
 export async function readJsonBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<{ value: unknown } | undefined> {
   let text: string;
   try {

@@ -8,7 +8,7 @@
  * 404 for unknown sessions is the HTTP server's job; this class handles one connection.
  */
 import { randomUUID } from 'node:crypto';
-import { BodyTooLargeError, readBody, sendJsonRpcError } from './http-util.js';
+import { readJsonBody, sendJsonRpcError } from './http-util.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo, JSONRPCMessage, MessageExtraInfo, Transport } from '@modelcontextprotocol/server';
@@ -85,40 +85,21 @@ export class SseServerTransport implements Transport {
     this.keepAlive.unref(); // an idle stream must not keep the process alive
   }
 
-  /** Handles one POSTed message. `parsedBody` is for frameworks that already read and parsed the body. */
-  async handlePostMessage(req: IncomingMessage & { auth?: AuthInfo }, res: ServerResponse, parsedBody?: unknown): Promise<void> {
+  /** Handles one POSTed message. */
+  async handlePostMessage(req: IncomingMessage & { auth?: AuthInfo }, res: ServerResponse): Promise<void> {
     if (!this.started || this.closed) {
       writeText(res, 404, 'Session not connected');
       return;
     }
-    let body = parsedBody;
-    if (body === undefined) {
-      const contentType = req.headers['content-type'] ?? '';
-      if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
-        req.resume();
-        writeText(res, 415, 'Content-Type must be application/json');
-        return;
-      }
-      let text: string;
-      try {
-        text = await readBody(req, this.maxBodyBytes);
-      } catch (err) {
-        if (err instanceof BodyTooLargeError) {
-          // Close the connection: the rest of an oversized body is not worth reading.
-          writeText(res, 413, `Request body exceeds ${this.maxBodyBytes} bytes`, { connection: 'close' });
-        } else {
-          writeText(res, 400, 'Could not read request body');
-          this.onerror?.(err instanceof Error ? err : new Error(String(err)));
-        }
-        return;
-      }
-      try {
-        body = JSON.parse(text);
-      } catch {
-        sendJsonRpcError(res, 400, -32700, 'Parse error: body is not valid JSON');
-        return;
-      }
+    const contentType = req.headers['content-type'] ?? '';
+    if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
+      req.resume();
+      writeText(res, 415, 'Content-Type must be application/json');
+      return;
     }
+    const parsed = await readJsonBody(req, res, this.maxBodyBytes);
+    if (!parsed) return;
+    const body = parsed.value;
     if (!isJsonRpcMessage(body)) {
       sendJsonRpcError(res, 400, -32600, 'Invalid Request: expected a single JSON-RPC 2.0 message');
       return;

@@ -5,13 +5,12 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
-import { LineWriter } from './line-writer.js';
-import { LineReader } from './line-reader.js';
+import { LineWriter } from '../util/line-writer.js';
+import { LineReader } from '../util/line-reader.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
 
-export interface StdioFrontOptions {
-  maxMessageBytes?: number;
-}
+/** Largest line accepted on stdin; a longer one gets a JSON-RPC error and is skipped. */
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 export class StdioFrontTransport implements Transport {
   onclose?: () => void;
@@ -20,21 +19,18 @@ export class StdioFrontTransport implements Transport {
 
   private started = false;
   private closed = false;
-  private readonly maxMessageBytes: number;
   private readonly reader: LineReader;
   private readonly writer: LineWriter;
 
   constructor(
     private readonly stdin: Readable = process.stdin,
     private readonly stdout: Writable = process.stdout,
-    options: StdioFrontOptions = {},
   ) {
-    this.maxMessageBytes = options.maxMessageBytes ?? 64 * 1024 * 1024;
     this.writer = new LineWriter(stdout);
     this.reader = new LineReader(
       (line) => this.deliver(line),
-      this.maxMessageBytes,
-      () => this.reply(null, -32600, `Message too large: the limit is ${this.maxMessageBytes} bytes`),
+      MAX_MESSAGE_BYTES,
+      () => this.reply(null, -32600, `Message too large: the limit is ${MAX_MESSAGE_BYTES} bytes`),
     );
   }
 

@@ -10,10 +10,10 @@ import type { ListenConfig } from '../config/types.js';
 import type { FrontSession } from '../front/session.js';
 import type { CatalogView } from '../catalog/view.js';
 import type { Logger } from '../log.js';
+import type { Workspaces } from '../workspace/workspaces.js';
 import { createGuards } from './http-guards.js';
 import { sendJsonRpcError } from './http-util.js';
 import { SseFront } from './sse-front.js';
-import type { Workspaces } from '../workspace/workspaces.js';
 
 const WORKSPACE_PATH = /^\/w\/([^/]+)\/(mcp|sse|message)$/;
 

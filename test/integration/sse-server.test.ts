@@ -165,6 +165,12 @@ describe('SseServerTransport over loopback HTTP', () => {
 
     const tooBig = await post(JSON.stringify({ jsonrpc: '2.0', method: 'x', params: { pad: 'x'.repeat(4096) } }));
     expect(tooBig.status).toBe(413);
+    // The same reader and reply as the Streamable HTTP front (transports/http-util.ts).
+    expect(await tooBig.json()).toEqual({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32600, message: 'Request body exceeds the limit of 2048 bytes (listen.maxBodyBytes)' },
+    });
 
     const wrongType = await post('{}', 'text/plain');
     expect(wrongType.status).toBe(415);
