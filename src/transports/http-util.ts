@@ -1,15 +1,11 @@
-/** Bounded body reading shared by the HTTP fronts. */
+/** The one bounded JSON body reader of the HTTP fronts; its refusals go out through sendHttpError. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SwitchboardError, sendHttpError } from '../errors/index.js';
 
-export class BodyTooLargeError extends Error {}
-
-export function bodyTooLarge(limit: number): SwitchboardError {
-  return new SwitchboardError('SB_BODY_TOO_LARGE', `Request body exceeds the limit of ${limit} bytes (listen.maxBodyBytes)`, { data: { limit } });
-}
+class BodyTooLargeError extends Error {}
 
 /** Read a request body, refusing more than `limit` bytes without buffering them. */
-export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
@@ -34,14 +30,21 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-/** Read and parse a JSON body; answers 413/400 itself and returns undefined when it did. */
+/**
+ * Read and parse a JSON request body of at most `limit` bytes. Every HTTP front reads bodies here, so
+ * the size limit and the error replies are the same everywhere: answers 413/400 itself and returns
+ * undefined when it did.
+ */
 export async function readJsonBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<{ value: unknown } | undefined> {
   let text: string;
   try {
     text = await readBody(req, limit);
   } catch (err) {
-    if (err instanceof BodyTooLargeError) sendHttpError(res, bodyTooLarge(limit));
-    else sendHttpError(res, new SwitchboardError('SB_PARSE_ERROR', 'Parse error: could not read the request body'));
+    if (err instanceof BodyTooLargeError) {
+      sendHttpError(res, new SwitchboardError('SB_BODY_TOO_LARGE', `Request body exceeds the limit of ${limit} bytes (listen.maxBodyBytes)`, { data: { limit } }));
+    } else {
+      sendHttpError(res, new SwitchboardError('SB_PARSE_ERROR', 'Parse error: could not read the request body'));
+    }
     return undefined;
   }
   try {

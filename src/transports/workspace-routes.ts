@@ -11,9 +11,9 @@ import type { FrontSession } from '../front/session.js';
 import type { CatalogView } from '../catalog/view.js';
 import { sendHttpError } from '../errors/index.js';
 import type { Logger } from '../log.js';
+import type { Workspaces } from '../workspace/workspaces.js';
 import { createGuards } from './http-guards.js';
 import { SseFront } from './sse-front.js';
-import type { Workspaces } from '../workspace/workspaces.js';
 
 const WORKSPACE_PATH = /^\/w\/([^/]+)\/(mcp|sse|message)$/;
 

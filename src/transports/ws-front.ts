@@ -23,9 +23,10 @@ export interface WsFrontOptions {
   connect: ConnectSession;
   path: string;
   server: HttpServer;
-  /** Ping interval; a socket that misses a pong by the next ping is terminated. */
-  pingMs?: number;
 }
+
+/** Ping interval; a socket that misses a pong by the next ping is terminated. */
+const PING_INTERVAL_MS = 30_000;
 
 export class WsFront {
   private readonly wss: WebSocketServer;
@@ -51,7 +52,7 @@ export class WsFront {
       this.log.info('closing idle websocket session');
       ws.close(1001, 'session idle timeout');
     });
-    this.pinger = setInterval(() => this.ping(), options.pingMs ?? 30_000);
+    this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS);
     this.pinger.unref();
     options.server.on('upgrade', this.onUpgrade);
   }

@@ -1,7 +1,7 @@
 /**
  * MCP over one WebSocket: one JSON-RPC message per text frame, subprotocol "mcp". The same class
- * serves both ends: the WebSocket front wraps sockets it accepted, and `connectWebSocket` opens a
- * client socket (tests, benchmarks, and anyone scripting against a WS front).
+ * serves both ends: the WebSocket front wraps sockets it accepted, and the tests wrap client sockets
+ * (test/helpers/ws-client.ts).
  *
  * A frame that is not one JSON-RPC 2.0 object gets a JSON-RPC error back (id null) and the
  * connection carries on, as on the stdio front: one bad message must not end a session.
@@ -77,25 +77,4 @@ export class WebSocketTransport implements Transport {
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data as ArrayBuffer).toString('utf8');
-}
-
-export interface ConnectWebSocketOptions {
-  headers?: Record<string, string>;
-  /** Fails the connect after this many ms. */
-  timeoutMs?: number;
-}
-
-/** Open a client WebSocket with the "mcp" subprotocol; rejects with the HTTP status if the upgrade is refused. */
-export function connectWebSocket(url: string | URL, opts: ConnectWebSocketOptions = {}): Promise<WebSocketTransport> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, [MCP_SUBPROTOCOL], { headers: opts.headers, handshakeTimeout: opts.timeoutMs ?? 10_000 });
-    // Stays attached: errors after a refused upgrade (terminate) must not go unhandled.
-    ws.on('error', reject);
-    ws.once('open', () => resolve(new WebSocketTransport(ws)));
-    ws.once('unexpected-response', (_req, res) => {
-      reject(Object.assign(new Error(`WebSocket upgrade refused: HTTP ${res.statusCode}`), { status: res.statusCode }));
-      res.resume();
-      ws.terminate();
-    });
-  });
 }

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
-import { connectWebSocket } from '../../src/transports/ws-transport.js';
+import { connectWebSocket } from '../helpers/ws-client.js';
 import { assertBuilt, spawnCli, tempDir, type CliProcess } from '../helpers/cli.js';
 import { fixtureStdioCommand } from '../helpers/spawn-fixture.js';
 import { httpRequest } from '../helpers/http-raw.js';

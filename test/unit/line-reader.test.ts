@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineReader } from '../../src/transports/line-reader.js';
+import { LineReader } from '../../src/util/line-reader.js';
 
 function collect(max = 1000) {
   const lines: string[] = [];
