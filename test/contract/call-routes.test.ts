@@ -143,7 +143,7 @@ describe.each(CALL_ROUTES)('call route: $name', (route: CallRoute) => {
     const t0 = Date.now();
     const err = await rpcError(call('sleep', { ms: 6000 }));
     const elapsed = Date.now() - t0;
-    expect(err.code).toBe(-32001);
+    expect(err.code, err.message).toBe(-32001);
     expect(err.message).toContain(`"${route.server}"`);
     expect(err.message).toContain(`${ROUTE_TIMEOUT_MS} ms`);
     expect(elapsed).toBeGreaterThanOrEqual(ROUTE_TIMEOUT_MS - 50);
@@ -183,7 +183,7 @@ describe.each(CALL_ROUTES)('call route: $name', (route: CallRoute) => {
   it('a backend that dies mid-call fails the call promptly with -32010 naming it; other backends keep working', async () => {
     const t0 = Date.now();
     const err = await rpcError(call('crash'));
-    expect(err.code).toBe(-32010);
+    expect(err.code, err.message).toBe(-32010);
     expect(err.message).toContain(`"${route.server}"`);
     expect(Date.now() - t0).toBeLessThan(ROUTE_TIMEOUT_MS);
     expect(textOf(await bystander.callTool({ name: 'by__echo', arguments: { text: 'still here' } }))).toBe('echo:still here');

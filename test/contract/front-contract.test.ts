@@ -112,7 +112,7 @@ describe.each(allFronts())('front contract: $name', (front) => {
   if (front.bytes) {
     it('malformed JSON gets -32700 with id null, and the session keeps working', async () => {
       const sent = conn.send('{"jsonrpc": "2.0", "id": 9, "method": ');
-      const error = await conn.next((m) => m.method === undefined && m.error !== undefined && (m.id === null || m.id === 9), 'an answer to malformed JSON');
+      const error = await conn.next((m) => m.method === undefined && m.error !== undefined && (m.id === null || m.id === 9), 'answer to the malformed JSON');
       expect(error).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32700 } });
       if (front.http) expect(await sent.status).toBe(400);
       await expectServing(conn, 'after malformed');
@@ -128,7 +128,7 @@ describe.each(allFronts())('front contract: $name', (front) => {
     it.each(shapes)('%s', async (_label, shape) => {
       const id = nextId();
       const sent = conn.send(shape(id));
-      const error = await conn.next((m) => m.method === undefined && m.error !== undefined && (m.id === null || m.id === id), 'an answer to an invalid request', ANSWER_MS);
+      const error = await conn.next((m) => m.method === undefined && m.error !== undefined && (m.id === null || m.id === id), 'answer to the invalid request', ANSWER_MS);
       expect(error.error?.code).toBe(-32600);
       if (front.http) expect(await sent.status).toBe(400);
       await expectServing(conn, 'after invalid');
@@ -197,7 +197,7 @@ describe.each(allFronts())('front contract: $name', (front) => {
         expect(c.inbox.take(errorNoId).length).toBeLessThanOrEqual(1);
       } else {
         // A linear reader refuses 64 MiB within a few seconds; the budget is generous on a shared machine.
-        const error = await c.next((m) => m.method === undefined && m.error !== undefined && (m.id === null || m.id === id), 'an answer to the oversized message', 15_000);
+        const error = await c.next((m) => m.method === undefined && m.error !== undefined && (m.id === null || m.id === id), 'answer to the oversized message', 15_000);
         expect(error.error?.code).toBe(-32600);
       }
       await expectServing(c, 'after oversize');

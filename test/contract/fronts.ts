@@ -11,26 +11,11 @@ import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/log.js';
 import { Router } from '../../src/router.js';
 import { assertBuilt, spawnCli, type CliProcess } from '../helpers/cli.js';
-import { JSON_HEADERS } from '../helpers/http-raw.js';
-import { HttpClientRequests } from './http-exchange.js';
-import { Inbox, isResponseTo, type Match, type Message } from './inbox.js';
+import { BaseConn, NO_STATUS, textOf, type FrontConn, type Sent } from './conn.js';
+import type { Message } from './inbox.js';
+import { HttpConn, SseConn, WsConn } from './network-conns.js';
 
-export const PROTOCOL_VERSION = '2025-06-18';
-
-export interface Sent {
-  /** The HTTP status of the request that carried the message; undefined on fronts without one. */
-  status: Promise<number | undefined>;
-}
-
-export interface FrontConn {
-  readonly inbox: Inbox;
-  send(message: string | object): Sent;
-  next(match: Match, what: string, timeoutMs?: number): Promise<Message>;
-  response(id: string | number, timeoutMs?: number): Promise<Message>;
-  /** Ends the session the front's way; resolves with what the client then observes. */
-  end(): Promise<string>;
-  close(): Promise<void>;
-}
+export { PROTOCOL_VERSION, initialize, type FrontConn } from './conn.js';
 
 export interface FrontDriver {
   readonly name: string;
@@ -53,36 +38,6 @@ export const NETWORK_LIMIT = 64 * 1024;
 export const STDIO_LIMIT = 64 * 1024 * 1024;
 
 const BACKENDS_UP = /mcp-switchboard: (\d+)\/\1 backends up/;
-
-/** initialize + notifications/initialized, as any client starts. */
-export async function initialize(conn: FrontConn, id: string | number = 'init'): Promise<Message> {
-  conn.send({ jsonrpc: '2.0', id, method: 'initialize', params: { protocolVersion: PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'contract', version: '1.0.0' } } });
-  const init = await conn.response(id);
-  await conn.send({ jsonrpc: '2.0', method: 'notifications/initialized' }).status;
-  return init;
-}
-
-function textOf(message: string | object): string {
-  return typeof message === 'string' ? message : JSON.stringify(message);
-}
-
-/** The shared parts of every connection: the inbox and its waits. */
-abstract class BaseConn implements FrontConn {
-  readonly inbox = new Inbox();
-  abstract send(message: string | object): Sent;
-  abstract end(): Promise<string>;
-  abstract close(): Promise<void>;
-
-  next(match: Match, what: string, timeoutMs?: number): Promise<Message> {
-    return this.inbox.next(match, what, timeoutMs);
-  }
-
-  response(id: string | number, timeoutMs?: number): Promise<Message> {
-    return this.inbox.next(isResponseTo(id), `response to id ${JSON.stringify(id)}`, timeoutMs);
-  }
-}
-
-const NO_STATUS: Sent = { status: Promise.resolve(undefined) };
 
 // ---- stdio: the built CLI's `serve`, newline-delimited JSON over a real pipe ----
 
@@ -169,38 +124,6 @@ async function serveNetwork(transport: 'http' | 'sse' | 'ws', configPath: string
   return { cli, urls };
 }
 
-class HttpConn extends BaseConn {
-  private readonly requests = new HttpClientRequests();
-  private sessionId?: string;
-
-  constructor(private readonly url: string) {
-    super();
-  }
-
-  private headers(): Record<string, string> {
-    return this.sessionId ? { ...JSON_HEADERS, 'mcp-session-id': this.sessionId, 'mcp-protocol-version': PROTOCOL_VERSION } : { ...JSON_HEADERS };
-  }
-
-  send(message: string | object): Sent {
-    const exchange = this.requests.send(this.url, 'POST', this.headers(), textOf(message), this.inbox);
-    void exchange.headers.then((h) => {
-      const id = h['mcp-session-id'];
-      if (typeof id === 'string') this.sessionId ??= id;
-    }, () => undefined);
-    return { status: exchange.status };
-  }
-
-  async end(): Promise<string> {
-    const deleted = await this.requests.send(this.url, 'DELETE', this.headers(), undefined, this.inbox).status;
-    const after = await this.send({ jsonrpc: '2.0', id: 'after-delete', method: 'tools/list' }).status;
-    return `DELETE ${deleted}, then ${after}`;
-  }
-
-  async close(): Promise<void> {
-    this.requests.closeAll();
-  }
-}
-
 export function httpFront(): FrontDriver {
   let served: Listening | undefined;
   return {
@@ -221,52 +144,6 @@ export function httpFront(): FrontDriver {
   };
 }
 
-class SseConn extends BaseConn {
-  private readonly requests = new HttpClientRequests();
-  private endpoint?: string;
-  private stream?: { status: Promise<number>; close(): void };
-
-  constructor(private readonly sseUrl: string) {
-    super();
-  }
-
-  async open(): Promise<this> {
-    const endpoint = new Promise<string>((resolve, reject) => {
-      this.stream = this.requests.stream(this.sseUrl, { accept: 'text/event-stream' }, (event, data) => {
-        if (event === 'endpoint') resolve(new URL(data, this.sseUrl).href);
-        else if (event === 'message') this.inbox.push(JSON.parse(data) as Message);
-      }, (why) => {
-        this.inbox.end(why);
-        reject(new Error(why));
-      });
-    });
-    this.endpoint = await endpoint;
-    return this;
-  }
-
-  send(message: string | object): Sent {
-    // A refused POST (400, 413) answers in its own body; accepted ones answer on the stream.
-    return { status: this.requests.send(this.endpoint!, 'POST', { 'content-type': 'application/json' }, textOf(message), this.inbox).status };
-  }
-
-  async end(): Promise<string> {
-    this.stream?.close();
-    // The router notices the closed stream asynchronously: its session is gone once POSTs get 404.
-    const deadline = Date.now() + 5000;
-    let status: number | undefined;
-    while (Date.now() < deadline) {
-      status = await this.send({ jsonrpc: '2.0', method: 'notifications/initialized' }).status;
-      if (status === 404) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return `stream closed, then ${status}`;
-  }
-
-  async close(): Promise<void> {
-    this.requests.closeAll();
-  }
-}
-
 export function sseFront(): FrontDriver {
   let served: Listening | undefined;
   return {
@@ -285,40 +162,6 @@ export function sseFront(): FrontDriver {
       await served?.cli.kill();
     },
   };
-}
-
-class WsConn extends BaseConn {
-  private closedWith?: Promise<string>;
-
-  constructor(private readonly ws: WebSocket) {
-    super();
-    ws.on('message', (data) => {
-      try {
-        this.inbox.push(JSON.parse(String(data)) as Message);
-      } catch {
-        this.inbox.push({ nonJson: String(data) });
-      }
-    });
-    this.closedWith = new Promise((resolve) => ws.once('close', (code, reason) => {
-      this.inbox.end(`websocket closed ${code} ${String(reason)}`);
-      resolve(`close ${code}`);
-    }));
-    ws.on('error', () => undefined); // surfaces as the close above
-  }
-
-  send(message: string | object): Sent {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(textOf(message));
-    return NO_STATUS;
-  }
-
-  async end(): Promise<string> {
-    this.ws.close(1000, 'contract test done');
-    return this.closedWith!;
-  }
-
-  async close(): Promise<void> {
-    this.ws.terminate();
-  }
 }
 
 export function wsFront(): FrontDriver {
