@@ -7,7 +7,6 @@
  */
 import { DEFAULT_SEPARATOR } from '../config/defaults.js';
 import { shortHash, withHashSuffix } from '../util/short-hash.js';
-import { suggest as suggestClose } from '../util/suggest.js';
 
 export const PUBLIC_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_PUBLIC_NAME_LENGTH = 64;
@@ -155,11 +154,3 @@ export class NameTable {
   }
 }
 
-/**
- * Up to `max` names close to `unknown`, best first, for "unknown tool X; did you mean ...". Same name
- * ignoring case, then containment, then edit distance on the whole name or after the `__` separator
- * (so a wrong or missing prefix still finds the tool).
- */
-export function suggest(unknown: string, candidates: Iterable<string>, max = 3): string[] {
-  return suggestClose(unknown, candidates, { max, separator: DEFAULT_SEPARATOR, containment: true });
-}

@@ -23,7 +23,7 @@ import { decodeParams, type Params } from './params.js';
 import { ROUTES } from './routes.js';
 import type { BackendDirectory, EngineServices, Forward } from './services.js';
 import { Subscriptions } from './subscriptions.js';
-import { TaskOwners } from './tasks.js';
+import { TaskOwners } from './task-owners.js';
 
 /** A stage that may refuse or delay a forward before it is sent (limits, queues). */
 export type Admission = (ctx: RequestContext, plan: Forward) => void | Promise<void>;

@@ -12,7 +12,8 @@ import type { Logger } from '../log.js';
 import type { SessionRef } from './context.js';
 import type { InflightRequests } from './inflight.js';
 import type { Subscriptions } from './subscriptions.js';
-import { publicTaskId, type TaskOwners } from './tasks.js';
+import { publicTaskId } from './tasks.js';
+import type { TaskOwners } from './task-owners.js';
 
 /** Which client capability a server->client request needs. */
 const REQUIRED_CAPABILITY: Record<string, 'sampling' | 'elicitation' | 'roots' | undefined> = {

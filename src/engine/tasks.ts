@@ -9,26 +9,9 @@ import type { Result } from '@modelcontextprotocol/server';
 import { SwitchboardError } from '../errors/index.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { pageSections } from '../catalog/view.js';
-import type { RequestContext, SessionRef } from './context.js';
+import type { RequestContext } from './context.js';
 import { optionalString, requireString, type Params } from './params.js';
 import type { EngineServices, Route } from './services.js';
-
-/** Public task id -> the session that created it. */
-export class TaskOwners {
-  private readonly owners = new Map<string, SessionRef>();
-
-  set(publicId: string, session: SessionRef): void {
-    this.owners.set(publicId, session);
-  }
-
-  get(publicId: string): SessionRef | undefined {
-    return this.owners.get(publicId);
-  }
-
-  dropSession(session: SessionRef): void {
-    for (const [id, owner] of this.owners) if (owner === session) this.owners.delete(id);
-  }
-}
 
 export function publicTaskId(catalog: Catalog, server: string, taskId: string): string {
   const prefix = catalog.prefixOf(server) ?? '';

@@ -69,7 +69,9 @@ export function suggest(unknown: string, candidates: Iterable<string>, options: 
       const distances = [closeEnough(needle, hay)];
       if (hayTail !== undefined) distances.push(closeEnough(needle, hayTail));
       if (hayTail !== undefined && needleTail !== undefined) distances.push(closeEnough(needleTail, hayTail));
-      score = 2 + Math.min(...distances);
+      // Ties on the bare name (the same tool on several servers) go to the closest whole name, so a
+      // typo in "st__ecko" suggests "st__echo" before "by__echo".
+      score = 2 + Math.min(...distances) + editDistance(needle, hay) / 1000;
     }
     if (score !== Number.POSITIVE_INFINITY) scored.push({ score, name });
   }

@@ -1,9 +1,9 @@
+import { suggest as suggestClose } from '../../src/util/suggest.js';
 import { describe, expect, it } from 'vitest';
 import {
   NameTable,
   PUBLIC_NAME_PATTERN,
   publicName,
-  suggest,
   type NameEntry,
 } from '../../src/catalog/names.js';
 import { MAX_PREFIX_LENGTH, sanitizePrefix } from '../../src/config/prefix.js';
@@ -263,7 +263,16 @@ describe('NameTable', () => {
   });
 });
 
+/** Public-name suggestions as the engine asks for them: up to 3, bare names compared too. */
+function suggest(unknown: string, candidates: string[], max = 3): string[] {
+  return suggestClose(unknown, candidates, { max, separator: '__', containment: true });
+}
+
 describe('suggest', () => {
+  it('prefers the same server when one tool name exists on several servers', () => {
+    expect(suggest('st__ecko', ['by__echo', 'iso__echo', 'ren__echo', 'st__echo'])[0]).toBe('st__echo');
+  });
+
   const tools = ['github__create_issue', 'github__search_issues', 'fs__read_file', 'fs__write_file', 'memory__search'];
 
   it('finds typos, missing prefixes and wrong prefixes', () => {
