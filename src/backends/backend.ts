@@ -10,7 +10,7 @@
  */
 import type { ClientCapabilities, Implementation, JSONRPCRequest, Result, ServerCapabilities, Transport } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/types.js';
-import { SwitchboardError } from '../errors/index.js';
+import { SwitchboardError, UpstreamError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import { RpcPeer, type InboundRequest, type PeerErrors, type ProgressParams } from '../rpc/peer.js';
 import { defaultTransportFactory, type TransportFactory, type TransportKind } from './transport-factory.js';
@@ -59,6 +59,8 @@ export const SHARED_CLIENT_CAPABILITIES: ClientCapabilities = {
 };
 
 const DEFAULT_RETRY_DELAYS = [1000, 2000, 5000, 10_000, 30_000];
+/** How long a liveness ping after a transport error may take before the connection counts as dead. */
+const PROBE_TIMEOUT_MS = 3000;
 
 export class Backend {
   readonly name: string;
@@ -79,6 +81,7 @@ export class Backend {
   private attempts = 0;
   private firstStart?: Promise<void>;
   private recovering?: Promise<boolean>;
+  private probing = false;
   private readonly peerErrors: PeerErrors;
 
   constructor(
@@ -176,10 +179,32 @@ export class Backend {
         onNotification: (method, params) => this.onBackendNotification(method, params),
         onClose: () => this.onDisconnect(peer),
         onDiscard: (reason, detail) => this.log.debug({ detail: detail instanceof Error ? detail.message : detail }, reason),
+        onTransportError: () => void this.probe(peer),
       },
       this.peerErrors,
     );
     return peer;
+  }
+
+  /**
+   * A network transport reports errors without closing (a POST's stream broke, the server went
+   * away): the calls it carried would wait for their timeout. One ping tells; if nothing answers,
+   * the connection is closed, its calls fail now naming the server, and reconnection starts.
+   */
+  private async probe(peer: RpcPeer): Promise<void> {
+    if (this.probing || this.peer !== peer || this.state !== 'ready' || this.transportKind === 'stdio') return;
+    this.probing = true;
+    try {
+      await peer.request('ping', undefined, { timeoutMs: Math.min(PROBE_TIMEOUT_MS, this.config.timeoutMs) });
+    } catch (err) {
+      // An error answer is still an answer: the server is there.
+      if (!(err instanceof UpstreamError) && this.peer === peer) {
+        this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'backend stopped answering after a transport error; reconnecting');
+        await peer.close();
+      }
+    } finally {
+      this.probing = false;
+    }
   }
 
   private onServerRequest(request: InboundRequest): Promise<Result> | Result {

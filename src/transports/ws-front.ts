@@ -43,7 +43,9 @@ export class WsFront {
     this.guards = createGuards({ listen: options.listen });
     this.wss = new WebSocketServer({
       noServer: true,
-      maxPayload: options.listen.maxBodyBytes,
+      // Frames a little over the limit get a JSON-RPC error from the transport and the session goes
+      // on; only a frame far beyond it (a client that ignores errors) closes the socket (1009).
+      maxPayload: options.listen.maxBodyBytes * 2 + 64 * 1024,
       // Clients that offer no subprotocol (older bridges' clients) are served too; one that offers
       // only others gets none, and its library will refuse the connection as the RFC intends.
       handleProtocols: (protocols) => (protocols.has(MCP_SUBPROTOCOL) ? MCP_SUBPROTOCOL : false),
@@ -82,7 +84,7 @@ export class WsFront {
       this.reaper.forget(ws);
     });
     try {
-      const transport = new WebSocketTransport(ws);
+      const transport = new WebSocketTransport(ws, this.options.listen.maxBodyBytes);
       const session = await this.options.connect(transport);
       ws.on('message', () => this.reaper.touch(ws));
       this.reaper.watch(ws, () => session.activeRequests > 0);

@@ -21,7 +21,11 @@ export class WebSocketTransport implements Transport {
   private started = false;
   private closed = false;
 
-  constructor(private readonly ws: WebSocket) {}
+  /** `maxMessageBytes`: a larger frame gets a JSON-RPC error and the session goes on. */
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly maxMessageBytes = Infinity,
+  ) {}
 
   async start(): Promise<void> {
     if (this.started) throw new Error('WebSocketTransport already started');
@@ -36,6 +40,10 @@ export class WebSocketTransport implements Transport {
   private readonly onData = (data: RawData, isBinary: boolean): void => {
     if (isBinary) {
       this.reply(new SwitchboardError('SB_INVALID_REQUEST', 'Invalid Request: send each JSON-RPC message as one text frame'));
+      return;
+    }
+    if (rawLength(data) > this.maxMessageBytes) {
+      this.reply(new SwitchboardError('SB_MESSAGE_TOO_LARGE', `Message too large: the limit is ${this.maxMessageBytes} bytes (listen.maxBodyBytes); the session goes on`, { data: { limit: this.maxMessageBytes } }));
       return;
     }
     let message: unknown;
@@ -77,4 +85,9 @@ export class WebSocketTransport implements Transport {
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+function rawLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }

@@ -119,7 +119,9 @@ export class WorkspaceView implements CatalogView {
     return this.workspace.servers.has(server);
   }
 
+  /** Names a call may use (for suggestions): in search mode every workspace tool resolves, listed or not. */
   toolNames(): string[] {
+    if (this.workspace.searchMode()) return this.workspace.tools().list.map((t) => t.name);
     return this.visible().tools.map((t) => t.name);
   }
 
