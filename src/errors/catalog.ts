@@ -36,7 +36,7 @@ export const ERROR_CATALOG = {
   SB_INTERNAL: { rpc: JsonRpcCode.InternalError, http: 500, fix: 'Retry; if it persists, report it with the server log (stderr), which has the details.' },
 
   // Malformed or refused messages.
-  SB_MESSAGE_TOO_LARGE: { rpc: JsonRpcCode.InvalidRequest, http: 413, fix: 'Send smaller messages; the limit applies to one stdio line or WebSocket frame.' },
+  SB_MESSAGE_TOO_LARGE: { rpc: JsonRpcCode.InvalidRequest, http: 413, fix: 'Send smaller messages: the limit is per stdio line or WebSocket frame (for WebSocket, listen.maxBodyBytes).' },
   SB_BODY_TOO_LARGE: { rpc: JsonRpcCode.InvalidRequest, http: 413, fix: 'Send a smaller request body, or raise listen.maxBodyBytes (--max-body-bytes).' },
   SB_ALREADY_INITIALIZED: { rpc: JsonRpcCode.InvalidRequest, http: 400, fix: 'Send initialize once per session, alone; start a new session to initialize again.' },
   SB_DUPLICATE_REQUEST_ID: { rpc: JsonRpcCode.InvalidRequest, http: 400, fix: 'Give each request in flight its own id.' },
