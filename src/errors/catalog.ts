@@ -56,6 +56,7 @@ export const ERROR_CATALOG = {
   SB_SESSION_REQUIRED: { rpc: -32004, http: 400, fix: 'Send initialize first, then send the Mcp-Session-Id header it returns with every request.' },
   SB_NOT_INITIALIZED: { rpc: -32005, http: 400, fix: 'Send initialize and wait for its result (then notifications/initialized) before other requests.' },
   // 499 is the de-facto "client closed request" (nginx); HTTP has no standard status for it.
+  SB_CLIENT_TIMEOUT: { rpc: -32007, http: 504, fix: 'Answer the router\'s request (roots/list, sampling, elicitation) sooner, or leave the capability undeclared.' },
   SB_CANCELLED: { rpc: -32006, http: 499, fix: 'Nothing to fix if the cancellation was intended; otherwise keep the connection open until the answer arrives.' },
 
   // Backends.

@@ -92,7 +92,7 @@ export class FrontSession implements SessionRef {
         onDiscard: (reason, detail) => this.log.debug({ detail: detail instanceof Error ? detail.message : detail }, reason),
       },
       {
-        timeout: (method, ms) => new SwitchboardError('SB_BACKEND_TIMEOUT', `the client did not answer ${method} within ${ms} ms`),
+        timeout: (method, ms) => new SwitchboardError('SB_CLIENT_TIMEOUT', `the client did not answer ${method} within ${ms} ms`),
         closed: (method) => new SwitchboardError('SB_CANCELLED', `the client disconnected before answering ${method}`),
         cancelled: (method) => new SwitchboardError('SB_CANCELLED', `${method} to the client was cancelled`),
       },
