@@ -1,6 +1,8 @@
 // The floor for any proxy process: a Node relay that copies bytes between its stdio and a child's,
 // with no parsing at all. `npm run bench` measures it beside the router so the router's overhead is
-// read against what one extra Node process hop costs on this machine, not against zero.
+// read against what one extra Node process hop costs on this machine, not against zero. Because it
+// never looks inside a message, every request kind (tools/call with or without a progress token,
+// prompts/get, notifications either way) crosses it identically.
 import { spawn } from 'node:child_process';
 
 const [command, ...args] = process.argv.slice(2);
@@ -11,3 +13,5 @@ process.stdin.on('end', () => {
   child.kill();
   process.exit(0);
 });
+// A server that dies closes the client's connection instead of leaving it waiting on a live relay.
+child.on('exit', (code) => process.exit(code ?? 1));

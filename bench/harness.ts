@@ -82,11 +82,3 @@ export function median(runs: BenchResult[]): BenchResult {
   if (cpuKeys.length) result.cpuPerCall = Object.fromEntries(cpuKeys.map((k) => [k, mid(runs.map((r) => r.cpuPerCall?.[k] ?? NaN))]));
   return result;
 }
-
-export function formatTable(results: BenchResult[], baseline?: BenchResult): string {
-  const rows = results.map((r) => {
-    const rel = baseline && r !== baseline ? ` (${(r.p50 / baseline.p50).toFixed(2)}x p50, ${(r.callsPerSec / baseline.callsPerSec).toFixed(2)}x throughput)` : '';
-    return `| ${r.name} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${Math.round(r.callsPerSec)} |${rel}`;
-  });
-  return ['| path | p50 ms | p99 ms | calls/s @32 |', '|---|---|---|---|', ...rows].join('\n');
-}

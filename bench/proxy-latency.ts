@@ -1,47 +1,79 @@
 /**
- * npm run bench: tools/call `echo` on @modelcontextprotocol/server-everything, directly over stdio
- * and through the router's stdio front, in the same run with the same client.
+ * npm run bench (first part): three request kinds (request-kinds.ts) to @modelcontextprotocol/server-everything
+ * over stdio, each directly, through a bare byte relay and through the router, with the same client.
+ * Prints the tables and writes the run to bench/results/latest.json (kept out of git).
+ *
+ * BENCH_ROUNDS=n changes the number of rounds; BENCH_SMOKE=1 runs tiny counts to check the wiring
+ * and writes no JSON (its numbers mean nothing).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { formatTable, measure, echoCall, median, type BenchResult } from './harness.js';
+import { DEFAULT_BENCH, measure, median, type BenchOptions, type BenchResult } from './harness.js';
+import { measurementTable, resultsJson, TARGETS, verdictTable, type KindOutcome } from './proxy-report.js';
+import { REQUEST_KINDS, type RequestKind } from './request-kinds.js';
+import { openPath, stdioPaths, type StdioPath } from './stdio-paths.js';
 
 const root = resolve(import.meta.dirname, '..');
-const everything = join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
-const cli = join(root, 'dist/cli/main.js');
+const smoke = process.env.BENCH_SMOKE === '1';
+const options: BenchOptions = smoke ? { sequential: 50, concurrency: 32, throughputMs: 300, warmup: 50 } : DEFAULT_BENCH;
+// Every cell is the median of alternating rounds: on a 2-core machine a single run swings by ±10%
+// with whatever else the machine does, and alternating spreads that evenly over the paths.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (smoke ? 1 : 3));
 
-async function connect(command: string, args: string[]): Promise<Client> {
-  const client = new Client({ name: 'bench', version: '1' });
-  await client.connect(new StdioClientTransport({ command, args, stderr: 'ignore' }));
-  return client;
-}
-
-async function run(name: string, client: Client, tool: string): Promise<BenchResult> {
+async function measurePath(path: StdioPath, kind: RequestKind): Promise<BenchResult> {
+  const open = await openPath(path);
   try {
-    return await measure(name, echoCall(client, tool));
+    return await measure(path.label, kind.call(open.client, path.names), options, open.probe);
   } finally {
-    await client.close();
+    await open.close();
   }
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
-const config = join(dir, 'router.yaml');
-writeFileSync(config, `servers:\n  everything:\n    command: ${JSON.stringify(process.execPath)}\n    args: [${JSON.stringify(everything)}, stdio]\nlogLevel: warn\n`);
-
-// Direct and proxied alternate for ROUNDS rounds and each row is the median: on a 2-core machine a
-// single run swings by ±10% with whatever else the machine does, and alternating spreads that evenly.
-const ROUNDS = 3;
-const relay = join(root, 'bench/bare-relay.mjs');
-const direct: BenchResult[] = [];
-const bare: BenchResult[] = [];
-const proxied: BenchResult[] = [];
+const paths = stdioPaths(root);
+const outcomes: KindOutcome[] = REQUEST_KINDS.map((kind) => ({ kind, medians: {}, rounds: {}, errors: [] }));
+// Kinds and paths alternate inside each round, and each measurement gets a fresh process tree, so
+// the router and the relay it is read against are measured close together in time for every kind.
 for (let round = 0; round < ROUNDS; round++) {
-  direct.push(await run('direct: SDK client -> server-everything (stdio)', await connect(process.execPath, [everything, 'stdio']), 'echo'));
-  bare.push(await run('floor: client -> bare Node byte relay -> server-everything', await connect(process.execPath, [relay, process.execPath, everything, 'stdio']), 'echo'));
-  proxied.push(await run('switchboard: client -> router (stdio) -> server-everything (stdio)', await connect(process.execPath, [cli, 'serve', '--config', config, '--log-level', 'warn']), 'everything__echo'));
+  for (const outcome of outcomes) {
+    for (const path of paths) {
+      try {
+        const result = await measurePath(path, outcome.kind);
+        (outcome.rounds[path.id] ??= []).push(result);
+      } catch (err) {
+        const message = `${outcome.kind.label} via ${path.id}, round ${round + 1}: ${err instanceof Error ? err.message : String(err)}`;
+        outcome.errors.push(message);
+        process.stderr.write(`${message}\n`);
+      }
+    }
+  }
 }
-const results = [median(direct), median(bare), median(proxied)];
-process.stdout.write(`Node ${process.version}, ${(await import('node:os')).cpus().length} cores, median of ${ROUNDS} alternating rounds\n\n${formatTable(results, results[0])}\n`);
+for (const outcome of outcomes) {
+  for (const path of paths) {
+    const runs = outcome.rounds[path.id];
+    // A path that failed in any round has no trustworthy median: the kind then shows as failed.
+    if (runs?.length === ROUNDS) outcome.medians[path.id] = median(runs);
+  }
+}
+
+function commit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+const info = { date: new Date().toISOString(), node: process.version, cores: cpus().length, commit: commit(), rounds: ROUNDS, options };
+const header =
+  `Node ${info.node}, ${info.cores} cores, commit ${info.commit ?? '?'}, median of ${ROUNDS} alternating round(s)${smoke ? ' (SMOKE: numbers mean nothing)' : ''}. ` +
+  `p50/p99 one call at a time after ${options.warmup} warm-up calls; calls/s with ${options.concurrency} in flight for ${options.throughputMs} ms; CPU over the throughput phase.`;
+process.stdout.write(`${header}\n\n${measurementTable(outcomes)}\n\nRouter against the bare relay (targets: p50 <= ${TARGETS.p50MaxVsRelay}x, calls/s >= ${TARGETS.throughputMinVsRelay}x):\n\n${verdictTable(outcomes)}\n`);
+if (!smoke) {
+  const dir = join(root, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), resultsJson(info, outcomes));
+  process.stdout.write(`\nWrote bench/results/latest.json\n`);
+}
+if (outcomes.some((o) => o.errors.length > 0)) process.exitCode = 1;

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import MiniSearch from 'minisearch';
 import { ToolSearchIndex, DEFAULT_RANKER_PARAMS } from '../src/workspace/search/tool-search-index.js';
 import { SEARCH_MODE_TOOLS } from '../src/workspace/search/meta-tools.js';
-import { hitAtK, mean, quantile, recallAtK } from '../src/workspace/search/metrics.js';
+import { hitAtK, mean, quantile, recallAtK } from '../test/helpers/search-metrics.js';
 import type { RankerParams, SearchableTool } from '../src/workspace/search/types.js';
 
 interface RawTool {

@@ -22,7 +22,7 @@ import { Relay } from './engine/relay.js';
 import type { BackendDirectory } from './engine/services.js';
 import type { Admission, ForwardObserver } from './engine/engine.js';
 import { ServerLimits } from './engine/server-limits.js';
-import { JsonRpcCode, SwitchboardError, shuttingDown } from './errors.js';
+import { SwitchboardError, shuttingDown } from './errors/index.js';
 import { FrontSession, type SessionHost } from './front/session.js';
 import type { Logger } from './log.js';
 import { VERSION } from './version.js';
@@ -199,7 +199,7 @@ export class Router implements SessionHost {
 
   backend(name: string): Backend {
     const backend = this.backends.get(name);
-    if (!backend) throw new SwitchboardError('SB_BACKEND_UNAVAILABLE', `no server named "${name}" in the config`, { rpcCode: JsonRpcCode.BackendUnavailable });
+    if (!backend) throw new SwitchboardError('SB_BACKEND_UNAVAILABLE', `no server named "${name}" in the config`);
     return backend;
   }
 

@@ -2,19 +2,17 @@
  * The errors a backend connection produces, each naming the server and what to do, in one place so
  * the lifecycle code in backend.ts reads as lifecycle.
  */
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { PeerErrors } from '../rpc/peer.js';
 
 export function peerErrors(name: string): PeerErrors {
   return {
     timeout: (method, ms) =>
-      new SwitchboardError('SB_BACKEND_TIMEOUT', `server "${name}" did not answer ${method} within ${ms} ms (raise servers.${name}.timeout if it needs longer)`, {
-        rpcCode: JsonRpcCode.RequestTimeout,
-      }),
+      new SwitchboardError('SB_BACKEND_TIMEOUT', `server "${name}" did not answer ${method} within ${ms} ms (raise servers.${name}.timeout if it needs longer)`),
     closed: (method) =>
-      new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${name}" disconnected during ${method}; the router is reconnecting`, { rpcCode: JsonRpcCode.BackendUnavailable }),
+      new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${name}" disconnected during ${method}; the router is reconnecting`),
     cancelled: (method, reason) =>
-      new SwitchboardError('SB_CANCELLED', `${method} to server "${name}" was cancelled${typeof reason === 'string' ? `: ${reason}` : ''}`, { rpcCode: JsonRpcCode.RequestTimeout }),
+      new SwitchboardError('SB_CANCELLED', `${method} to server "${name}" was cancelled${typeof reason === 'string' ? `: ${reason}` : ''}`),
   };
 }
 
@@ -30,7 +28,7 @@ const NEXT: Record<Outlook, (name: string) => string> = {
 /** A request to a backend that is not connected: why, and whether the router is still trying. */
 export function unavailable(name: string, outlook: Outlook, lastError: string | undefined): SwitchboardError {
   const why = lastError ? `: ${lastError}` : '';
-  return new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${name}" is not connected${why}. ${NEXT[outlook](name)}`, { rpcCode: JsonRpcCode.BackendUnavailable });
+  return new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${name}" is not connected${why}. ${NEXT[outlook](name)}`);
 }
 
 /** A Streamable HTTP server that restarted forgets our session and answers 404 to everything. */

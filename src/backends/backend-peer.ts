@@ -1,10 +1,11 @@
 /**
  * The peer on a backend connection, with the backend side's message routing: pings from the server
  * are answered here, list_changed notifications become re-lists, anything else the server sends goes
- * to the router (relayed notifications, server->client requests for a front session to answer).
+ * to the router (relayed notifications, server->client requests for a front session to answer), and a
+ * transport error is probed with a ping.
  */
 import type { JSONRPCRequest, Result, Transport } from '@modelcontextprotocol/client';
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { SwitchboardError, UpstreamError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import { RpcPeer, type PeerErrors } from '../rpc/peer.js';
 import { LIST_CHANGED, type ListKind } from './lists.js';
@@ -15,7 +16,14 @@ export interface BackendPeerHandlers {
   onListChanged(kinds: readonly ListKind[]): void;
   onNotification(method: string, params: Record<string, unknown> | undefined): void;
   onClose(peer: RpcPeer): void;
+  /** Whether this peer is a live network connection worth probing after a transport error. */
+  probeable(peer: RpcPeer): boolean;
+  /** The server's request timeout: the probe waits for its pong at most this, and at most PROBE_TIMEOUT_MS. */
+  timeoutMs: number;
 }
+
+/** How long a liveness ping after a transport error may take before the connection counts as dead. */
+const PROBE_TIMEOUT_MS = 3000;
 
 export function backendPeer(transport: Transport, errors: PeerErrors, log: Logger, handlers: BackendPeerHandlers): RpcPeer {
   const peer: RpcPeer = new RpcPeer(
@@ -24,7 +32,7 @@ export function backendPeer(transport: Transport, errors: PeerErrors, log: Logge
       onRequest: (request) => {
         // A server may ping us to check we are alive; that is ours to answer, not a client's.
         if (request.method === 'ping') return {};
-        if (!handlers.onServerRequest) throw new SwitchboardError('SB_CAPABILITY_MISSING', `the router cannot relay ${request.method}`, { rpcCode: JsonRpcCode.MethodNotFound });
+        if (!handlers.onServerRequest) throw new SwitchboardError('SB_CAPABILITY_MISSING', `the router cannot relay ${request.method}`);
         const message = { jsonrpc: '2.0', id: request.id, method: request.method, ...(request.params !== undefined && { params: request.params }) } as JSONRPCRequest;
         return handlers.onServerRequest(message, request.signal);
       },
@@ -35,9 +43,31 @@ export function backendPeer(transport: Transport, errors: PeerErrors, log: Logge
       },
       onClose: () => handlers.onClose(peer),
       onDiscard: (reason, detail) => log.debug({ detail: detail instanceof Error ? detail.message : detail }, reason),
+      onTransportError: () => void probe(),
     },
     errors,
   );
+  let probing = false;
+  /**
+   * A network transport reports errors without closing (a POST's stream broke, the server went
+   * away): the calls it carried would wait for their timeout. One ping tells; if nothing answers,
+   * the connection is closed, its calls fail now naming the server, and reconnection starts.
+   */
+  async function probe(): Promise<void> {
+    if (probing || !handlers.probeable(peer)) return;
+    probing = true;
+    try {
+      await peer.request('ping', undefined, { timeoutMs: Math.min(PROBE_TIMEOUT_MS, handlers.timeoutMs) });
+    } catch (err) {
+      // An error answer is still an answer: the server is there.
+      if (!(err instanceof UpstreamError) && handlers.probeable(peer)) {
+        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'backend stopped answering after a transport error; reconnecting');
+        await peer.close();
+      }
+    } finally {
+      probing = false;
+    }
+  }
   return peer;
 }
 
@@ -50,14 +80,16 @@ export class KeyedDebounce<K> {
     private readonly run: (key: K) => void,
   ) {}
 
-  schedule(key: K): void {
-    clearTimeout(this.timers.get(key));
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      this.run(key);
-    }, this.delayMs);
-    timer.unref();
-    this.timers.set(key, timer);
+  schedule(...keys: K[]): void {
+    for (const key of keys) {
+      clearTimeout(this.timers.get(key));
+      const timer = setTimeout(() => {
+        this.timers.delete(key);
+        this.run(key);
+      }, this.delayMs);
+      timer.unref();
+      this.timers.set(key, timer);
+    }
   }
 
   clear(): void {

@@ -242,11 +242,11 @@ export class Backend {
     const onServerRequest = this.hooks.onServerRequest;
     return backendPeer(transport, this.peerErrors, this.log, {
       ...(onServerRequest && { onServerRequest: (request: JSONRPCRequest, signal: AbortSignal) => onServerRequest(this, request, signal) }),
-      onListChanged: (kinds) => {
-        for (const kind of kinds) this.relistSoon.schedule(kind);
-      },
+      onListChanged: (kinds) => this.relistSoon.schedule(...kinds),
       onNotification: (method, params) => this.hooks.onNotification?.(this, method, params),
       onClose: (peer) => this.onDisconnect(peer),
+      probeable: (peer) => this.peer === peer && this.state === 'ready' && this.transportKind !== 'stdio',
+      timeoutMs: this.config.timeoutMs,
     });
   }
 

@@ -8,7 +8,7 @@
  */
 import type { HealthCheckConfig } from '../config/types.js';
 import type { RpcPeer } from '../rpc/peer.js';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 
 export class HealthCheck {
   private readonly timer: NodeJS.Timeout;

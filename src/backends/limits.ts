@@ -8,7 +8,7 @@
  * the waiter and then stays pending until release() is called.
  */
 import PQueue from 'p-queue';
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 
 export type Release = () => void;
 
@@ -80,15 +80,12 @@ export class ConcurrencyLimit {
     return new SwitchboardError(
       'SB_BACKEND_BUSY',
       `server "${s}" is busy: ${this.inFlight} calls in flight and ${this.waiting} waiting (servers.${s}.maxConcurrency / maxQueue); try again shortly`,
-      { rpcCode: JsonRpcCode.BackendBusy, httpStatus: 503 },
     );
   }
 
   private cancelled(method: string, reason: unknown): SwitchboardError {
     const why = typeof reason === 'string' ? `: ${reason}` : '';
-    return new SwitchboardError('SB_CANCELLED', `${method} to server "${this.server}" was cancelled while waiting for a free slot${why}; it was never sent`, {
-      rpcCode: JsonRpcCode.RequestTimeout,
-    });
+    return new SwitchboardError('SB_CANCELLED', `${method} to server "${this.server}" was cancelled while waiting for a free slot${why}; it was never sent`);
   }
 }
 

@@ -12,8 +12,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import type { StdioTarget } from '../config/types.js';
-import { LineWriter } from '../transports/line-writer.js';
-import { LineReader } from '../transports/line-reader.js';
+import { LineWriter } from '../util/line-writer.js';
+import { LineReader } from '../util/line-reader.js';
 import { backendEnvironment } from './backend-env.js';
 import type { ProcessGroupGuard } from './watchdog.js';
 

@@ -15,9 +15,6 @@ import { isolatedSessions, sharedSessions, type BridgeSessions } from './session
 
 export interface BridgeDeps {
   log: Logger;
-  /** stdio output only; default process.stdin / process.stdout. */
-  stdin?: Readable;
-  stdout?: Writable;
   /** Restart delays after the child crashes or the remote drops; the last one repeats. */
   retryDelaysMs?: number[];
   /** Kills the children's process groups if this process dies without closing the bridge. */
@@ -50,7 +47,7 @@ export async function startBridge(options: BridgeOptions, deps: BridgeDeps): Pro
   if (options.output === 'stdio') {
     const router = new Router(config, routerOptions);
     const sessions = sharedSessions(router);
-    const session = await router.connect(new StdioFrontTransport(deps.stdin, deps.stdout));
+    const session = await router.connect(new StdioFrontTransport());
     const done = new Promise<void>((resolve) => session.onClose(resolve));
     void router.start();
     return { urls: {}, port: 0, sessions, done, close: () => sessions.close() };

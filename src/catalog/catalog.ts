@@ -51,21 +51,10 @@ export class Catalog {
     for (const s of servers) this.addServer(s);
   }
 
-  addServer(server: CatalogServer): void {
+  private addServer(server: CatalogServer): void {
     if (this.servers.has(server.name)) return;
     this.order.push(server.name);
     this.servers.set(server.name, { prefix: server.prefix, original: emptyLists(), public: emptyLists(), byName: { tools: new Map(), prompts: new Map() } });
-  }
-
-  removeServer(name: string): ListKind[] {
-    const had = this.servers.get(name);
-    if (!had) return [];
-    const changed = this.setLists(name, emptyLists());
-    this.servers.delete(name);
-    this.order.splice(this.order.indexOf(name), 1);
-    this.tools.removeServer(name);
-    this.prompts.removeServer(name);
-    return changed;
   }
 
   serverNames(): readonly string[] {

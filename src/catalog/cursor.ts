@@ -10,10 +10,10 @@
  * string, so a future format fails verification instead of being misread. Positions travel as tuples,
  * not an object keyed by server, so a server called "__proto__" cannot touch a prototype.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { SwitchboardError } from '../errors/index.js';
 
-export const CURSOR_KINDS = ['tools', 'prompts', 'resources', 'resourceTemplates', 'tasks'] as const;
+const CURSOR_KINDS = ['tools', 'prompts', 'resources', 'resourceTemplates', 'tasks'] as const;
 export type CursorKind = (typeof CURSOR_KINDS)[number];
 
 export interface SectionPosition {
@@ -42,7 +42,7 @@ const DOMAIN = 'mcp-switchboard/cursor/v1\u0000';
 type WirePosition = [server: string, after?: string | null, done?: 0 | 1, backendCursor?: string | null];
 
 function bad(reason: string): SwitchboardError {
-  return new SwitchboardError('SB_BAD_CURSOR', `Invalid cursor: ${reason}`, { rpcCode: JsonRpcCode.InvalidParams });
+  return new SwitchboardError('SB_BAD_CURSOR', `Invalid cursor: ${reason}`);
 }
 
 export class CursorCodec {
@@ -51,11 +51,6 @@ export class CursorCodec {
   constructor(key: Buffer) {
     if (key.length < MIN_KEY_BYTES) throw new RangeError(`cursor key must be at least ${MIN_KEY_BYTES} bytes`);
     this.#key = Buffer.from(key); // a copy: the caller zeroing or reusing its buffer must not change us
-  }
-
-  /** A codec with a fresh random key: cursors then die with the router instance, which is the point. */
-  static withRandomKey(): CursorCodec {
-    return new CursorCodec(randomBytes(32));
   }
 
   encode(state: CursorState): string {

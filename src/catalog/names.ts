@@ -2,43 +2,15 @@
  * Public names for tools and prompts: `<prefix><separator><name>`, always matching PUBLIC_NAME_PATTERN.
  *
  * Claude and most clients reject names outside ^[A-Za-z0-9_-]{1,64}$ (the spec allows more), so every
- * name that would break that rule is shortened deterministically: a readable head plus `-` and a hash
- * of the ORIGINAL string. Hashes are sha256 over UTF-16LE code units (lossless even for lone
- * surrogates), so names are the same across restarts and machines.
+ * name that would break that rule is shortened deterministically: a readable head plus `-` and a stable
+ * hash of the ORIGINAL string (util/short-hash.ts), so names are the same across restarts and machines.
  */
-import { createHash } from 'node:crypto';
+import { DEFAULT_SEPARATOR } from '../config/defaults.js';
+import { shortHash, withHashSuffix } from '../util/short-hash.js';
 
 export const PUBLIC_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-export const MAX_PUBLIC_NAME_LENGTH = 64;
-export const DEFAULT_SEPARATOR = '__';
-/** Longest prefix sanitizePrefix returns: leaves at least 30 characters for the tool's own name. */
-export const MAX_PREFIX_LENGTH = 32;
-const HASH_LENGTH = 8;
+const MAX_PUBLIC_NAME_LENGTH = 64;
 const INVALID_RUN = /[^A-Za-z0-9_-]+/g;
-
-/** A short, stable base36 digest of `input` (8 chars carry ~41 bits: plenty against accidents). */
-export function shortHash(input: string, length = HASH_LENGTH): string {
-  const digest = createHash('sha256').update(Buffer.from(input, 'utf16le')).digest();
-  return digest.readBigUInt64BE(0).toString(36).padStart(13, '0').slice(-length);
-}
-
-/**
- * Default prefix for a server name. Underscore runs collapse to one so that a default prefix never
- * contains the default separator `__`: `github__create_issue` then splits unambiguously for a reader.
- */
-export function sanitizePrefix(serverName: string): string {
-  const cleaned = serverName.replace(INVALID_RUN, '_').replace(/_+/g, '_').replace(/^_+|_+$/g, '');
-  if (cleaned === '') return `s${shortHash(serverName, 6)}`;
-  if (cleaned.length <= MAX_PREFIX_LENGTH) return cleaned;
-  return withHashSuffix(cleaned, shortHash(serverName, 6), MAX_PREFIX_LENGTH);
-}
-
-/** Join head and hash with `-`, cutting the head so the whole fits in `max` characters. */
-function withHashSuffix(head: string, hash: string, max = MAX_PUBLIC_NAME_LENGTH): string {
-  // Trailing `_`/`-` would only make "github___-k3j..." noise; the hash already marks the cut.
-  const kept = head.slice(0, max - hash.length - 1).replace(/[_-]+$/, '');
-  return kept === '' ? hash : `${kept}-${hash}`;
-}
 
 /** The joined original `<prefix><separator><name>`, or `<name>` alone when the prefix is empty. */
 function joinOriginal(prefix: string, separator: string, name: string): string {
@@ -53,7 +25,7 @@ function joinOriginal(prefix: string, separator: string, name: string): string {
 export function publicName(prefix: string, separator: string, name: string): string {
   const original = joinOriginal(prefix, separator, name);
   if (PUBLIC_NAME_PATTERN.test(original)) return original;
-  return withHashSuffix(original.replace(INVALID_RUN, '_'), shortHash(original));
+  return withHashSuffix(original.replace(INVALID_RUN, '_'), shortHash(original), MAX_PUBLIC_NAME_LENGTH);
 }
 
 export interface NameOwner {
@@ -109,13 +81,6 @@ export class NameTable {
     return new Map(this.#byServer.get(server));
   }
 
-  /** Forget `server`; returns whether it was known. */
-  removeServer(server: string): boolean {
-    if (!this.#servers.delete(server)) return false;
-    this.#rebuild(server);
-    return true;
-  }
-
   resolve(publicName: string): NameOwner | undefined {
     const owner = this.#byPublic.get(publicName);
     return owner ? { ...owner } : undefined;
@@ -125,7 +90,7 @@ export class NameTable {
     return this.#byServer.get(server)?.get(name);
   }
 
-  /** Servers other than the one just set/removed whose public names changed in the last update. */
+  /** Servers other than the one just set whose public names changed in the last update. */
   changedByLastUpdate(): string[] {
     return [...this.#changed];
   }
@@ -161,7 +126,7 @@ export class NameTable {
       let candidate: string;
       let attempt = 1;
       do {
-        candidate = withHashSuffix(o.head, shortHash(`${o.server}\u0000${o.name}\u0000${attempt++}`));
+        candidate = withHashSuffix(o.head, shortHash(`${o.server}\u0000${o.name}\u0000${attempt++}`), MAX_PUBLIC_NAME_LENGTH);
       } while (byPublic.has(candidate));
       byPublic.set(candidate, { server: o.server, name: o.name });
       assigned.set(o, candidate);
@@ -189,57 +154,3 @@ export class NameTable {
   }
 }
 
-/** Levenshtein distance over code units; two rows, fine for names of at most a few hundred chars. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const sub = (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      row.push(Math.min(sub, (prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
-}
-
-/** The part after the first `__` (the usual separator): lets "create_isue" find "github__create_issue". */
-function afterSeparator(s: string): string | undefined {
-  const at = s.indexOf(DEFAULT_SEPARATOR);
-  return at >= 0 && at + DEFAULT_SEPARATOR.length < s.length ? s.slice(at + DEFAULT_SEPARATOR.length) : undefined;
-}
-
-/** Distance if within a third of the needle's length (at least 1), else undefined. */
-function closeEnough(needle: string, hay: string): number | undefined {
-  const d = editDistance(needle, hay);
-  return d <= Math.max(1, Math.floor(needle.length / 3)) ? d : undefined;
-}
-
-/**
- * Up to `max` candidates close to `unknown`, best first, for "unknown tool X; did you mean ...".
- * Ranking: same name ignoring case, then containment (either way, 3+ chars), then edit distance on the
- * whole name or on the part after the separator (so a wrong or missing prefix still finds the tool).
- */
-export function suggest(unknown: string, candidates: Iterable<string>, max = 3): string[] {
-  const needle = unknown.toLowerCase();
-  if (needle === '' || max <= 0) return [];
-  const needleTail = afterSeparator(needle);
-  const scored: Array<{ score: number; name: string }> = [];
-  for (const name of new Set(candidates)) {
-    const hay = name.toLowerCase();
-    const hayTail = afterSeparator(hay);
-    let score: number | undefined;
-    if (hay === needle) score = 0;
-    else if (hay.includes(needle) || (hay.length >= 3 && needle.includes(hay))) score = 1 + Math.abs(hay.length - needle.length) / 1000;
-    else {
-      const distances = [closeEnough(needle, hay)];
-      if (hayTail !== undefined) distances.push(closeEnough(needle, hayTail));
-      if (hayTail !== undefined && needleTail !== undefined) distances.push(closeEnough(needleTail, hayTail));
-      const best = Math.min(...distances.map((d) => d ?? Infinity));
-      if (best !== Infinity) score = 2 + best;
-    }
-    if (score !== undefined) scored.push({ score, name });
-  }
-  scored.sort((a, b) => a.score - b.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return scored.slice(0, max).map((s) => s.name);
-}

@@ -18,7 +18,7 @@
  * were not valid URIs to begin with.
  */
 
-export const PUBLIC_URI_SCHEME = 'sb';
+const PUBLIC_URI_SCHEME = 'sb';
 const HEAD = /^sb:\/\/([^/?#]+)\//i;
 
 export interface ParsedPublicUri {
@@ -117,14 +117,4 @@ export function mapGetPromptResultUris<T extends object>(result: T, fn: UriMap):
 /** resources/read result: contents[].uri. */
 export function mapReadResourceResultUris<T extends object>(result: T, fn: UriMap): T {
   return mapArrayField(result, 'contents', (c) => mapStringField(c, 'uri', fn));
-}
-
-/** resources/list result: resources[].uri. */
-export function mapResourceListUris<T extends object>(result: T, fn: UriMap): T {
-  return mapArrayField(result, 'resources', (r) => mapStringField(r, 'uri', fn));
-}
-
-/** resources/templates/list result: resourceTemplates[].uriTemplate. */
-export function mapTemplateListUris<T extends object>(result: T, templateFn: UriMap): T {
-  return mapArrayField(result, 'resourceTemplates', (t) => mapStringField(t, 'uriTemplate', templateFn));
 }

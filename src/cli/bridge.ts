@@ -9,10 +9,10 @@ import { startBridge } from '../bridge/bridge.js';
 import type { BridgeInput, BridgeOptions, BridgeOutput } from '../bridge/config.js';
 import { defaultListenConfig } from '../config/defaults.js';
 import type { ListenConfig } from '../config/types.js';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../log.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
-import { assertSafeBind } from './serve.js';
+import { assertSafeBind } from './listeners.js';
 import { onShutdown } from './shutdown.js';
 import { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH } from '../transports/network-fronts.js';
 

@@ -7,16 +7,16 @@ import { createTransportFactory } from '../backends/transport-factory.js';
 import { Watchdog } from '../backends/watchdog.js';
 import { loadConfig } from '../config/index.js';
 import type { ListenConfig } from '../config/types.js';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
 import { Router } from '../router.js';
-import { isLoopbackHost } from '../transports/http-guards.js';
 import { StdioFrontTransport } from '../transports/stdio-front.js';
 import { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts } from '../transports/network-fronts.js';
 import { WorkspaceHttp } from '../transports/workspace-routes.js';
 import { usageFilePath, UsageStore } from '../workspace/usage.js';
 import { Workspaces } from '../workspace/workspaces.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
+import { assertSafeBind } from './listeners.js';
 import { onShutdown } from './shutdown.js';
 import { formatSummary } from './summary.js';
 import { claudeDesktopSnippet } from './snippet.js';
@@ -149,14 +149,6 @@ function listenFlags(values: { cors?: string[]; 'health-endpoint'?: string[]; 'm
     ...(health?.length ? { healthEndpoints: health.map((p) => parsePath(p, '--health-endpoint')) } : {}),
     ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
   };
-}
-
-export function assertSafeBind(listen: ListenConfig): void {
-  if (isLoopbackHost(listen.host) || listen.authToken || listen.allowUnauthenticated) return;
-  throw new SwitchboardError(
-    'SB_USAGE',
-    `refusing to serve on ${listen.host} without authentication: anyone who can reach this address could use every backend. Pass --auth-token TOKEN (or listen.authToken), or --allow-unauthenticated if a proxy in front does auth.`,
-  );
 }
 
 /** Print the summary once every backend has come up or failed, or after a few seconds with what is known. */

@@ -4,7 +4,7 @@
  */
 import type { Backend } from '../backends/backend.js';
 
-export function formatBackendLine(backend: Backend, nameWidth: number): string {
+function formatBackendLine(backend: Backend, nameWidth: number): string {
   const name = backend.name.padEnd(nameWidth);
   const transport = (backend.transportKind ?? kindOf(backend)).padEnd(5);
   switch (backend.state) {

@@ -3,8 +3,8 @@
  * far, which may still hold raw, invalid parts when other fields failed: every read is defensive, so
  * these problems are reported together with the per-field ones instead of after a second attempt.
  */
-import { sanitizePrefix } from '../catalog/names.js';
 import { DEFAULT_RESTART } from './defaults.js';
+import { sanitizePrefix } from './prefix.js';
 import type { PathSegment } from './paths.js';
 
 export interface CrossIssue {

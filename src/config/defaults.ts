@@ -2,8 +2,8 @@
  * Defaults in one place, shared by the YAML schema and by code that builds a config without YAML
  * (the bridge), so both paths agree on what "unset" means.
  */
-import { sanitizePrefix } from '../catalog/names.js';
-import { SwitchboardError } from '../errors.js';
+import { sanitizePrefix } from './prefix.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { ListenConfig, RestartConfig, RouterConfig, SearchConfig, ServerConfig, ServerTarget } from './types.js';
 
 export const DEFAULT_SEPARATOR = '__';
@@ -38,7 +38,7 @@ export function defaultListenConfig(): ListenConfig {
   };
 }
 
-export function defaultSearchConfig(): SearchConfig {
+function defaultSearchConfig(): SearchConfig {
   return { autoThreshold: DEFAULT_AUTO_THRESHOLD, maxActive: DEFAULT_MAX_ACTIVE };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { formatPath, getAt, previewValue, type PathSegment } from './paths.js';
-import { suggest } from './suggest.js';
+import { suggest } from '../util/suggest.js';
 import type { ConfigIssue } from './types.js';
 
 /** Just enough of zod's schema internals (`_zod.def`) to walk from the root schema to a field. */
@@ -48,13 +48,17 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): st
   return Object.keys(cur._zod.def.shape ?? {});
 }
 
+/** Field names compare ignoring case, '_' and '-': `connect_timeout` and `ConnectTimeout` find `connectTimeout`. */
+const fieldKey = (s: string): string => s.toLowerCase().replace(/[-_]/g, '');
+
 function unknownField(key: string, known: string[]): string {
-  const guess = suggest(key, known);
+  const [guess] = suggest(key, known, { canonical: fieldKey });
   if (guess !== undefined) return `unknown field; did you mean "${guess}"?`;
   return known.length > 0 ? `unknown field; allowed fields: ${known.join(', ')}` : 'unknown field';
 }
 
-interface Located {
+/** A problem at a field, before its path is turned into display text. */
+export interface Located {
   path: PathSegment[];
   message: string;
 }
@@ -100,9 +104,21 @@ function compareRanks(a: number[], b: number[]): number {
   return a.length - b.length;
 }
 
-/** Every zod issue as a display path and a complete problem sentence, in file order, without duplicates. */
-export function toConfigIssues(issues: readonly z.core.$ZodIssue[], input: unknown, schema: z.ZodType): ConfigIssue[] {
-  const located = issues.flatMap((issue) => locate(issue, input, schema));
+/**
+ * Every zod issue, plus `earlier` ones found before validation (interpolation), as a display path
+ * and a complete problem sentence, in file order, without duplicates. A zod issue at the same path
+ * as an earlier one is dropped: it only describes what the earlier problem left there (an unset
+ * `${VAR}` reads as "").
+ */
+export function toConfigIssues(
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+  schema: z.ZodType,
+  earlier: readonly Located[] = [],
+): ConfigIssue[] {
+  const covered = new Set(earlier.map((e) => formatPath(e.path)));
+  const fromSchema = issues.flatMap((issue) => locate(issue, input, schema)).filter((l) => !covered.has(formatPath(l.path)));
+  const located = [...earlier.map(({ path, message }) => ({ path, message })), ...fromSchema];
   const ranked = located.map((l, order) => ({ ...l, rank: documentRank(input, l.path), order }));
   ranked.sort((a, b) => compareRanks(a.rank, b.rank) || a.order - b.order);
   const seen = new Set<string>();

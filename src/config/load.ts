@@ -1,21 +1,21 @@
 /**
  * Reading router.yaml: find the file, parse YAML, interpolate `${VAR}`, validate, normalize.
- * Each stage fails with one SwitchboardError whose message lists every problem of that stage, one per
- * line, so a newcomer can fix the whole file from a single run.
+ * A YAML syntax error stops early (there is nothing to validate); after that, unset variables, field
+ * problems and cross-field checks come in one SwitchboardError, one per line in file order, so a
+ * newcomer can fix the whole file from a single run.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { SwitchboardError, type SwitchboardErrorCode } from '../errors.js';
+import { SwitchboardError, type SwitchboardErrorCode } from '../errors/index.js';
 import { interpolate, type Env } from './interpolate.js';
 import { formatIssueLines, toConfigIssues } from './issues.js';
 import { normalizeConfig } from './normalize.js';
-import { formatPath } from './paths.js';
 import { RouterFileSchema } from './schema.js';
 import type { ConfigIssue, RouterConfig } from './types.js';
 
-export const CONFIG_ENV_VAR = 'SWITCHBOARD_CONFIG';
-export const DEFAULT_CONFIG_FILE = 'router.yaml';
+const CONFIG_ENV_VAR = 'SWITCHBOARD_CONFIG';
+const DEFAULT_CONFIG_FILE = 'router.yaml';
 
 export interface ParseOptions {
   env: Env;
@@ -66,22 +66,20 @@ export function parseConfig(text: string, opts: ParseOptions): RouterConfig {
   // An empty file (or only comments) parses to null: validate it as {} so the message says what is missing.
   const raw = parseYaml(text, source) ?? {};
 
+  // Interpolation problems do not stop validation: unset variables, schema problems and cross-field
+  // checks are reported in one error, so the file can be fixed in one round.
   const interpolated = interpolate(raw, opts.env);
-  if (interpolated.issues.length > 0) {
-    const issues = interpolated.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-    const onlyUnset = interpolated.issues.every((i) => i.kind === 'unset');
-    const header = onlyUnset
-      ? `${source}: ${plural(issues.length, 'reference')} to unset environment variables:`
-      : `${source}: config is invalid (${plural(issues.length, 'problem')}):`;
-    fail(onlyUnset ? 'SB_CONFIG_UNSET_VAR' : 'SB_CONFIG_INVALID', header, issues, { file: source });
-  }
-
   const parsed = RouterFileSchema.safeParse(interpolated.value);
-  if (!parsed.success) {
-    const issues = toConfigIssues(parsed.error.issues, interpolated.value, RouterFileSchema);
-    fail('SB_CONFIG_INVALID', `${source}: config is invalid (${plural(issues.length, 'problem')}):`, issues, { file: source });
+  if (parsed.success && interpolated.issues.length === 0) {
+    return normalizeConfig(parsed.data, { baseDir: opts.baseDir ?? process.cwd() });
   }
-  return normalizeConfig(parsed.data, { baseDir: opts.baseDir ?? process.cwd() });
+  const issues = toConfigIssues(parsed.success ? [] : parsed.error.issues, interpolated.value, RouterFileSchema, interpolated.issues);
+  // Schema issues an unset variable caused are dropped in toConfigIssues; if nothing else is left, say so.
+  const onlyUnset = issues.length === interpolated.issues.length && interpolated.issues.every((i) => i.kind === 'unset');
+  if (onlyUnset) {
+    fail('SB_CONFIG_UNSET_VAR', `${source}: ${plural(issues.length, 'reference')} to unset environment variables:`, issues, { file: source });
+  }
+  fail('SB_CONFIG_INVALID', `${source}: config is invalid (${plural(issues.length, 'problem')}):`, issues, { file: source });
 }
 
 /** Which file to read: explicit path, else $SWITCHBOARD_CONFIG, else <cwd>/router.yaml. */

@@ -3,7 +3,7 @@
  * that carry their names, prefixes get their default, and relative paths become absolute so nothing
  * later depends on the process's working directory.
  */
-import { sanitizePrefix } from '../catalog/names.js';
+import { sanitizePrefix } from './prefix.js';
 import { resolve } from 'node:path';
 import type { LogLevel } from '../log.js';
 import type { RouterFile, ServerFile, WorkspaceFile } from './schema.js';

@@ -58,7 +58,7 @@ const toolName = z
   .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected a tool name of 1-64 letters, digits, "_" or "-"' });
 
 /** One backend. stdio fields and remote fields share one object; `crossCheck` enforces exactly one form. */
-export const ServerSchema = mapping(
+const ServerSchema = mapping(
   {
     command: nonEmpty.optional(),
     args: scalarList.optional(),
@@ -96,7 +96,7 @@ export const ServerSchema = mapping(
   'server settings (command: or url:, and options)',
 );
 
-export const ListenSchema = mapping(
+const ListenSchema = mapping(
   {
     transport: oneOf(['stdio', 'http', 'sse', 'ws']).default('stdio'),
     host: nonEmpty.default(D.DEFAULT_HOST),
@@ -114,7 +114,7 @@ export const ListenSchema = mapping(
   'listener settings (transport:, host:, port:, ...)',
 );
 
-export const ToolOverrideSchema = mapping(
+const ToolOverrideSchema = mapping(
   {
     name: toolName.optional(),
     description: text.optional(),
@@ -124,7 +124,7 @@ export const ToolOverrideSchema = mapping(
   'override settings (name:, description:, hidden:, defaults:)',
 );
 
-export const WorkspaceSchema = mapping(
+const WorkspaceSchema = mapping(
   {
     servers: stringList.optional(),
     tags: stringList.optional(),

@@ -14,7 +14,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Result } from '@modelcontextprotocol/server';
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { CursorCodec } from '../catalog/cursor.js';
 import type { RequestContext } from './context.js';
@@ -23,7 +23,7 @@ import { decodeParams, type Params } from './params.js';
 import { ROUTES } from './routes.js';
 import type { BackendDirectory, EngineServices, Forward } from './services.js';
 import { Subscriptions } from './subscriptions.js';
-import { TaskOwners } from './tasks.js';
+import { TaskOwners } from './task-owners.js';
 
 /**
  * A stage that may refuse or delay a forward before it is sent (limits, queues). It may return a
@@ -80,7 +80,7 @@ export class Engine implements EngineServices {
   /** Serve one client request: stages 1-5. Throws errors for the front to put on the wire. */
   async handle(ctx: RequestContext, rawParams: unknown): Promise<Result> {
     const route = ROUTES[ctx.method];
-    if (!route) throw new SwitchboardError('SB_METHOD_NOT_FOUND', `Method not found: ${ctx.method}`, { rpcCode: JsonRpcCode.MethodNotFound });
+    if (!route) throw new SwitchboardError('SB_METHOD_NOT_FOUND', `Method not found: ${ctx.method}`);
     const params = decodeParams(ctx.method, rawParams);
     const plan = await route(this, ctx, params);
     if ('answer' in plan) return plan.answer;

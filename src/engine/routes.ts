@@ -6,8 +6,8 @@
  */
 import type { Result } from '@modelcontextprotocol/server';
 import type { ListKind } from '../backends/lists.js';
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
-import { suggest } from '../catalog/names.js';
+import { SwitchboardError } from '../errors/index.js';
+import { suggest } from '../util/suggest.js';
 import { mapGetPromptResultUris, mapReadResourceResultUris } from '../catalog/uri.js';
 import type { CatalogView, LocalToolHost } from '../catalog/view.js';
 import type { RequestContext } from './context.js';
@@ -38,21 +38,19 @@ async function resolveSettled<T>(services: EngineServices, resolve: () => T | un
   return resolve();
 }
 
-function unknownName(kind: 'tool' | 'prompt', name: string, candidates: string[]): SwitchboardError {
-  const close = suggest(name, candidates);
+function unknownName(kind: 'tool' | 'prompt', name: string, candidates: string[], separator: string): SwitchboardError {
+  const close = suggest(name, candidates, { max: 3, separator, containment: true });
   const hint = close.length ? ` Did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : candidates.length ? '' : ' No backend offers any right now.';
-  return new SwitchboardError(kind === 'tool' ? 'SB_UNKNOWN_TOOL' : 'SB_UNKNOWN_PROMPT', `Unknown ${kind} "${name}".${hint}`, {
-    rpcCode: JsonRpcCode.InvalidParams,
-  });
+  return new SwitchboardError(kind === 'tool' ? 'SB_UNKNOWN_TOOL' : 'SB_UNKNOWN_PROMPT', `Unknown ${kind} "${name}".${hint}`);
 }
 
-function refuseTool(view: CatalogView, name: string): Error {
+function refuseTool(services: EngineServices, view: CatalogView, name: string): Error {
   // A workspace refuses names that exist beyond it with its own error, not "unknown".
-  return view.refusal?.('tool', name) ?? unknownName('tool', name, view.toolNames());
+  return view.refusal?.('tool', name) ?? unknownName('tool', name, view.toolNames(), services.catalog.separator);
 }
 
-function refusePrompt(view: CatalogView, name: string): Error {
-  return view.refusal?.('prompt', name) ?? unknownName('prompt', name, view.promptNames());
+function refusePrompt(services: EngineServices, view: CatalogView, name: string): Error {
+  return view.refusal?.('prompt', name) ?? unknownName('prompt', name, view.promptNames(), services.catalog.separator);
 }
 
 /** tools/call: the hot path. Resolve, apply workspace defaults, forward under the backend's name. */
@@ -61,7 +59,7 @@ export const callTool: Route = (services, ctx, params) => {
   const args = optionalObject(params, 'arguments', 'tools/call');
   const view = ctx.session.view;
   const target = view.resolveTool(name);
-  if (!target) return resolveSettled(services, () => view.resolveTool(name)).then((t) => (t ? toolPlan(services, ctx, params, args, t) : Promise.reject(refuseTool(view, name))));
+  if (!target) return resolveSettled(services, () => view.resolveTool(name)).then((t) => (t ? toolPlan(services, ctx, params, args, t) : Promise.reject(refuseTool(services, view, name))));
   return toolPlan(services, ctx, params, args, target);
 };
 
@@ -101,7 +99,7 @@ const getPrompt: Route = async (services, ctx, params) => {
   optionalObject(params, 'arguments', 'prompts/get');
   const view = ctx.session.view;
   const target = await resolveSettled(services, () => view.resolvePrompt(name));
-  if (!target) throw refusePrompt(view, name);
+  if (!target) throw refusePrompt(services, view, name);
   const server = target.server;
   return {
     server,
@@ -118,9 +116,7 @@ async function resolveUri(services: EngineServices, ctx: RequestContext, uri: st
   if (target) return target;
   const refused = view.refusal?.('resource', uri);
   if (refused) throw refused;
-  throw new SwitchboardError('SB_UNKNOWN_RESOURCE', `${method}: no backend owns the resource "${uri}". List resources to see the URIs this router serves.`, {
-    rpcCode: JsonRpcCode.InvalidParams,
-  });
+  throw new SwitchboardError('SB_UNKNOWN_RESOURCE', `${method}: no backend owns the resource "${uri}". List resources to see the URIs this router serves.`);
 }
 
 const readResource: Route = async (services, ctx, params) => {
@@ -154,7 +150,7 @@ const complete: Route = async (services, ctx, params) => {
     const name = ref.name;
     const view = ctx.session.view;
     const target = await resolveSettled(services, () => view.resolvePrompt(name));
-    if (!target) throw refusePrompt(view, name);
+    if (!target) throw refusePrompt(services, view, name);
     return { server: target.server, method: 'completion/complete', params: { ...params, ref: { ...ref, name: target.name } } };
   }
   if (ref?.type === 'ref/resource' && typeof ref.uri === 'string') {

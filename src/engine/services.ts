@@ -9,7 +9,7 @@ import type { CursorCodec } from '../catalog/cursor.js';
 import type { RequestContext, SessionRef } from './context.js';
 import type { InflightRequests } from './inflight.js';
 import type { Subscriptions } from './subscriptions.js';
-import type { TaskOwners } from './tasks.js';
+import type { TaskOwners } from './task-owners.js';
 import type { Params } from './params.js';
 
 /** Where a request goes: the backend's own method, params and names, and how its result comes back. */

@@ -6,29 +6,12 @@
  * notifications reach only it.
  */
 import type { Result } from '@modelcontextprotocol/server';
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { pageSections } from '../catalog/view.js';
-import type { RequestContext, SessionRef } from './context.js';
+import type { RequestContext } from './context.js';
 import { optionalString, requireString, type Params } from './params.js';
 import type { EngineServices, Route } from './services.js';
-
-/** Public task id -> the session that created it. */
-export class TaskOwners {
-  private readonly owners = new Map<string, SessionRef>();
-
-  set(publicId: string, session: SessionRef): void {
-    this.owners.set(publicId, session);
-  }
-
-  get(publicId: string): SessionRef | undefined {
-    return this.owners.get(publicId);
-  }
-
-  dropSession(session: SessionRef): void {
-    for (const [id, owner] of this.owners) if (owner === session) this.owners.delete(id);
-  }
-}
 
 export function publicTaskId(catalog: Catalog, server: string, taskId: string): string {
   const prefix = catalog.prefixOf(server) ?? '';
@@ -68,7 +51,7 @@ function requireTask(services: EngineServices, ctx: RequestContext, params: Para
   // Tasks are bound to the session that created them (spec: task isolation). Another session's
   // task looks exactly like one that does not exist, so its existence is not revealed either.
   if (!target || services.tasks.get(id) !== ctx.session) {
-    throw new SwitchboardError('SB_UNKNOWN_RESOURCE', `${method}: no backend owns the task "${id}"`, { rpcCode: JsonRpcCode.InvalidParams });
+    throw new SwitchboardError('SB_UNKNOWN_TASK', `${method}: no backend owns the task "${id}"`);
   }
   return target;
 }

@@ -17,7 +17,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { ListKind } from '../backends/lists.js';
 import type { CatalogView } from '../catalog/view.js';
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import type { RequestContext, SessionRef } from '../engine/context.js';
 import type { Engine } from '../engine/engine.js';
@@ -92,9 +92,9 @@ export class FrontSession implements SessionRef {
         onDiscard: (reason, detail) => this.log.debug({ detail: detail instanceof Error ? detail.message : detail }, reason),
       },
       {
-        timeout: (method, ms) => new SwitchboardError('SB_BACKEND_TIMEOUT', `the client did not answer ${method} within ${ms} ms`, { rpcCode: JsonRpcCode.RequestTimeout }),
-        closed: (method) => new SwitchboardError('SB_CANCELLED', `the client disconnected before answering ${method}`, { rpcCode: JsonRpcCode.ServerError }),
-        cancelled: (method) => new SwitchboardError('SB_CANCELLED', `${method} to the client was cancelled`, { rpcCode: JsonRpcCode.ServerError }),
+        timeout: (method, ms) => new SwitchboardError('SB_CLIENT_TIMEOUT', `the client did not answer ${method} within ${ms} ms`),
+        closed: (method) => new SwitchboardError('SB_CANCELLED', `the client disconnected before answering ${method}`),
+        cancelled: (method) => new SwitchboardError('SB_CANCELLED', `${method} to the client was cancelled`),
       },
     );
     await this.peer.start();

@@ -10,7 +10,8 @@
  * entry in one map: that is what lets every request kind cost what a plain call costs.
  */
 import type { JSONRPCMessage, RequestId, Result, Transport } from '@modelcontextprotocol/server';
-import { toWireError, UpstreamError } from '../errors.js';
+import { JsonRpcCode, SwitchboardError, toWireError, UpstreamError } from '../errors/index.js';
+import { isJsonRpcMessage } from './message-shape.js';
 
 export type Params = Record<string, unknown>;
 
@@ -48,8 +49,8 @@ export interface PeerHandlers {
   onClose?(): void;
   /** A message the peer could not use (a response to nothing, a transport error); for debug logs. */
   onDiscard?(reason: string, detail?: unknown): void;
-  /** Runs after a response went out for an inbound request (for ordering-sensitive callers). */
-  onResponded?(id: RequestId): void;
+  /** The transport reported an error (a broken stream, a failed POST); the connection may be dead. */
+  onTransportError?(err: Error): void;
 }
 
 export interface PeerErrors {
@@ -92,7 +93,10 @@ export class RpcPeer {
   ) {
     transport.onmessage = (message) => this.receive(message as JSONRPCMessage);
     transport.onclose = () => this.onTransportClosed();
-    transport.onerror = (err) => handlers.onDiscard?.('transport error', err);
+    transport.onerror = (err) => {
+      handlers.onDiscard?.('transport error', err);
+      handlers.onTransportError?.(err);
+    };
   }
 
   start(): Promise<void> {
@@ -158,6 +162,20 @@ export class RpcPeer {
   }
 
   private receive(message: JSONRPCMessage): void {
+    // Byte transports check shapes before parsing further; in-memory ones hand objects straight
+    // here. Either way a message that is not JSON-RPC 2.0 is answered, never left hanging.
+    if (!isJsonRpcMessage(message)) {
+      const m = message as { id?: unknown; result?: unknown; error?: unknown } | null;
+      // Never answer something response-shaped (an error with id null, say): two peers would
+      // answer each other's answers forever.
+      if (m && typeof m === 'object' && ('result' in m || 'error' in m)) {
+        this.handlers.onDiscard?.('a malformed response', message);
+        return;
+      }
+      const id = m?.id;
+      this.sendRaw({ jsonrpc: '2.0', id: typeof id === 'string' || typeof id === 'number' ? id : null, error: toWireError(new SwitchboardError('SB_INVALID_REQUEST', 'Invalid Request: expected a JSON-RPC 2.0 request, notification or response')) });
+      return;
+    }
     const m = message as { id?: RequestId; method?: unknown; params?: unknown; result?: unknown; error?: unknown };
     if (typeof m.method === 'string') {
       if (m.id === undefined) this.receiveNotification(m.method, m.params as Params | undefined);
@@ -175,7 +193,7 @@ export class RpcPeer {
     }
     if (m.error !== undefined) {
       const e = m.error as { code?: unknown; message?: unknown; data?: unknown };
-      p.reject(new UpstreamError(typeof e.code === 'number' ? e.code : -32603, typeof e.message === 'string' ? e.message : 'error', e.data));
+      p.reject(new UpstreamError(typeof e.code === 'number' ? e.code : JsonRpcCode.InternalError, typeof e.message === 'string' ? e.message : 'error', e.data));
     } else {
       p.resolve((m.result ?? {}) as Result);
     }
@@ -231,7 +249,6 @@ export class RpcPeer {
     if (this.closed) return;
     const message = error === undefined ? { jsonrpc: '2.0', id, result } : { jsonrpc: '2.0', id, error: toWireError(error) };
     this.transport.send(message as JSONRPCMessage).catch((err) => this.handlers.onDiscard?.('could not send a response', err));
-    this.handlers.onResponded?.(id);
   }
 
   private cancelOutbound(id: RequestId, reason: unknown): void {
@@ -301,8 +318,6 @@ export class RpcPeer {
   }
 }
 
-function duplicateId(id: RequestId): Error {
-  return Object.assign(new Error(`request id ${JSON.stringify(id)} is already in use by a request still being answered; use a new id for each request`), {
-    code: -32600,
-  });
+function duplicateId(id: RequestId): SwitchboardError {
+  return new SwitchboardError('SB_DUPLICATE_REQUEST_ID', `request id ${JSON.stringify(id)} is already in use by a request still being answered; use a new id for each request`);
 }

@@ -10,12 +10,11 @@ import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ListenConfig } from '../config/types.js';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError, sendHttpError, shuttingDown } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import type { ConnectSession } from './front-connect.js';
 import { IdleReaper } from './front-connect.js';
 import { createGuards, type Guards } from './http-guards.js';
-import { sendJsonRpcError } from './http-util.js';
 import { MCP_SUBPROTOCOL, WebSocketTransport } from './ws-transport.js';
 
 export interface WsFrontOptions {
@@ -24,9 +23,10 @@ export interface WsFrontOptions {
   connect: ConnectSession;
   path: string;
   server: HttpServer;
-  /** Ping interval; a socket that misses a pong by the next ping is terminated. */
-  pingMs?: number;
 }
+
+/** Ping interval; a socket that misses a pong by the next ping is terminated. */
+const PING_INTERVAL_MS = 30_000;
 
 export class WsFront {
   private readonly wss: WebSocketServer;
@@ -43,7 +43,9 @@ export class WsFront {
     this.guards = createGuards({ listen: options.listen });
     this.wss = new WebSocketServer({
       noServer: true,
-      maxPayload: options.listen.maxBodyBytes,
+      // Frames a little over the limit get a JSON-RPC error from the transport and the session goes
+      // on; only a frame far beyond it (a client that ignores errors) closes the socket (1009).
+      maxPayload: options.listen.maxBodyBytes * 2 + 64 * 1024,
       // Clients that offer no subprotocol (older bridges' clients) are served too; one that offers
       // only others gets none, and its library will refuse the connection as the RFC intends.
       handleProtocols: (protocols) => (protocols.has(MCP_SUBPROTOCOL) ? MCP_SUBPROTOCOL : false),
@@ -52,7 +54,7 @@ export class WsFront {
       this.log.info('closing idle websocket session');
       ws.close(1001, 'session idle timeout');
     });
-    this.pinger = setInterval(() => this.ping(), options.pingMs ?? 30_000);
+    this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS);
     this.pinger.unref();
     options.server.on('upgrade', this.onUpgrade);
   }
@@ -65,8 +67,8 @@ export class WsFront {
     res.shouldKeepAlive = false;
     res.once('finish', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (this.closing) return sendJsonRpcError(res, 503, -32000, 'Server is shutting down');
-    if (url.pathname !== this.options.path) return sendJsonRpcError(res, 404, -32601, `Not found: WebSocket MCP is served at ${this.options.path}`);
+    if (this.closing) return sendHttpError(res, shuttingDown('the server'));
+    if (url.pathname !== this.options.path) return sendHttpError(res, new SwitchboardError('SB_UNKNOWN_PATH', `Not found: WebSocket MCP is served at ${this.options.path}`));
     if (!this.guards.host(req, res) || !this.guards.origin(req, res) || !this.guards.auth(req, res)) return;
     res.removeAllListeners('finish');
     res.detachSocket(socket as Socket);
@@ -82,7 +84,7 @@ export class WsFront {
       this.reaper.forget(ws);
     });
     try {
-      const transport = new WebSocketTransport(ws);
+      const transport = new WebSocketTransport(ws, this.options.listen.maxBodyBytes);
       const session = await this.options.connect(transport);
       ws.on('message', () => this.reaper.touch(ws));
       this.reaper.watch(ws, () => session.activeRequests > 0);

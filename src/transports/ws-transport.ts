@@ -1,13 +1,14 @@
 /**
  * MCP over one WebSocket: one JSON-RPC message per text frame, subprotocol "mcp". The same class
- * serves both ends: the WebSocket front wraps sockets it accepted, and `connectWebSocket` opens a
- * client socket (tests, benchmarks, and anyone scripting against a WS front).
+ * serves both ends: the WebSocket front wraps sockets it accepted, and the tests wrap client sockets
+ * (test/helpers/ws-client.ts).
  *
  * A frame that is not one JSON-RPC 2.0 object gets a JSON-RPC error back (id null) and the
  * connection carries on, as on the stdio front: one bad message must not end a session.
  */
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { WebSocket, type RawData } from 'ws';
+import { SwitchboardError, toWireError } from '../errors/index.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
 
 export const MCP_SUBPROTOCOL = 'mcp';
@@ -20,7 +21,11 @@ export class WebSocketTransport implements Transport {
   private started = false;
   private closed = false;
 
-  constructor(private readonly ws: WebSocket) {}
+  /** `maxMessageBytes`: a larger frame gets a JSON-RPC error and the session goes on. */
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly maxMessageBytes = Infinity,
+  ) {}
 
   async start(): Promise<void> {
     if (this.started) throw new Error('WebSocketTransport already started');
@@ -34,25 +39,29 @@ export class WebSocketTransport implements Transport {
 
   private readonly onData = (data: RawData, isBinary: boolean): void => {
     if (isBinary) {
-      this.reply(-32600, 'Invalid Request: send each JSON-RPC message as one text frame');
+      this.reply(new SwitchboardError('SB_INVALID_REQUEST', 'Invalid Request: send each JSON-RPC message as one text frame'));
+      return;
+    }
+    if (rawLength(data) > this.maxMessageBytes) {
+      this.reply(new SwitchboardError('SB_MESSAGE_TOO_LARGE', `Message too large: the limit is ${this.maxMessageBytes} bytes (listen.maxBodyBytes); the session goes on`, { data: { limit: this.maxMessageBytes } }));
       return;
     }
     let message: unknown;
     try {
       message = JSON.parse(rawText(data));
     } catch {
-      this.reply(-32700, 'Parse error: a frame was not valid JSON');
+      this.reply(new SwitchboardError('SB_PARSE_ERROR', 'Parse error: a frame was not valid JSON'));
       return;
     }
     if (!isJsonRpcMessage(message)) {
-      this.reply(-32600, 'Invalid Request: expected one JSON-RPC 2.0 message per frame');
+      this.reply(new SwitchboardError('SB_INVALID_REQUEST', 'Invalid Request: expected one JSON-RPC 2.0 message per frame'));
       return;
     }
     this.onmessage?.(message);
   };
 
-  private reply(code: number, message: string): void {
-    void this.send({ jsonrpc: '2.0', id: null, error: { code, message } } as unknown as JSONRPCMessage).catch(() => undefined);
+  private reply(err: SwitchboardError): void {
+    void this.send({ jsonrpc: '2.0', id: null, error: toWireError(err) } as unknown as JSONRPCMessage).catch(() => undefined);
   }
 
   send(message: JSONRPCMessage): Promise<void> {
@@ -78,23 +87,7 @@ function rawText(data: RawData): string {
   return Buffer.from(data as ArrayBuffer).toString('utf8');
 }
 
-export interface ConnectWebSocketOptions {
-  headers?: Record<string, string>;
-  /** Fails the connect after this many ms. */
-  timeoutMs?: number;
-}
-
-/** Open a client WebSocket with the "mcp" subprotocol; rejects with the HTTP status if the upgrade is refused. */
-export function connectWebSocket(url: string | URL, opts: ConnectWebSocketOptions = {}): Promise<WebSocketTransport> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, [MCP_SUBPROTOCOL], { headers: opts.headers, handshakeTimeout: opts.timeoutMs ?? 10_000 });
-    // Stays attached: errors after a refused upgrade (terminate) must not go unhandled.
-    ws.on('error', reject);
-    ws.once('open', () => resolve(new WebSocketTransport(ws)));
-    ws.once('unexpected-response', (_req, res) => {
-      reject(Object.assign(new Error(`WebSocket upgrade refused: HTTP ${res.statusCode}`), { status: res.statusCode }));
-      res.resume();
-      ws.terminate();
-    });
-  });
+function rawLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Tool } from '@modelcontextprotocol/client';
 import type { ListKind } from '../backends/lists.js';
 import type { CursorCodec } from '../catalog/cursor.js';
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { pageSections, type CatalogView, type Page, type ResolvedTarget } from '../catalog/view.js';
 import { callToolTool, searchToolsTool } from './local-tools.js';
 import type { ScopedTool } from './scope.js';
@@ -119,7 +119,9 @@ export class WorkspaceView implements CatalogView {
     return this.workspace.servers.has(server);
   }
 
+  /** Names a call may use (for suggestions): in search mode every workspace tool resolves, listed or not. */
   toolNames(): string[] {
+    if (this.workspace.searchMode()) return this.workspace.tools().list.map((t) => t.name);
     return this.visible().tools.map((t) => t.name);
   }
 
@@ -200,7 +202,7 @@ export class WorkspaceView implements CatalogView {
 }
 
 function outside(message: string): SwitchboardError {
-  return new SwitchboardError('SB_OUTSIDE_WORKSPACE', message, { rpcCode: JsonRpcCode.InvalidParams });
+  return new SwitchboardError('SB_OUTSIDE_WORKSPACE', message);
 }
 
 function hash(value: unknown): string {

@@ -5,7 +5,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { CursorCodec } from '../catalog/cursor.js';
 import type { RouterConfig, WorkspaceConfig } from '../config/types.js';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { FullView, type CatalogView } from '../catalog/view.js';
 import type { Logger } from '../log.js';
 import { configWarnings } from './warnings.js';

@@ -8,7 +8,7 @@ import { Client, SSEClientTransport, StreamableHTTPClientTransport, type Transpo
 import { startBridge, type Bridge } from '../../src/bridge/bridge.js';
 import { parseBridgeArgs } from '../../src/cli/bridge.js';
 import { silentLogger } from '../../src/log.js';
-import { connectWebSocket } from '../../src/transports/ws-transport.js';
+import { connectWebSocket } from '../helpers/ws-client.js';
 
 const require = createRequire(import.meta.url);
 export const EVERYTHING = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Bridge } from '../../src/bridge/bridge.js';
-import { assertSafeBind } from '../../src/cli/serve.js';
+import { assertSafeBind } from '../../src/cli/listeners.js';
 import { defaultListenConfig } from '../../src/config/defaults.js';
 import { bridge, clientTransport, connectClient, echoText, EVERYTHING_CMD, isAlive, urlOf, waitFor, type Output } from './bridge-helpers.js';
 

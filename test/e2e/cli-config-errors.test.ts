@@ -34,6 +34,22 @@ describe('switchboard serve: config and usage errors', () => {
     expect(stderr).toContain('servers.alpha.headers.Authorization: environment variable SB_E2E_UNSET_TOKEN is not set');
   });
 
+  it('an unset ${VAR} and a bad field in one file are reported together, exit 2', async () => {
+    const path = tmp.write(
+      'both.yaml',
+      'servers:\n  alpha:\n    url: https://example.com/mcp\n    headers:\n      Authorization: "Bearer ${SB_E2E_UNSET_TOKEN}"\n    tmeout: 5000\n',
+    );
+    const { code, stderr } = await runCli(['serve', '--config', path], { env });
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      [
+        `switchboard: ${path}: config is invalid (2 problems):`,
+        'servers.alpha.headers.Authorization: environment variable SB_E2E_UNSET_TOKEN is not set (set it, or write ${SB_E2E_UNSET_TOKEN:-default})',
+        'servers.alpha.tmeout: unknown field; did you mean "timeout"?',
+      ].join('\n'),
+    );
+  });
+
   it('a missing config file exits 2 naming the path', async () => {
     const path = `${tmp.dir}/does-not-exist.yaml`;
     const { code, stderr } = await runCli(['serve', '--config', path], { env });

@@ -1,14 +1,13 @@
+import { suggest as suggestClose } from '../../src/util/suggest.js';
 import { describe, expect, it } from 'vitest';
 import {
-  MAX_PREFIX_LENGTH,
   NameTable,
   PUBLIC_NAME_PATTERN,
   publicName,
-  sanitizePrefix,
-  shortHash,
-  suggest,
   type NameEntry,
 } from '../../src/catalog/names.js';
+import { MAX_PREFIX_LENGTH, sanitizePrefix } from '../../src/config/prefix.js';
+import { shortHash } from '../../src/util/short-hash.js';
 import { rng } from '../helpers/property.js';
 
 const PIECES = [
@@ -179,7 +178,7 @@ describe('NameTable', () => {
     expect(t.publicFor('alpha', 'search')).toBe('search');
     expect(t.publicFor('zeta', 'search')).toMatch(/^search-[0-9a-z]{8}$/);
     expect(t.changedByLastUpdate()).toEqual(['zeta']);
-    t.removeServer('alpha');
+    t.setServer('alpha', '', []);
     expect(t.publicFor('zeta', 'search')).toBe('search');
     expect(t.changedByLastUpdate()).toEqual(['zeta']);
     expect(t.resolve('search')).toEqual({ server: 'zeta', name: 'search' });
@@ -203,9 +202,9 @@ describe('NameTable', () => {
     t.setServer('s', 's', ['b', 'c']);
     expect(t.resolve('s__a')).toBeUndefined();
     expect(t.entries().map((e) => e.publicName)).toEqual(['s__b', 's__c']);
-    expect(t.removeServer('s')).toBe(true);
-    expect(t.removeServer('s')).toBe(false);
+    t.setServer('s', 's', []);
     expect(t.entries()).toEqual([]);
+    expect(t.resolve('s__b')).toBeUndefined();
   });
 
   it('lists entries by server, then in the order each server gave its names', () => {
@@ -240,9 +239,9 @@ describe('NameTable', () => {
       expect(canonical(build(shuffled(world, r)).entries())).toEqual(expected);
       expect(canonical(build(world).entries())).toEqual(expected);
 
-      // Reconnect: remove a server and set it again, after others changed around it.
+      // Reconnect: a server goes down (no names) and comes back, after others changed around it.
       const victim = world[Math.floor(r() * world.length)] as ServerSpec;
-      t.removeServer(victim.server);
+      t.setServer(victim.server, victim.prefix, []);
       t.setServer(victim.server, victim.prefix, [...victim.names].reverse());
       expect(canonical(t.entries())).toEqual(expected);
     }
@@ -264,7 +263,16 @@ describe('NameTable', () => {
   });
 });
 
+/** Public-name suggestions as the engine asks for them: up to 3, bare names compared too. */
+function suggest(unknown: string, candidates: string[], max = 3): string[] {
+  return suggestClose(unknown, candidates, { max, separator: '__', containment: true });
+}
+
 describe('suggest', () => {
+  it('prefers the same server when one tool name exists on several servers', () => {
+    expect(suggest('st__ecko', ['by__echo', 'iso__echo', 'ren__echo', 'st__echo'])[0]).toBe('st__echo');
+  });
+
   const tools = ['github__create_issue', 'github__search_issues', 'fs__read_file', 'fs__write_file', 'memory__search'];
 
   it('finds typos, missing prefixes and wrong prefixes', () => {

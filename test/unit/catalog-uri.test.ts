@@ -5,8 +5,6 @@ import {
   mapContentBlockUri,
   mapGetPromptResultUris,
   mapReadResourceResultUris,
-  mapResourceListUris,
-  mapTemplateListUris,
   parsePublicUri,
   toPublicUri,
   toPublicUriTemplate,
@@ -203,16 +201,6 @@ describe('result rewriters', () => {
     expect(
       mapReadResourceResultUris({ contents: [{ uri: 'a://1', text: 't' }, { uri: 'a://2', blob: 'AA', mimeType: 'x/y' }, { text: 'no uri' }], _meta: {} }, up),
     ).toEqual({ contents: [{ uri: 'P(a://1)', text: 't' }, { uri: 'P(a://2)', blob: 'AA', mimeType: 'x/y' }, { text: 'no uri' }], _meta: {} });
-  });
-
-  it('mapResourceListUris and mapTemplateListUris', () => {
-    expect(mapResourceListUris({ resources: [{ uri: 'a://1', name: 'one', annotations: { priority: 0.5 } }], nextCursor: 'c' }, up)).toEqual({
-      resources: [{ uri: 'P(a://1)', name: 'one', annotations: { priority: 0.5 } }],
-      nextCursor: 'c',
-    });
-    expect(mapTemplateListUris({ resourceTemplates: [{ uriTemplate: 'a://{id}', name: 't' }] }, (t) => toPublicUriTemplate('x', t))).toEqual({
-      resourceTemplates: [{ uriTemplate: 'sb://x/a://{id}', name: 't' }],
-    });
   });
 
   it('composes with parsePublicUri to route back (front -> backend direction)', () => {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SwitchboardError } from '../../src/errors.js';
+import { SwitchboardError } from '../../src/errors/index.js';
 import { configFromServers, defaultListenConfig, loadConfig, makeServerConfig, parseConfig, resolveConfigPath } from '../../src/config/index.js';
 
 const MINIMAL = 'servers:\n  a: { command: x }\n';
@@ -147,6 +147,47 @@ describe('parseConfig', () => {
     expect(err.message.split('\n')[1]).toBe(
       'servers.a.command: malformed variable reference "${OOPS": write ${NAME} or ${NAME:-default} (NAME is letters, digits and _), or $${ for a literal "${"',
     );
+  });
+
+  it('reports unset variables, schema problems and cross-field checks in one error, in file order', () => {
+    const yaml = [
+      'servers:',
+      '  api:',
+      '    url: "https://${API_HOST}/mcp"',
+      '    headers: { Authorization: "Bearer ${API_TOKEN}" }',
+      '    tmeout: 5000',
+      '  local:',
+      '    command: node',
+      '    args: "server.js"',
+      '    url: https://example.com/mcp',
+      'listen:',
+      '  port: 99999',
+      'workspaces:',
+      '  dev: { servers: [api, nope] }',
+    ].join('\n');
+    const err = thrown(() => parseConfig(yaml, { env: {}, sourceName: 'r.yaml' }));
+    expect(err.code).toBe('SB_CONFIG_INVALID');
+    expect(err.message.split('\n')).toEqual([
+      'r.yaml: config is invalid (7 problems):',
+      'servers.api.url: environment variable API_HOST is not set (set it, or write ${API_HOST:-default})',
+      'servers.api.headers.Authorization: environment variable API_TOKEN is not set (set it, or write ${API_TOKEN:-default})',
+      'servers.api.tmeout: unknown field; did you mean "timeout"?',
+      'servers.local: needs exactly one of "command" (start a local stdio server) or "url" (connect to a remote server), found both',
+      'servers.local.args: expected array of strings, got "server.js"',
+      'listen.port: expected a port number from 0 to 65535, got 99999',
+      'workspaces.dev.servers[1]: unknown server "nope"; known: api, local',
+    ]);
+    expect((err.data as { issues: unknown[] }).issues).toHaveLength(7);
+  });
+
+  it('reports an unset variable once, not also the empty value it leaves behind', () => {
+    const err = thrown(() => parseConfig('servers:\n  a:\n    command: "${CMD}"\nlisten:\n  port: "${PORT}"\n', { env: {}, sourceName: 'r.yaml' }));
+    expect(err.code).toBe('SB_CONFIG_UNSET_VAR');
+    expect(err.message.split('\n')).toEqual([
+      'r.yaml: 2 references to unset environment variables:',
+      'servers.a.command: environment variable CMD is not set (set it, or write ${CMD:-default})',
+      'listen.port: environment variable PORT is not set (set it, or write ${PORT:-default})',
+    ]);
   });
 
   it('parses a minimal config', () => {

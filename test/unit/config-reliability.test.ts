@@ -3,7 +3,7 @@
  * idleTimeout. Absent, they normalize to nothing at all (so existing configs behave exactly as before).
  */
 import { describe, expect, it } from 'vitest';
-import { SwitchboardError } from '../../src/errors.js';
+import { SwitchboardError } from '../../src/errors/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import { makeServerConfig } from '../../src/config/defaults.js';
 

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SwitchboardError } from '../../src/errors.js';
+import { SwitchboardError } from '../../src/errors/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import { RouterFileSchema } from '../../src/config/schema.js';
 import { knownKeysAt } from '../../src/config/issues.js';
-import { suggest } from '../../src/config/suggest.js';
 
 const opts = { env: {}, sourceName: 'router.yaml', baseDir: '/cfg' };
 
@@ -272,11 +271,13 @@ describe('validation messages', () => {
 });
 
 describe('helpers', () => {
-  it('suggest finds close names and ignores case, _ and -', () => {
-    expect(suggest('comand', ['command', 'args'])).toBe('command');
-    expect(suggest('arsg', ['command', 'args'])).toBe('args');
-    expect(suggest('Connect_Timeout', ['timeout', 'connectTimeout'])).toBe('connectTimeout');
-    expect(suggest('banana', ['command', 'args'])).toBeUndefined();
+  it('unknown fields get one close field name, ignoring case, _ and -, else the allowed fields', () => {
+    expect(problems('servers:\n  a:\n    command: x\n    comand: y\n    arsg: [z]\n    Connect_Timeout: 5\n')).toEqual([
+      'servers.a.comand: unknown field; did you mean "command"?',
+      'servers.a.arsg: unknown field; did you mean "args"?',
+      'servers.a.Connect_Timeout: unknown field; did you mean "connectTimeout"?',
+    ]);
+    expect(problems('pagination:\n  banana: 1\nservers: {}\n')).toEqual(['pagination.banana: unknown field; allowed fields: pageSize']);
   });
 
   it('knownKeysAt walks records, wrappers and objects', () => {

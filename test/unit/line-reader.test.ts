@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineReader } from '../../src/transports/line-reader.js';
+import { LineReader } from '../../src/util/line-reader.js';
 
 function collect(max = 1000) {
   const lines: string[] = [];
@@ -18,12 +18,29 @@ describe('LineReader', () => {
     expect(lines).toEqual(['{"a":1}', '{"b":2}', '{"c":3}']);
   });
 
-  it('drops a partial line over the limit, reports it once, and keeps reading', () => {
+  it('drops a partial line over the limit, reports it once, skips its tail, and keeps reading', () => {
     const { reader, lines, overflows } = collect(10);
     reader.push('x'.repeat(11));
     expect(overflows()).toBe(1);
-    reader.push('ok\n');
+    // The rest of the oversized line is not a message of its own.
+    reader.push('xx{"tail":1}\nok\n');
+    expect(overflows()).toBe(1);
     expect(lines).toEqual(['ok']);
+  });
+
+  it('refuses a complete line over the limit that arrives in one chunk', () => {
+    const { reader, lines, overflows } = collect(10);
+    reader.push(`${'y'.repeat(11)}\nok\n`);
+    expect(overflows()).toBe(1);
+    expect(lines).toEqual(['ok']);
+  });
+
+  it('joins a long line from many chunks in linear time', () => {
+    const { reader, lines } = collect(10_000_000);
+    for (let i = 0; i < 20_000; i++) reader.push('z'.repeat(100));
+    reader.push('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toHaveLength(2_000_000);
   });
 
   it('handles many lines in one chunk', () => {

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ToolSearchIndex } from '../../src/workspace/search/tool-search-index.js';
-import { mean, recallAtK } from '../../src/workspace/search/metrics.js';
+import { mean, recallAtK } from '../helpers/search-metrics.js';
 
 const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data/tool-retrieval/livemcpbench');
 
