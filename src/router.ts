@@ -7,17 +7,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Transport } from '@modelcontextprotocol/server';
 import { Backend, SHARED_CLIENT_CAPABILITIES } from './backends/backend.js';
-import type { ListKind } from './backends/lists.js';
+import { LIST_KINDS, type ListKind } from './backends/lists.js';
 import type { TransportFactory } from './backends/transport-factory.js';
 import { SessionBackends } from './backends/session-backends.js';
 import { Catalog } from './catalog/catalog.js';
 import { CursorCodec } from './catalog/cursor.js';
 import { FullView, type CatalogView } from './catalog/view.js';
+import { diffServers, type ServerDiff } from './config/diff.js';
 import type { RouterConfig, ServerConfig } from './config/types.js';
 import { Engine } from './engine/engine.js';
 import type { InflightRequests } from './engine/inflight.js';
 import { mostVerbose } from './engine/log-levels.js';
 import { Relay } from './engine/relay.js';
+import { resolveTaskId } from './engine/tasks.js';
 import type { BackendDirectory } from './engine/services.js';
 import type { Admission, ForwardObserver } from './engine/engine.js';
 import { SwitchboardError, shuttingDown } from './errors/index.js';
@@ -59,11 +61,13 @@ export class Router implements SessionHost {
   private closed = false;
   private started?: Promise<void>;
   private startDone = false;
+  private current: RouterConfig;
 
   constructor(
-    readonly config: RouterConfig,
+    config: RouterConfig,
     private readonly options: RouterOptions,
   ) {
+    this.current = config;
     this.log = options.log;
     const enabled = config.servers.filter((s) => s.enabled);
     this.catalog = new Catalog(config.separator, enabled.map((s) => ({ name: s.name, prefix: s.prefix })));
@@ -97,12 +101,13 @@ export class Router implements SessionHost {
       clientInfo: CLIENT_INFO,
       retryDelaysMs: this.options.retryDelaysMs,
       relistDebounceMs: this.options.relistDebounceMs,
+      // A connection a reload replaced may still report on its way out: only the current one speaks.
       hooks: {
-        onListsChanged: (backend, kinds) => this.onListsChanged(backend, kinds),
-        onNotification: (backend, method, params) => this.relay.onSharedNotification(backend, method, params),
+        onListsChanged: (backend, kinds) => this.isCurrent(backend) && this.onListsChanged(backend, kinds),
+        onNotification: (backend, method, params) => this.isCurrent(backend) && this.relay.onSharedNotification(backend, method, params),
         onServerRequest: (backend, request, signal) =>
           server.isolation === 'session' ? this.relay.refuseListingRequest(backend, request) : this.relay.onSharedServerRequest(backend, request, signal),
-        onStateChange: (backend) => this.onBackendState(backend),
+        onStateChange: (backend) => this.isCurrent(backend) && this.onBackendState(backend),
       },
     });
   }
@@ -142,6 +147,15 @@ export class Router implements SessionHost {
       settled: () => this.settled(),
       isStarted: () => this.startDone,
     };
+  }
+
+  private isCurrent(backend: Backend): boolean {
+    return this.backends.get(backend.name) === backend;
+  }
+
+  /** The config the router runs on now (a reload replaces it). */
+  get config(): RouterConfig {
+    return this.current;
   }
 
   get inflight(): InflightRequests {
@@ -273,6 +287,61 @@ export class Router implements SessionHost {
     if (!level || this.backendLevels.get(backend.name) === level) return;
     this.backendLevels.set(backend.name, level);
     await backend.request('logging/setLevel', { level }).catch((err) => this.log.debug({ err: String(err), backend: backend.name }, 'logging/setLevel failed'));
+  }
+
+  /**
+   * Switch to a new config without dropping a session. Unchanged servers keep running; removed ones
+   * stop (requests in flight fail saying so) and changed ones restart; added ones start. Sessions get
+   * the view `refreshView` rebuilds for them (their workspace changed or went away), then hear
+   * list_changed for exactly what changed in what they see. Resolves once the old processes are gone.
+   * `next` keeps the settings that cannot change live (liveConfig in src/config/diff.ts).
+   */
+  async reload(next: RouterConfig, refreshView?: (view: CatalogView) => CatalogView | undefined): Promise<ServerDiff> {
+    if (this.closed) throw shuttingDown('the router');
+    const diff = diffServers(this.current.servers, next.servers);
+    this.current = next;
+    const stopping: Array<Promise<void>> = [];
+    for (const server of diff.removed) stopping.push(this.retire(this.backend(server.name), `server "${server.name}" was removed from the config`));
+    for (const { before, after } of diff.changed) {
+      const old = this.backend(before.name);
+      // Same prefix: the catalog keeps the old lists until the new process lists, so clients hear
+      // list_changed only if its lists really differ. A new prefix renames everything: start afresh.
+      const successor = before.prefix === after.prefix ? this.enlist(after) : undefined;
+      stopping.push(this.retire(old, `server "${before.name}" was changed in the config and is restarting`, successor));
+      if (!successor) this.enlist(after);
+    }
+    for (const server of diff.added) this.enlist(server);
+    for (const session of this.sessions) {
+      const view = refreshView?.(session.view);
+      if (view) session.replaceView(view);
+      else session.listsChanged(LIST_KINDS);
+    }
+    await Promise.all(stopping);
+    return diff;
+  }
+
+  /** Start a server's shared connection; its lists enter the catalog once its first start is over. */
+  private enlist(server: ServerConfig): Backend {
+    this.catalog.addServer({ name: server.name, prefix: server.prefix });
+    const backend = this.createSharedBackend(server);
+    this.backends.set(server.name, backend);
+    // A start that failed leaves empty lists: that also clears what a predecessor had listed.
+    if (this.started) void backend.start().then(() => this.isCurrent(backend) && this.onListsChanged(backend, [...LIST_KINDS]));
+    return backend;
+  }
+
+  /** Forget a server's connections (subscriptions, tasks, sessions' own) and stop its process(es). */
+  private async retire(old: Backend, reason: string, successor?: Backend): Promise<void> {
+    const name = old.name;
+    this.engine.tasks.dropWhere((id) => resolveTaskId(this.catalog, id)?.server === name);
+    if (successor) this.engine.subscriptions.move(old, successor);
+    this.engine.subscriptions.dropServer(name, successor);
+    if (!successor) {
+      this.backends.delete(name);
+      this.catalog.removeServer(name);
+    }
+    this.backendLevels.delete(name);
+    await Promise.all([old.close(reason), this.isolated.closeServer(name, reason)]);
   }
 
   async close(): Promise<void> {

@@ -83,6 +83,8 @@ export class Backend {
   private recovering?: Promise<boolean>;
   private probing = false;
   private readonly peerErrors: PeerErrors;
+  /** Why the router closed this connection on purpose (a reload): what requests cut short are told. */
+  private closedBecause?: string;
 
   constructor(
     readonly config: ServerConfig,
@@ -96,7 +98,7 @@ export class Backend {
       timeout: (method, ms) =>
         new SwitchboardError('SB_BACKEND_TIMEOUT', `server "${this.name}" did not answer ${method} within ${ms} ms (raise servers.${this.name}.timeout if it needs longer)`),
       closed: (method) =>
-        new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${this.name}" disconnected during ${method}; the router is reconnecting`),
+        new SwitchboardError('SB_BACKEND_UNAVAILABLE', this.closedBecause ?? `server "${this.name}" disconnected during ${method}; the router is reconnecting`),
       cancelled: (method, reason) =>
         new SwitchboardError('SB_CANCELLED', `${method} to server "${this.name}" was cancelled${typeof reason === 'string' ? `: ${reason}` : ''}`),
     };
@@ -303,6 +305,7 @@ export class Backend {
   }
 
   private unavailable(): SwitchboardError {
+    if (this.closedBecause) return new SwitchboardError('SB_BACKEND_UNAVAILABLE', this.closedBecause);
     return new SwitchboardError(
       'SB_BACKEND_UNAVAILABLE',
       `server "${this.name}" is not connected${this.lastError ? `: ${this.lastError}` : ''}. Check servers.${this.name} in the config; the router keeps retrying.`,
@@ -334,8 +337,10 @@ export class Backend {
     return this.peer?.transport;
   }
 
-  async close(): Promise<void> {
+  /** Stop for good. `reason` (a reload removed or changed the server) is the error requests in flight get. */
+  async close(reason?: string): Promise<void> {
     if (this.state === 'closed') return;
+    this.closedBecause = reason;
     this.setState('closed');
     clearTimeout(this.retryTimer);
     for (const t of this.relistTimers.values()) clearTimeout(t);

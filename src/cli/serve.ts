@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { createTransportFactory } from '../backends/transport-factory.js';
 import { Watchdog } from '../backends/watchdog.js';
 import { loadConfig } from '../config/index.js';
-import type { ListenConfig } from '../config/types.js';
+import type { ListenConfig, RouterConfig } from '../config/types.js';
 import { SwitchboardError } from '../errors/index.js';
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
 import { Router } from '../router.js';
@@ -16,7 +16,9 @@ import { WorkspaceHttp } from '../transports/workspace-routes.js';
 import { usageFilePath, UsageStore } from '../workspace/usage.js';
 import { Workspaces } from '../workspace/workspaces.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
+import { ConfigWatcher } from './config-watch.js';
 import { assertSafeBind } from './listeners.js';
+import { ConfigReloader } from './reload.js';
 import { onShutdown } from './shutdown.js';
 import { formatSummary } from './summary.js';
 import { claudeDesktopSnippet } from './snippet.js';
@@ -41,6 +43,9 @@ Options:
       --log-level LEVEL      trace | debug | info | warn | error | fatal | silent (default info)
   -w, --workspace NAME       serve only workspace NAME from the config (default: $SWITCHBOARD_WORKSPACE;
                              else over HTTP /w/NAME/mcp, the client's roots, or the "default" workspace)
+      --watch                reload the config whenever the file changes (SIGHUP reloads it always):
+                             servers and workspaces change without dropping clients; an invalid file
+                             is reported and the running config kept
   -h, --help                 show this help
 
 Logs go to stderr only; on stdio, stdout carries MCP messages and nothing else.`;
@@ -63,33 +68,38 @@ export async function runServe(argv: string[]): Promise<void> {
     'max-body-bytes': { type: 'string' },
     'log-level': { type: 'string' },
     workspace: { type: 'string', short: 'w' },
+    watch: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     process.stderr.write(SERVE_HELP + '\n');
     return;
   }
-  const { config, path } = await loadConfig({ path: values.config, env: process.env, cwd: process.cwd() });
-  const front = values.http ? 'http' : (oneOf(values.transport, FRONT_KINDS, '--transport') ?? config.listen.transport);
-  const listen: ListenConfig = {
-    ...config.listen,
-    host: values.host ?? config.listen.host,
-    port: parsePort(values.port, '--port') ?? config.listen.port,
-    authToken: values['auth-token'] ?? config.listen.authToken,
-    allowUnauthenticated: values['allow-unauthenticated'] ?? config.listen.allowUnauthenticated,
-    ...listenFlags(values),
-  };
-  const level = oneOf(values['log-level'], LOG_LEVELS, '--log-level') ?? config.logLevel ?? 'info';
-  const log = createLogger(level as LogLevel);
+  const loaded = await loadConfig({ path: values.config, env: process.env, cwd: process.cwd() });
+  const path = loaded.path;
+  // Flags win over the file, at start-up and on every reload alike.
+  const withFlags = flagsOver(values);
+  const config = withFlags(loaded.config);
+  const front = config.listen.transport;
+  const listen = config.listen;
+  const log = createLogger(config.logLevel ?? 'info');
   // Before any backend starts: every stdio backend's group is registered with it as it spawns.
   const watchdog = new Watchdog({ log });
-  const router = new Router({ ...config, listen }, { log, firstListWaitMs: FIRST_LIST_WAIT_MS, transportFactory: createTransportFactory({ watchdog }) });
+  const router = new Router(config, { log, firstListWaitMs: FIRST_LIST_WAIT_MS, transportFactory: createTransportFactory({ watchdog }) });
   const workspaces = createWorkspaces(router, log, values.workspace);
+  const reloader = new ConfigReloader({ path, env: process.env, withFlags, router, workspaces, write: (line) => process.stderr.write(line + '\n') });
+  // Registered before anything slow: SIGHUP's default action would end the process. Windows raises
+  // SIGHUP when its console closes, and the process is ended moments later: there it still shuts down.
+  const reloadOnHangup = process.platform !== 'win32';
+  if (reloadOnHangup) process.on('SIGHUP', () => void reloader.request('SIGHUP'));
+  const watcher = values.watch ? new ConfigWatcher(path, () => void reloader.request('watch'), { onError: (err) => log.warn({ err: String(err) }, 'watching the config failed') }) : undefined;
 
   let fronts: NetworkFronts | undefined;
   let workspaceHttp: WorkspaceHttp | undefined;
   const shutdown = onShutdown(
     async () => {
+      watcher?.close();
+      await reloader.close();
       // Usage first: it is a quick synchronous write, and must not wait on backends that hang.
       workspaces.close();
       await fronts?.close();
@@ -98,7 +108,7 @@ export async function runServe(argv: string[]): Promise<void> {
       // Last: it reaps only what router.close() failed to stop.
       await watchdog.close();
     },
-    { log: (m) => log.info(m) },
+    { log: (m) => log.info(m), ...(reloadOnHangup && { signals: ['SIGINT', 'SIGTERM'] }) },
   );
 
   // The front is up before any backend: clients connect at once, late tools arrive by list_changed.
@@ -138,6 +148,35 @@ function createWorkspaces(router: Router, log: Logger, flag: string | undefined)
     if (err instanceof SwitchboardError && err.code === 'SB_UNKNOWN_WORKSPACE') throw new SwitchboardError('SB_USAGE', err.message);
     throw err;
   }
+}
+
+/** The command line's settings over a config's (validated once, applied to every config loaded). */
+function flagsOver(values: FlagValues): (config: RouterConfig) => RouterConfig {
+  const transport = values.http ? 'http' : oneOf(values.transport, FRONT_KINDS, '--transport');
+  const port = parsePort(values.port, '--port');
+  const level = oneOf(values['log-level'], LOG_LEVELS, '--log-level') as LogLevel | undefined;
+  const listen: Partial<ListenConfig> = {
+    ...(transport !== undefined && { transport }),
+    ...(values.host !== undefined && { host: values.host }),
+    ...(port !== undefined && { port }),
+    ...(values['auth-token'] !== undefined && { authToken: values['auth-token'] }),
+    ...(values['allow-unauthenticated'] !== undefined && { allowUnauthenticated: values['allow-unauthenticated'] }),
+    ...listenFlags(values),
+  };
+  return (config) => ({ ...config, listen: { ...config.listen, ...listen }, ...(level !== undefined && { logLevel: level }) });
+}
+
+interface FlagValues {
+  http?: boolean;
+  transport?: string;
+  host?: string;
+  port?: string;
+  'auth-token'?: string;
+  'allow-unauthenticated'?: boolean;
+  'log-level'?: string;
+  cors?: string[];
+  'health-endpoint'?: string[];
+  'max-body-bytes'?: string;
 }
 
 /** --cors, --health-endpoint and --max-body-bytes over listen: in the config. */

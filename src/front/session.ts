@@ -174,8 +174,12 @@ export class FrontSession implements SessionRef {
     }
     if (asked !== this.rootsAsked || this.closed) return;
     const next = this.view.selectByRoots?.(uris);
-    if (!next) return;
-    this.view = next;
+    if (next) this.replaceView(next);
+  }
+
+  /** Switch this session to another view (roots chose one, or a reload rebuilt it) and tell the client what changed. */
+  replaceView(view: CatalogView): void {
+    this.view = view;
     this.listsChanged(['tools', 'prompts', 'resources', 'resourceTemplates']);
   }
 
