@@ -93,15 +93,22 @@ export async function runServe(argv: string[]): Promise<void> {
   // Before any backend starts: every stdio backend's group is registered with it as it spawns.
   const watchdog = new Watchdog({ log });
   const statusPath = parseStatusPath(values['status-path'], front, listen);
-  // Reads the router and workspaces only when asked (a scrape, a status poll): both exist by then.
-  const observability = new Observability({ config: { ...config, listen }, version: VERSION, backends: () => router.allBackends(), workspaces: () => workspaces.listings() });
+  // Only an HTTP front has a port to show metrics and status on; stdio pays nothing for them. They
+  // read the router and workspaces only when asked (a scrape, a status poll): both exist by then.
+  const observability =
+    front === 'stdio'
+      ? undefined
+      : new Observability({ config: { ...config, listen }, version: VERSION, backends: () => router.allBackends(), workspaces: () => workspaces.listings() });
   const router = new Router(
     { ...config, listen },
-    { log, firstListWaitMs: FIRST_LIST_WAIT_MS, transportFactory: createTransportFactory({ watchdog }), ...observability.routerOptions() },
+    { log, firstListWaitMs: FIRST_LIST_WAIT_MS, transportFactory: createTransportFactory({ watchdog }), ...observability?.routerOptions() },
   );
   const workspaces = createWorkspaces(router, log, values.workspace);
   // Every session, whichever front and path it came through, is counted under its front.
-  const connect = async (t: Transport, view: CatalogView) => observability.track(await router.connect(t, view), frontKindOf(t));
+  const connect = async (t: Transport, view: CatalogView) => {
+    const session = await router.connect(t, view);
+    return observability ? observability.track(session, frontKindOf(t)) : session;
+  };
 
   let fronts: NetworkFronts | undefined;
   let workspaceHttp: WorkspaceHttp | undefined;
@@ -112,7 +119,7 @@ export async function runServe(argv: string[]): Promise<void> {
       await fronts?.close();
       await workspaceHttp?.close();
       await router.close();
-      observability.close();
+      observability?.close();
       // Last: it reaps only what router.close() failed to stop.
       await watchdog.close();
     },
@@ -124,7 +131,7 @@ export async function runServe(argv: string[]): Promise<void> {
     const transport = new StdioFrontTransport();
     const session = await connect(transport, workspaces.initialView());
     session.onClose(shutdown);
-  } else {
+  } else if (observability /* always, on an HTTP front */) {
     assertSafeBind(listen);
     workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect });
     fronts = new NetworkFronts({

@@ -23,6 +23,8 @@ export interface CallRecord {
 }
 
 const ERROR_CHARS = 300;
+/** Kept of a message until it is shown: enough to redact a secret that straddles ERROR_CHARS. */
+const KEPT_CHARS = 2000;
 
 export interface RecentCallsOptions {
   capacity?: number;
@@ -30,8 +32,19 @@ export interface RecentCallsOptions {
   now?: () => number;
 }
 
+interface RawCall {
+  seq: number;
+  endedAt: number;
+  method: string;
+  name: string | undefined;
+  backend: string;
+  ms: number;
+  message: string | undefined;
+  outcome: Outcome;
+}
+
 export class RecentCalls implements ForwardObserver {
-  private readonly ring: CallRecord[] = [];
+  private readonly ring: RawCall[] = [];
   private next = 0;
   private seq = 0;
   private readonly capacity: number;
@@ -46,29 +59,33 @@ export class RecentCalls implements ForwardObserver {
 
   start(_ctx: unknown, plan: Forward) {
     const began = performance.now();
+    // The hot path keeps raw values, never the plan (its arguments could be large); formatting
+    // (dates, rounding, redaction) waits for list().
     return (error?: unknown, result?: unknown) => {
-      const outcome = outcomeOf(error, result as never);
-      const message = error === undefined ? undefined : this.redact(error instanceof Error ? error.message : String(error)).slice(0, ERROR_CHARS);
-      this.push({
-        seq: ++this.seq,
-        time: new Date(this.now()).toISOString(),
-        method: plan.method,
-        ...(nameOf(plan) !== undefined && { name: nameOf(plan) }),
-        backend: plan.server,
-        latencyMs: Math.round((performance.now() - began) * 10) / 10,
-        outcome,
-        ...(message !== undefined && { error: message }),
-      });
+      const message = error === undefined ? undefined : (error instanceof Error ? error.message : String(error)).slice(0, KEPT_CHARS);
+      this.push({ seq: ++this.seq, endedAt: this.now(), method: plan.method, name: nameOf(plan), backend: plan.server, ms: performance.now() - began, message, outcome: outcomeOf(error, result as never) });
     };
   }
 
   /** Newest first. */
   list(): CallRecord[] {
-    const ordered = [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
-    return ordered.reverse();
+    const ordered = [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)].reverse();
+    return ordered.map((raw) => {
+      const record: CallRecord = {
+        seq: raw.seq,
+        time: new Date(raw.endedAt).toISOString(),
+        method: raw.method,
+        ...(raw.name !== undefined && { name: raw.name }),
+        backend: raw.backend,
+        latencyMs: Math.round(raw.ms * 10) / 10,
+        outcome: raw.outcome,
+      };
+      if (raw.message !== undefined) record.error = this.redact(raw.message).slice(0, ERROR_CHARS);
+      return record;
+    });
   }
 
-  private push(record: CallRecord): void {
+  private push(record: RawCall): void {
     if (this.ring.length < this.capacity) this.ring.push(record);
     else this.ring[this.next] = record;
     this.next = (this.next + 1) % this.capacity;

@@ -82,6 +82,10 @@ describe('serve: /metrics', () => {
     });
     expect(samplesOf(expo, 'switchboard_tool_calls_total')).toEqual({});
     expect(samplesOf(expo, 'switchboard_backend_up')).toEqual({ [key('switchboard_backend_up', { backend: 'a' })]: 1, [key('switchboard_backend_up', { backend: 'b' })]: 1 });
+    expect(samplesOf(expo, 'switchboard_requests_in_flight')).toEqual({
+      [key('switchboard_requests_in_flight', { backend: 'a' })]: 0,
+      [key('switchboard_requests_in_flight', { backend: 'b' })]: 0,
+    });
     expect(samplesOf(expo, 'switchboard_queue_depth')).toEqual({ [key('switchboard_queue_depth', { backend: 'a' })]: 0, [key('switchboard_queue_depth', { backend: 'b' })]: 0 });
     expect(samplesOf(expo, 'switchboard_backend_restarts_total')).toEqual({
       [key('switchboard_backend_restarts_total', { backend: 'a' })]: 0,
