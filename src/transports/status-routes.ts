@@ -10,7 +10,7 @@ import type { ListenConfig } from '../config/types.js';
 import { STATUS_PAGE_CSP, statusPageHtml } from '../status/page.js';
 import type { ExtraRoute } from './http-front.js';
 import { createGuards } from './http-guards.js';
-import { sendJsonRpcError } from './http-util.js';
+import { SwitchboardError, sendHttpError } from '../errors/index.js';
 
 export const METRICS_PATH = '/metrics';
 export const STATUS_JSON_PATH = '/status.json';
@@ -39,8 +39,7 @@ export function statusRoutes(options: StatusRoutesOptions): ExtraRoute {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       // A client that POSTs MCP to `/` learns where MCP is, not that `/` exists.
       if (path === statusPath) return false;
-      res.setHeader('Allow', 'GET, HEAD');
-      sendJsonRpcError(res, 405, -32000, `Method not allowed: ${path} answers GET`);
+      sendHttpError(res, new SwitchboardError('SB_METHOD_NOT_ALLOWED', `Method not allowed: ${path} answers GET and HEAD`), { headers: { Allow: 'GET, HEAD' } });
       return true;
     }
     if (!guards.auth(req, res)) return true;

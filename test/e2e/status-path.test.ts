@@ -26,13 +26,14 @@ describe('serve --status-path', () => {
       expect(await page.text()).toContain('<html lang="en" data-status-json="/status.json">');
       const root = await fetch(`${origin}/`);
       expect(root.status).toBe(404);
-      expect(await root.json()).toEqual({ jsonrpc: '2.0', error: { code: -32601, message: 'Not found: MCP is served at /mcp' }, id: null });
+      expect(await root.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32060, message: expect.stringMatching(/^Not found: MCP is served at \/mcp/), data: { reason: 'SB_UNKNOWN_PATH' } }, id: null });
       expect((await fetch(`${origin}/status.json`)).status).toBe(200);
       expect((await fetch(`${origin}/metrics`)).status).toBe(200);
       // The data endpoints answer reads only.
       const post = await fetch(`${origin}/metrics`, { method: 'POST', body: '{}' });
       expect(post.status).toBe(405);
       expect(post.headers.get('allow')).toBe('GET, HEAD');
+      expect(await post.json()).toMatchObject({ error: { code: -32061, message: expect.stringMatching(/^Method not allowed: \/metrics answers GET and HEAD/), data: { reason: 'SB_METHOD_NOT_ALLOWED' } } });
     } finally {
       await cli.kill();
     }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultListenConfig, makeServerConfig } from '../../src/config/defaults.js';
 import { configSecrets, createRedactor } from '../../src/config/redact.js';
-import { SwitchboardError, UpstreamError } from '../../src/errors.js';
+import { SwitchboardError, UpstreamError } from '../../src/errors/index.js';
 import type { Forward } from '../../src/engine/services.js';
 import { BackendHistory } from '../../src/status/backend-history.js';
 import { outcomeOf } from '../../src/status/outcome.js';
