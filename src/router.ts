@@ -23,7 +23,7 @@ import { resolveTaskId } from './engine/tasks.js';
 import type { BackendDirectory } from './engine/services.js';
 import type { Admission, ForwardObserver } from './engine/engine.js';
 import { SwitchboardError, shuttingDown } from './errors/index.js';
-import { FrontSession, type SessionHost } from './front/session.js';
+import { FrontSession, type ListChangedKind, type SessionHost } from './front/session.js';
 import type { Logger } from './log.js';
 import { VERSION } from './version.js';
 
@@ -43,6 +43,10 @@ export interface RouterOptions {
   admissions?: Admission[];
   /** Watchers of every forward (metrics, recent calls, traces). */
   observers?: ForwardObserver[];
+  /** A shared backend changed state (metrics and the status page count restarts and uptime). */
+  onBackendState?: (backend: Backend) => void;
+  /** A session told its client a list changed (metrics count them). */
+  onListChangedSent?: (kind: ListChangedKind) => void;
 }
 
 const DEFAULT_ISOLATED_IDLE_MS = 10 * 60_000;
@@ -211,7 +215,7 @@ export class Router implements SessionHost {
   /** Attach a front transport: one client, one session. */
   async connect(transport: Transport, view: CatalogView = this.fullView()): Promise<FrontSession> {
     if (this.closed) throw shuttingDown('the router');
-    const session = new FrontSession(this, { log: this.log, view });
+    const session = new FrontSession(this, { log: this.log, view, ...(this.options.onListChangedSent && { onListChangedSent: this.options.onListChangedSent }) });
     this.sessions.add(session);
     session.onClose(() => {
       this.sessions.delete(session);
@@ -253,6 +257,7 @@ export class Router implements SessionHost {
   }
 
   private onBackendState(backend: Backend): void {
+    this.options.onBackendState?.(backend);
     if (backend.state === 'ready') {
       this.log.info({ backend: backend.name, transport: backend.transportKind, tools: backend.toolCount }, 'backend up');
       void this.engine.subscriptions.resubscribe(backend);

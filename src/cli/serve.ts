@@ -13,6 +13,12 @@ import { Router } from '../router.js';
 import { StdioFrontTransport } from '../transports/stdio-front.js';
 import { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts } from '../transports/network-fronts.js';
 import { WorkspaceHttp } from '../transports/workspace-routes.js';
+import { frontKindOf } from '../transports/front-kind.js';
+import { DEFAULT_STATUS_PATH, reservedPaths, statusRoutes } from '../transports/status-routes.js';
+import { Observability } from '../status/observability.js';
+import type { CatalogView } from '../catalog/view.js';
+import type { Transport } from '@modelcontextprotocol/server';
+import { VERSION } from '../version.js';
 import { usageFilePath, UsageStore } from '../workspace/usage.js';
 import { Workspaces } from '../workspace/workspaces.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
@@ -39,6 +45,8 @@ Options:
       --allow-unauthenticated  allow a non-loopback --host without --auth-token
       --cors ORIGIN          send CORS headers for ORIGIN (repeatable; "*" for any)
       --health-endpoint PATH answer 200 "ok" on PATH (repeatable; default /healthz)
+      --status-path PATH     serve the status page on PATH (default /); its data is /status.json,
+                             Prometheus metrics are /metrics (HTTP fronts; same bearer token as MCP)
       --max-body-bytes N     largest request body (default 4194304)
       --log-level LEVEL      trace | debug | info | warn | error | fatal | silent (default info)
   -w, --workspace NAME       serve only workspace NAME from the config (default: $SWITCHBOARD_WORKSPACE;
@@ -65,6 +73,7 @@ export async function runServe(argv: string[]): Promise<void> {
     'allow-unauthenticated': { type: 'boolean' },
     cors: { type: 'string', multiple: true },
     'health-endpoint': { type: 'string', multiple: true },
+    'status-path': { type: 'string' },
     'max-body-bytes': { type: 'string' },
     'log-level': { type: 'string' },
     workspace: { type: 'string', short: 'w' },
@@ -85,8 +94,20 @@ export async function runServe(argv: string[]): Promise<void> {
   const log = createLogger(config.logLevel ?? 'info');
   // Before any backend starts: every stdio backend's group is registered with it as it spawns.
   const watchdog = new Watchdog({ log });
-  const router = new Router(config, { log, firstListWaitMs: FIRST_LIST_WAIT_MS, transportFactory: createTransportFactory({ watchdog }) });
+  const statusPath = parseStatusPath(values['status-path'], front, listen);
+  // Only an HTTP front has a port to show metrics and status on; stdio pays nothing for them. They
+  // read the router and workspaces only when asked (a scrape, a status poll): both exist by then.
+  const observability =
+    front === 'stdio'
+      ? undefined
+      : new Observability({ config, version: VERSION, backends: () => router.allBackends(), workspaces: () => workspaces.listings() });
+  const router = new Router(config, { log, firstListWaitMs: FIRST_LIST_WAIT_MS, transportFactory: createTransportFactory({ watchdog }), ...observability?.routerOptions() });
   const workspaces = createWorkspaces(router, log, values.workspace);
+  // Every session, whichever front and path it came through, is counted under its front.
+  const connect = async (t: Transport, view: CatalogView) => {
+    const session = await router.connect(t, view);
+    return observability ? observability.track(session, frontKindOf(t)) : session;
+  };
   const reloader = new ConfigReloader({ path, env: process.env, withFlags, router, workspaces, write: (line) => process.stderr.write(line + '\n') });
   // Registered before anything slow: SIGHUP's default action would end the process. Windows raises
   // SIGHUP when its console closes, and the process is ended moments later: there it still shuts down.
@@ -105,6 +126,7 @@ export async function runServe(argv: string[]): Promise<void> {
       await fronts?.close();
       await workspaceHttp?.close();
       await router.close();
+      observability?.close();
       // Last: it reaps only what router.close() failed to stop.
       await watchdog.close();
     },
@@ -114,18 +136,21 @@ export async function runServe(argv: string[]): Promise<void> {
   // The front is up before any backend: clients connect at once, late tools arrive by list_changed.
   if (front === 'stdio') {
     const transport = new StdioFrontTransport();
-    const session = await router.connect(transport, workspaces.initialView());
+    const session = await connect(transport, workspaces.initialView());
     session.onClose(shutdown);
-  } else {
+  } else if (observability /* always, on an HTTP front */) {
     assertSafeBind(listen);
-    workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect: (t, view) => router.connect(t, view) });
+    workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect });
     fronts = new NetworkFronts({
       listen,
       log,
       // Sessions without a view of their own (legacy SSE, WebSocket) start where a new client would.
-      connect: (t, view) => router.connect(t, view ?? workspaces.initialView()),
+      connect: (t, view) => connect(t, view ?? workspaces.initialView()),
       route: workspaceHttp.route,
-      extraRoutes: [workspaceHttp.extraRoute],
+      extraRoutes: [
+        workspaceHttp.extraRoute,
+        statusRoutes({ listen, statusPath, snapshot: () => observability.snapshot(), metrics: () => observability.metrics.render() }),
+      ],
       ...(front === 'sse' ? { sse: { ssePath: LEGACY_SSE_PATH, messagePath: LEGACY_MESSAGE_PATH } } : {}),
       ...(front === 'ws' ? { wsPath: listen.path } : {}),
     });
@@ -188,6 +213,17 @@ function listenFlags(values: { cors?: string[]; 'health-endpoint'?: string[]; 'm
     ...(health?.length ? { healthEndpoints: health.map((p) => parsePath(p, '--health-endpoint')) } : {}),
     ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
   };
+}
+
+/** --status-path: an HTTP front only, and never a path something else answers. */
+function parseStatusPath(value: string | undefined, front: string, listen: ListenConfig): string {
+  if (value === undefined) return DEFAULT_STATUS_PATH;
+  const path = parsePath(value, '--status-path');
+  if (front === 'stdio') throw new SwitchboardError('SB_USAGE', '--status-path: the status page is served over HTTP; add --http (or --transport http, sse or ws)');
+  if (reservedPaths(listen).includes(path) || path.startsWith('/w/')) {
+    throw new SwitchboardError('SB_USAGE', `--status-path: ${path} is already served (MCP, health, /metrics, /status.json or /w/NAME/); pick another path`);
+  }
+  return path;
 }
 
 /** Print the summary once every backend has come up or failed, or after a few seconds with what is known. */

@@ -29,11 +29,14 @@ import { FRONT_CAPABILITIES, SERVER_INFO } from './capabilities.js';
 /** A client that does not answer roots/list soon keeps the default workspace; no need to wait a minute. */
 const ROOTS_TIMEOUT_MS = 10_000;
 
-const LIST_CHANGED_METHOD: Record<ListKind, string> = {
-  tools: 'notifications/tools/list_changed',
-  prompts: 'notifications/prompts/list_changed',
-  resources: 'notifications/resources/list_changed',
-  resourceTemplates: 'notifications/resources/list_changed',
+/** The lists a client is told about: templates have no notification of their own. */
+export type ListChangedKind = 'tools' | 'prompts' | 'resources';
+
+const LIST_CHANGED_KIND: Record<ListKind, ListChangedKind> = {
+  tools: 'tools',
+  prompts: 'prompts',
+  resources: 'resources',
+  resourceTemplates: 'resources',
 };
 
 /** What a session needs from the router that owns it. */
@@ -60,12 +63,14 @@ export class FrontSession implements SessionRef {
   private peer?: RpcPeer;
   private readonly log: Logger;
   private readonly closeListeners: Array<() => void> = [];
+  private readonly onListChangedSent?: (kind: ListChangedKind) => void;
 
   constructor(
     private readonly host: SessionHost,
-    options: { log: Logger; view: CatalogView },
+    options: { log: Logger; view: CatalogView; onListChangedSent?: (kind: ListChangedKind) => void },
   ) {
     this.view = options.view;
+    this.onListChangedSent = options.onListChangedSent;
     this.log = options.log.child({ session: this.id.slice(0, 8) });
   }
 
@@ -190,15 +195,16 @@ export class FrontSession implements SessionRef {
   /** Tell this client about list changes it can see, once per change. */
   listsChanged(kinds: readonly ListKind[]): void {
     if (!this.initialized || this.closed) return;
-    const sent = new Set<string>();
+    const sent = new Set<ListChangedKind>();
     for (const kind of kinds) {
       const version = this.view.version(kind);
       if (this.known.get(kind) === version) continue;
       this.known.set(kind, version);
-      const method = LIST_CHANGED_METHOD[kind];
-      if (sent.has(method)) continue;
-      sent.add(method);
-      void this.peer?.notify(method);
+      const notice = LIST_CHANGED_KIND[kind];
+      if (sent.has(notice)) continue;
+      sent.add(notice);
+      void this.peer?.notify(`notifications/${notice}/list_changed`);
+      this.onListChangedSent?.(notice);
     }
   }
 

@@ -103,6 +103,11 @@ export class Workspaces {
     return this.byName.has(name) ? undefined : unknownWorkspace(name, 'the URL path', this.names());
   }
 
+  /** Each workspace with the tools a new client of it is listed now (the status page shows them). */
+  listings(): Array<{ name: string; tools: string[] }> {
+    return this.names().map((name) => ({ name, tools: this.explicitView(name).toolNames() }));
+  }
+
   /** Log what in the workspaces matches nothing: called once backends are up, when names exist. */
   warnConfig(): void {
     for (const ws of this.byName.values()) {
