@@ -11,15 +11,11 @@ import { SwitchboardError } from '../errors.js';
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
 import { Router } from '../router.js';
 import { StdioFrontTransport } from '../transports/stdio-front.js';
-import { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts } from '../transports/network-fronts.js';
-import { WorkspaceHttp } from '../transports/workspace-routes.js';
-import { usageFilePath, UsageStore } from '../workspace/usage.js';
-import { Workspaces } from '../workspace/workspaces.js';
+import type { NetworkFronts } from '../transports/network-fronts.js';
+import type { WorkspaceHttp } from '../transports/workspace-routes.js';
+import type { Workspaces } from '../workspace/workspaces.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
-import { assertSafeBind } from './listeners.js';
 import { onShutdown } from './shutdown.js';
-import { formatSummary } from './summary.js';
-import { claudeDesktopSnippet } from './snippet.js';
 
 export const SERVE_HELP = `Usage: switchboard serve [options]
 
@@ -46,8 +42,6 @@ Options:
 Logs go to stderr only; on stdio, stdout carries MCP messages and nothing else.`;
 
 const FRONT_KINDS = ['stdio', 'http', 'sse', 'ws'] as const;
-/** How long list requests wait for backends still on their first start, so first lists are complete. */
-const FIRST_LIST_WAIT_MS = 3000;
 
 export async function runServe(argv: string[]): Promise<void> {
   const { values } = parseFlags('serve', argv, {
@@ -83,8 +77,21 @@ export async function runServe(argv: string[]): Promise<void> {
   const log = createLogger(level as LogLevel);
   // Before any backend starts: every stdio backend's group is registered with it as it spawns.
   const watchdog = new Watchdog({ log });
-  const router = new Router({ ...config, listen }, { log, firstListWaitMs: FIRST_LIST_WAIT_MS, transportFactory: createTransportFactory({ watchdog }) });
-  const workspaces = createWorkspaces(router, log, values.workspace);
+  // Before any child is spawned: a refused bind should leave nothing behind.
+  if (front !== 'stdio') (await import('./listeners.js')).assertSafeBind(listen);
+  const router = new Router({ ...config, listen }, { log, waitForFirstStart: true, transportFactory: createTransportFactory({ watchdog }) });
+  // Children first: they take the longest to be ready, and everything below (workspaces, search, the
+  // HTTP fronts) is loaded while they start. A client's initialize never waits for them; its first
+  // list does (each backend bounded by its own connectTimeout).
+  const started = router.start();
+  let workspaces: Workspaces;
+  try {
+    workspaces = await createWorkspaces(router, log, values.workspace);
+  } catch (err) {
+    await router.close();
+    await watchdog.close();
+    throw err;
+  }
 
   let fronts: NetworkFronts | undefined;
   let workspaceHttp: WorkspaceHttp | undefined;
@@ -107,7 +114,11 @@ export async function runServe(argv: string[]): Promise<void> {
     const session = await router.connect(transport, workspaces.initialView());
     session.onClose(shutdown);
   } else {
-    assertSafeBind(listen);
+    const [{ WorkspaceHttp }, { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts }, { claudeDesktopSnippet }] = await Promise.all([
+      import('../transports/workspace-routes.js'),
+      import('../transports/network-fronts.js'),
+      import('./snippet.js'),
+    ]);
     workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect: (t, view) => router.connect(t, view) });
     fronts = new NetworkFronts({
       listen,
@@ -123,13 +134,14 @@ export async function runServe(argv: string[]): Promise<void> {
     for (const url of Object.values(urls)) process.stderr.write(`mcp-switchboard listening on ${url}\n`);
     process.stderr.write(claudeDesktopSnippet(path) + '\n');
   }
-  await reportStartup(router, path);
+  await reportStartup(router, started, path);
   // Names in workspace globs and overrides exist only once the backends are up.
   workspaces.warnConfig();
 }
 
 /** The workspaces of the config, with --workspace (else $SWITCHBOARD_WORKSPACE) fixing one for every client. */
-function createWorkspaces(router: Router, log: Logger, flag: string | undefined): Workspaces {
+async function createWorkspaces(router: Router, log: Logger, flag: string | undefined): Promise<Workspaces> {
+  const [{ usageFilePath, UsageStore }, { Workspaces }] = await Promise.all([import('../workspace/usage.js'), import('../workspace/workspaces.js')]);
   const usage = new UsageStore(usageFilePath(process.env), { log });
   try {
     return new Workspaces({ catalog: router.catalog, codec: router.cursorCodec, config: router.config, log, usage, flag, env: process.env.SWITCHBOARD_WORKSPACE });
@@ -152,8 +164,8 @@ function listenFlags(values: { cors?: string[]; 'health-endpoint'?: string[]; 'm
 }
 
 /** Print the summary once every backend has come up or failed, or after a few seconds with what is known. */
-async function reportStartup(router: Router, configPath: string): Promise<void> {
-  const started = router.start();
+async function reportStartup(router: Router, started: Promise<void>, configPath: string): Promise<void> {
+  const { formatSummary } = await import('./summary.js');
   const early = await Promise.race([started.then(() => true), delay(5000).then(() => false)]);
   process.stderr.write(formatSummary(router.allBackends(), resolve(configPath)) + '\n');
   if (!early) {

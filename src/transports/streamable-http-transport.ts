@@ -12,7 +12,8 @@
  * in HttpFront before a request reaches here.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type RequestId, type Transport, type TransportSendOptions } from '@modelcontextprotocol/server';
+import type { JSONRPCMessage, RequestId, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '../rpc/protocol-version.js';
 import { sendJsonRpcError } from './http-util.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
 
@@ -92,7 +93,7 @@ export class StreamableHttpServerTransport implements Transport {
 
   private versionOk(req: IncomingMessage, res: ServerResponse): boolean {
     const version = req.headers['mcp-protocol-version'];
-    if (version === undefined || (SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(String(version))) return true;
+    if (version === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(String(version))) return true;
     sendJsonRpcError(res, 400, -32000, `Bad Request: unsupported MCP-Protocol-Version "${String(version)}"; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`);
     return false;
   }
