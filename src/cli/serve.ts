@@ -110,7 +110,7 @@ export async function runServe(argv: string[]): Promise<void> {
 
   // The front is up before any backend: clients connect at once, late tools arrive by list_changed.
   if (front === 'stdio') {
-    const transport = new StdioFrontTransport();
+    const transport = new StdioFrontTransport(process.stdin, process.stdout, { log });
     const session = await router.connect(transport, workspaces.initialView());
     session.onClose(shutdown);
   } else {

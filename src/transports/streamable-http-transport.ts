@@ -16,6 +16,7 @@ import type { JSONRPCMessage, RequestId, Transport, TransportSendOptions } from 
 import { SUPPORTED_PROTOCOL_VERSIONS } from '../rpc/protocol-version.js';
 import { sendJsonRpcError } from './http-util.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
+import { CongestionDrops } from './congestion.js';
 
 /** The answer to one POST that carried requests. */
 interface PostAnswer {
@@ -39,6 +40,8 @@ export class StreamableHttpServerTransport implements Transport {
   private standalone?: ServerResponse;
   private initialized = false;
   private closed = false;
+  /** Logs and progress toward a client that stopped reading its stream are dropped (congestion.ts). */
+  private readonly drops = new CongestionDrops('http', {});
 
   constructor(readonly sessionId: string) {}
 
@@ -120,13 +123,13 @@ export class StreamableHttpServerTransport implements Transport {
     if (!answer) {
       // Unrelated messages (list_changed, requests of no call) go on the GET stream when there is
       // one; a response whose POST is gone (client hung up) has nowhere to go.
-      if (!isResponse && this.standalone) writeEvent(this.standalone, message);
+      if (!isResponse && this.standalone && !this.drops.drop(message, this.standalone.writableLength)) writeEvent(this.standalone, message);
       return;
     }
     if (!isResponse) {
       if (!answer.acceptsSse) return; // a JSON-only client cannot receive mid-call messages
       if (!answer.sse) this.startSse(answer);
-      writeEvent(answer.res, message);
+      if (!this.drops.drop(message, answer.res.writableLength)) writeEvent(answer.res, message);
       return;
     }
     answer.pending.delete(m.id!);
