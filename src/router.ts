@@ -33,10 +33,13 @@ export interface RouterOptions {
   retryDelaysMs?: number[];
   relistDebounceMs?: number;
   /**
-   * How long a list request waits for backends still on their first start. Clients that ignore
-   * list_changed (many do) would otherwise keep an empty list from the first second forever.
+   * Whether list requests (and names not found yet) wait for backends still on their first start.
+   * Clients that ignore list_changed (many do) would otherwise keep an empty list forever. Each
+   * backend is waited for only as long as its own start may take (its connectTimeout, then its
+   * timeout for the listing), never one router-wide timer: 20 children starting at once starve the
+   * CPU, and a global timer ran out before their lists arrived.
    */
-  firstListWaitMs?: number;
+  waitForFirstStart?: boolean;
   /** Idle time after which a session's own connection to an `isolation: session` server is closed. */
   isolatedIdleMs?: number;
   /** Pipeline stage 3: limits, queues (run in order before each forward). */
@@ -184,13 +187,13 @@ export class Router implements SessionHost {
     return this.startDone;
   }
 
-  /** Resolves when every backend has finished its first start, or after firstListWaitMs. */
+  /**
+   * Resolves when every backend has finished its first start (up or failed). Bounded per backend by
+   * Backend.start() itself: its handshake by its own connectTimeout, its lists by its own timeout.
+   */
   async settled(): Promise<void> {
-    const wait = this.options.firstListWaitMs ?? 0;
-    if (!this.started || this.startDone || wait <= 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.started, new Promise((r) => (timer = setTimeout(r, wait)))]);
-    clearTimeout(timer);
+    if (!this.options.waitForFirstStart || !this.started || this.startDone) return;
+    await this.started;
   }
 
   allBackends(): Backend[] {

@@ -11,23 +11,14 @@ import { SwitchboardError } from '../errors/index.js';
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
 import { Router } from '../router.js';
 import { StdioFrontTransport } from '../transports/stdio-front.js';
-import { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts } from '../transports/network-fronts.js';
-import { WorkspaceHttp } from '../transports/workspace-routes.js';
-import { frontKindOf } from '../transports/front-kind.js';
-import { DEFAULT_STATUS_PATH, reservedPaths, statusRoutes } from '../transports/status-routes.js';
-import { Observability } from '../status/observability.js';
+import type { NetworkFronts } from '../transports/network-fronts.js';
+import type { WorkspaceHttp } from '../transports/workspace-routes.js';
+import type { Observability } from '../status/observability.js';
 import type { CatalogView } from '../catalog/view.js';
 import type { Transport } from '@modelcontextprotocol/server';
-import { VERSION } from '../version.js';
-import { usageFilePath, UsageStore } from '../workspace/usage.js';
-import { Workspaces } from '../workspace/workspaces.js';
+import type { Workspaces } from '../workspace/workspaces.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
-import { ConfigWatcher } from './config-watch.js';
-import { assertSafeBind } from './listeners.js';
-import { ConfigReloader } from './reload.js';
 import { onShutdown } from './shutdown.js';
-import { formatSummary } from './summary.js';
-import { claudeDesktopSnippet } from './snippet.js';
 
 export const SERVE_HELP = `Usage: switchboard serve [options]
 
@@ -59,8 +50,6 @@ Options:
 Logs go to stderr only; on stdio, stdout carries MCP messages and nothing else.`;
 
 const FRONT_KINDS = ['stdio', 'http', 'sse', 'ws'] as const;
-/** How long list requests wait for backends still on their first start, so first lists are complete. */
-const FIRST_LIST_WAIT_MS = 3000;
 
 export async function runServe(argv: string[]): Promise<void> {
   const { values } = parseFlags('serve', argv, {
@@ -94,23 +83,40 @@ export async function runServe(argv: string[]): Promise<void> {
   const log = createLogger(config.logLevel ?? 'info');
   // Before any backend starts: every stdio backend's group is registered with it as it spawns.
   const watchdog = new Watchdog({ log });
-  const statusPath = parseStatusPath(values['status-path'], front, listen);
-  // Only an HTTP front has a port to show metrics and status on; stdio pays nothing for them. They
-  // read the router and workspaces only when asked (a scrape, a status poll): both exist by then.
-  const observability =
-    front === 'stdio'
-      ? undefined
-      : new Observability({ config, version: VERSION, backends: () => router.allBackends(), workspaces: () => workspaces.listings() });
-  const router = new Router(config, { log, firstListWaitMs: FIRST_LIST_WAIT_MS, transportFactory: createTransportFactory({ watchdog }), ...observability?.routerOptions() });
-  const workspaces = createWorkspaces(router, log, values.workspace);
+  const http = front !== 'stdio';
+  // Before any child is spawned: a refused bind or a bad --status-path leaves nothing behind.
+  if (http) (await import('./listeners.js')).assertSafeBind(listen);
+  const statusPath = http ? await parseStatusPath(values['status-path'], listen) : rejectStatusPathOnStdio(values['status-path']);
+  // Only an HTTP front has a port to show metrics and status on; stdio loads none of it. They read
+  // the router and workspaces only when asked (a scrape, a status poll): both exist by then.
+  let observability: Observability | undefined;
+  if (http) {
+    const [{ Observability }, { VERSION }] = await Promise.all([import('../status/observability.js'), import('../version.js')]);
+    observability = new Observability({ config, version: VERSION, backends: () => router.allBackends(), workspaces: () => workspaces.listings() });
+  }
+  const router = new Router(config, { log, waitForFirstStart: true, transportFactory: createTransportFactory({ watchdog }), ...observability?.routerOptions() });
+  // Children first: they take the longest to be ready, and everything below (workspaces, search, the
+  // HTTP fronts) is loaded while they start. A client's initialize never waits for them; its first
+  // list does (each backend bounded by its own connectTimeout).
+  const started = router.start();
+  let workspaces: Workspaces;
+  try {
+    workspaces = await createWorkspaces(router, log, values.workspace);
+  } catch (err) {
+    await router.close();
+    await watchdog.close();
+    throw err;
+  }
+  const frontKindOf = http ? (await import('../transports/front-kind.js')).frontKindOf : undefined;
   // Every session, whichever front and path it came through, is counted under its front.
   const connect = async (t: Transport, view: CatalogView) => {
     const session = await router.connect(t, view);
-    return observability ? observability.track(session, frontKindOf(t)) : session;
+    return observability && frontKindOf ? observability.track(session, frontKindOf(t)) : session;
   };
+  const [{ ConfigReloader }, { ConfigWatcher }] = await Promise.all([import('./reload.js'), import('./config-watch.js')]);
   const reloader = new ConfigReloader({ path, env: process.env, withFlags, router, workspaces, write: (line) => process.stderr.write(line + '\n') });
-  // Registered before anything slow: SIGHUP's default action would end the process. Windows raises
-  // SIGHUP when its console closes, and the process is ended moments later: there it still shuts down.
+  // SIGHUP's default action would end the process. Windows raises SIGHUP when its console closes, and
+  // the process is ended moments later: there it still shuts down.
   const reloadOnHangup = process.platform !== 'win32';
   if (reloadOnHangup) process.on('SIGHUP', () => void reloader.request('SIGHUP'));
   const watcher = values.watch ? new ConfigWatcher(path, () => void reloader.request('watch'), { onError: (err) => log.warn({ err: String(err) }, 'watching the config failed') }) : undefined;
@@ -135,11 +141,16 @@ export async function runServe(argv: string[]): Promise<void> {
 
   // The front is up before any backend: clients connect at once, late tools arrive by list_changed.
   if (front === 'stdio') {
-    const transport = new StdioFrontTransport();
+    const transport = new StdioFrontTransport(process.stdin, process.stdout, { log });
     const session = await connect(transport, workspaces.initialView());
     session.onClose(shutdown);
   } else if (observability /* always, on an HTTP front */) {
-    assertSafeBind(listen);
+    const [{ WorkspaceHttp }, { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts }, { claudeDesktopSnippet }, { statusRoutes }] = await Promise.all([
+      import('../transports/workspace-routes.js'),
+      import('../transports/network-fronts.js'),
+      import('./snippet.js'),
+      import('../transports/status-routes.js'),
+    ]);
     workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect });
     fronts = new NetworkFronts({
       listen,
@@ -158,13 +169,14 @@ export async function runServe(argv: string[]): Promise<void> {
     for (const url of Object.values(urls)) process.stderr.write(`mcp-switchboard listening on ${url}\n`);
     process.stderr.write(claudeDesktopSnippet(path) + '\n');
   }
-  await reportStartup(router, path);
+  await reportStartup(router, started, path);
   // Names in workspace globs and overrides exist only once the backends are up.
   workspaces.warnConfig();
 }
 
 /** The workspaces of the config, with --workspace (else $SWITCHBOARD_WORKSPACE) fixing one for every client. */
-function createWorkspaces(router: Router, log: Logger, flag: string | undefined): Workspaces {
+async function createWorkspaces(router: Router, log: Logger, flag: string | undefined): Promise<Workspaces> {
+  const [{ usageFilePath, UsageStore }, { Workspaces }] = await Promise.all([import('../workspace/usage.js'), import('../workspace/workspaces.js')]);
   const usage = new UsageStore(usageFilePath(process.env), { log });
   try {
     return new Workspaces({ catalog: router.catalog, codec: router.cursorCodec, config: router.config, log, usage, flag, env: process.env.SWITCHBOARD_WORKSPACE });
@@ -215,11 +227,17 @@ function listenFlags(values: { cors?: string[]; 'health-endpoint'?: string[]; 'm
   };
 }
 
-/** --status-path: an HTTP front only, and never a path something else answers. */
-function parseStatusPath(value: string | undefined, front: string, listen: ListenConfig): string {
+/** --status-path on stdio: refused, since the status page is served over HTTP. */
+function rejectStatusPathOnStdio(value: string | undefined): undefined {
+  if (value !== undefined) throw new SwitchboardError('SB_USAGE', '--status-path: the status page is served over HTTP; add --http (or --transport http, sse or ws)');
+  return undefined;
+}
+
+/** --status-path on an HTTP front: never a path something else answers. */
+async function parseStatusPath(value: string | undefined, listen: ListenConfig): Promise<string> {
+  const { DEFAULT_STATUS_PATH, reservedPaths } = await import('../transports/status-routes.js');
   if (value === undefined) return DEFAULT_STATUS_PATH;
   const path = parsePath(value, '--status-path');
-  if (front === 'stdio') throw new SwitchboardError('SB_USAGE', '--status-path: the status page is served over HTTP; add --http (or --transport http, sse or ws)');
   if (reservedPaths(listen).includes(path) || path.startsWith('/w/')) {
     throw new SwitchboardError('SB_USAGE', `--status-path: ${path} is already served (MCP, health, /metrics, /status.json or /w/NAME/); pick another path`);
   }
@@ -227,8 +245,8 @@ function parseStatusPath(value: string | undefined, front: string, listen: Liste
 }
 
 /** Print the summary once every backend has come up or failed, or after a few seconds with what is known. */
-async function reportStartup(router: Router, configPath: string): Promise<void> {
-  const started = router.start();
+async function reportStartup(router: Router, started: Promise<void>, configPath: string): Promise<void> {
+  const { formatSummary } = await import('./summary.js');
   const early = await Promise.race([started.then(() => true), delay(5000).then(() => false)]);
   process.stderr.write(formatSummary(router.allBackends(), resolve(configPath)) + '\n');
   if (!early) {

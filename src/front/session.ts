@@ -5,16 +5,8 @@
  * level, capabilities, what the client has been told), read by the engine through that context.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  LATEST_PROTOCOL_VERSION,
-  SUPPORTED_PROTOCOL_VERSIONS,
-  type ClientCapabilities,
-  type Implementation,
-  type LoggingLevel,
-  type RequestId,
-  type Result,
-  type Transport,
-} from '@modelcontextprotocol/server';
+import type { ClientCapabilities, Implementation, LoggingLevel, RequestId, Result, Transport } from '@modelcontextprotocol/server';
+import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '../rpc/protocol-version.js';
 import type { ListKind } from '../backends/lists.js';
 import type { CatalogView } from '../catalog/view.js';
 import { SwitchboardError } from '../errors/index.js';
@@ -134,7 +126,7 @@ export class FrontSession implements SessionRef {
     if (typeof params.clientInfo === 'object' && params.clientInfo !== null) this.clientInfo = params.clientInfo as Implementation;
     const requested = params.protocolVersion;
     // Answer with the client's version when we speak it, else our latest (the client then decides).
-    this.protocolVersion = (SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(requested) ? requested : LATEST_PROTOCOL_VERSION;
+    this.protocolVersion = SUPPORTED_PROTOCOL_VERSIONS.includes(requested) ? requested : LATEST_PROTOCOL_VERSION;
     const instructions = this.host.instructions(this.view);
     return { protocolVersion: this.protocolVersion, capabilities: FRONT_CAPABILITIES, serverInfo: SERVER_INFO, ...(instructions && { instructions }) };
   }
