@@ -5,30 +5,32 @@
 import { SwitchboardError } from '../errors/index.js';
 import type { PeerErrors } from '../rpc/peer.js';
 
-export function peerErrors(name: string): PeerErrors {
+/** `closedBecause`: why the router closed the connection on purpose (a reload), told to requests it cut short. */
+export function peerErrors(name: string, closedBecause: () => string | undefined): PeerErrors {
   return {
     timeout: (method, ms) =>
       new SwitchboardError('SB_BACKEND_TIMEOUT', `server "${name}" did not answer ${method} within ${ms} ms (raise servers.${name}.timeout if it needs longer)`),
     closed: (method) =>
-      new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${name}" disconnected during ${method}; the router is reconnecting`),
+      new SwitchboardError('SB_BACKEND_UNAVAILABLE', closedBecause() ?? `server "${name}" disconnected during ${method}; the router is reconnecting`),
     cancelled: (method, reason) =>
       new SwitchboardError('SB_CANCELLED', `${method} to server "${name}" was cancelled${typeof reason === 'string' ? `: ${reason}` : ''}`),
   };
 }
 
-/** What happens next for a backend that is not connected. */
-export type Outlook = 'retrying' | 'failed' | 'on-next-call';
-
-const NEXT: Record<Outlook, (name: string) => string> = {
-  retrying: (name) => `Check servers.${name} in the config; the router keeps retrying.`,
-  failed: (name) => `Fix servers.${name} and reload the config; the router has stopped retrying.`,
-  'on-next-call': (name) => `Check servers.${name} in the config; the next call starts it again.`,
+const NEXT = {
+  retrying: (name: string) => `Check servers.${name} in the config; the router keeps retrying.`,
+  failed: (name: string) => `Fix servers.${name} and reload the config; the router has stopped retrying.`,
+  idle: (name: string) => `Check servers.${name} in the config; the next call starts it again.`,
 };
 
-/** A request to a backend that is not connected: why, and whether the router is still trying. */
-export function unavailable(name: string, outlook: Outlook, lastError: string | undefined): SwitchboardError {
-  const why = lastError ? `: ${lastError}` : '';
-  return new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${name}" is not connected${why}. ${NEXT[outlook](name)}`);
+/**
+ * A request to a backend that is not connected: why, and what happens next (by its state: still
+ * retrying, failed for good, or idle until the next call), or the reason the router closed it.
+ */
+export function unavailable(name: string, state: string, lastError: string | undefined, closedBecause?: string): SwitchboardError {
+  if (closedBecause) return new SwitchboardError('SB_BACKEND_UNAVAILABLE', closedBecause);
+  const next = state === 'failed' ? NEXT.failed : state === 'idle' ? NEXT.idle : NEXT.retrying;
+  return new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${name}" is not connected${lastError ? `: ${lastError}` : ''}. ${next(name)}`);
 }
 
 /** A Streamable HTTP server that restarted forgets our session and answers 404 to everything. */

@@ -7,8 +7,18 @@
 import type { JSONRPCRequest, Result, Transport } from '@modelcontextprotocol/client';
 import { SwitchboardError, UpstreamError } from '../errors/index.js';
 import type { Logger } from '../log.js';
-import { RpcPeer, type PeerErrors } from '../rpc/peer.js';
+import { RpcPeer, type PeerErrors, type ProgressParams } from '../rpc/peer.js';
 import { LIST_CHANGED, type ListKind } from './lists.js';
+
+/** Options of one request a backend sends for a client. */
+export interface RequestOptions {
+  signal?: AbortSignal;
+  onprogress?: (progress: ProgressParams) => void;
+  /** Overrides the server's configured timeout. */
+  timeoutMs?: number;
+  /** Set on the one automatic retry after a lost session, so it never loops. */
+  isRetry?: boolean;
+}
 
 export interface BackendPeerHandlers {
   /** A server->client request (sampling, elicitation, roots); absent: refused. */

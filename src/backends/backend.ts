@@ -15,9 +15,9 @@
 import type { ClientCapabilities, Implementation, JSONRPCRequest, Result, ServerCapabilities, Transport } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import type { PeerErrors, ProgressParams, RpcPeer } from '../rpc/peer.js';
+import type { PeerErrors, RpcPeer } from '../rpc/peer.js';
 import { abortable, isSessionLost, peerErrors, unavailable } from './backend-errors.js';
-import { KeyedDebounce, backendPeer } from './backend-peer.js';
+import { KeyedDebounce, backendPeer, type RequestOptions } from './backend-peer.js';
 import { SHARED_CLIENT_CAPABILITIES, openConnection } from './connection.js';
 import type { Handshake } from './handshake.js';
 import { HealthCheck } from './health-check.js';
@@ -27,7 +27,7 @@ import { LIST_KINDS, emptyLists, fetchLists, nonEmptyKinds, type BackendLists, t
 import { RestartPolicy } from './restart-policy.js';
 import { defaultTransportFactory, type TransportFactory, type TransportKind } from './transport-factory.js';
 
-export { SHARED_CLIENT_CAPABILITIES };
+export { SHARED_CLIENT_CAPABILITIES, type RequestOptions };
 
 /**
  * starting: first connection under way. ready: connected. down: lost or never came up, restarting.
@@ -61,15 +61,6 @@ export interface BackendOptions {
   listCache?: ListCache;
 }
 
-export interface RequestOptions {
-  signal?: AbortSignal;
-  onprogress?: (progress: ProgressParams) => void;
-  /** Overrides the server's configured timeout. */
-  timeoutMs?: number;
-  /** Set on the one automatic retry after a lost session, so it never loops. */
-  isRetry?: boolean;
-}
-
 export class Backend {
   readonly name: string;
   state: BackendState = 'starting';
@@ -101,6 +92,8 @@ export class Backend {
   /** Why the router is dropping the connection itself (a failed health check), for onDisconnect. */
   private dropReason?: string;
   private readonly peerErrors: PeerErrors;
+  /** Why the router closed this connection on purpose (a reload): what requests cut short are told. */
+  private closedBecause?: string;
 
   constructor(
     readonly config: ServerConfig,
@@ -110,7 +103,7 @@ export class Backend {
     this.log = options.log.child({ backend: config.name });
     this.hooks = options.hooks ?? {};
     this.transportFactory = options.transportFactory ?? defaultTransportFactory;
-    this.peerErrors = peerErrors(config.name);
+    this.peerErrors = peerErrors(config.name, () => this.closedBecause);
     this.relistSoon = new KeyedDebounce(options.relistDebounceMs ?? 50, (kind) => {
       this.relist([kind], true).catch((err) => this.log.warn({ err: String(err), kind }, 're-list after list_changed failed'));
     });
@@ -356,7 +349,7 @@ export class Backend {
       await abortable(this.waking, signal, () => this.peerErrors.cancelled(method, signal?.reason));
     }
     if (this.peer && this.state === 'ready') return this.peer;
-    throw unavailable(this.name, this.state === 'failed' ? 'failed' : this.state === 'idle' ? 'on-next-call' : 'retrying', this.lastError);
+    throw unavailable(this.name, this.state, this.lastError, this.closedBecause);
   }
 
   /** Replace a connection whose server-side session is gone; true when the new one is up. */
@@ -385,8 +378,10 @@ export class Backend {
     return this.peer?.transport;
   }
 
-  async close(): Promise<void> {
+  /** Stop for good. `reason` (a reload removed or changed the server) is the error requests in flight get. */
+  async close(reason?: string): Promise<void> {
     if (this.state === 'closed') return;
+    this.closedBecause = reason;
     this.setState('closed');
     clearTimeout(this.retryTimer);
     this.stopTimers();

@@ -21,6 +21,8 @@ export const DEFAULT_SESSION_IDLE_MS = 30 * 60 * 1000;
 /** Today's behaviour for a server with no `restart:`: retry forever, about 1 s first, 30 s at most. */
 export const DEFAULT_RESTART: Readonly<RestartConfig> = { initialDelayMs: 1000, maxDelayMs: 30_000 };
 export const DEFAULT_HEALTH_TIMEOUT_MS = 5000;
+/** An idle session costs about 1 KB (docs/benchmarks.md, Scale); the cap is against floods, not use. */
+export const DEFAULT_MAX_SESSIONS = 1000;
 
 /** A fresh object each call: callers may mutate what they get. */
 export function defaultListenConfig(): ListenConfig {
@@ -35,6 +37,7 @@ export function defaultListenConfig(): ListenConfig {
     healthEndpoints: [...DEFAULT_HEALTH_ENDPOINTS],
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
     sessionIdleMs: DEFAULT_SESSION_IDLE_MS,
+    maxSessions: DEFAULT_MAX_SESSIONS,
   };
 }
 

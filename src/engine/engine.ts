@@ -35,11 +35,14 @@ export type AdmissionResult = void | undefined | (() => void);
 
 /**
  * Watches forwards (metrics, the status page's recent calls, traces): `start` runs as the request is
- * sent, and the function it returns runs once with the outcome (no error: a result came back).
+ * sent, and the function it returns runs once with the outcome: the error, or the backend's result
+ * (before mapping; a tool's `isError` result is a success of the protocol, not an error here).
  * Observers must be cheap and must not throw; they cannot change the request.
  */
+export type ForwardEnd = (error?: unknown, result?: Result) => void;
+
 export interface ForwardObserver {
-  start(ctx: RequestContext, plan: Forward): ((error?: unknown) => void) | undefined;
+  start(ctx: RequestContext, plan: Forward): ForwardEnd | undefined;
 }
 
 export interface EngineOptions {
@@ -133,7 +136,7 @@ export class Engine implements EngineServices {
     try {
       plan.onSent?.();
       result = await backend.request(plan.method, token === undefined ? plan.params : withoutProgressToken(plan.params), { signal: ctx.signal, onprogress });
-      done?.();
+      done?.(undefined, result);
     } catch (err) {
       done?.(err);
       throw err;
@@ -151,10 +154,10 @@ export class Engine implements EngineServices {
     return plan.map ? plan.map(result) : result;
   }
 
-  private observe(ctx: RequestContext, plan: Forward): (error?: unknown) => void {
+  private observe(ctx: RequestContext, plan: Forward): ForwardEnd {
     const ends = this.observers.flatMap((o) => o.start(ctx, plan) ?? []);
-    return (error) => {
-      for (const end of ends) end(error);
+    return (error, result) => {
+      for (const end of ends) end(error, result);
     };
   }
 

@@ -58,14 +58,7 @@ export class HttpFront {
     this.log = options.log.child({ front: 'http' });
     this.guards = createGuards({ listen: options.listen });
     this.server = createServer((req, res) => void this.handle(req, res).catch((err) => this.fail(res, err)));
-    this.reaper = new IdleReaper(options.listen.sessionIdleMs, (id) => {
-      const entry = this.sessions.get(id);
-      if (!entry) return;
-      this.log.info({ session: id.slice(0, 8) }, 'closing idle session');
-      this.sessions.delete(id);
-      void entry.transport.close().catch(() => undefined);
-      void entry.session.close();
-    });
+    this.reaper = new IdleReaper(options.listen.sessionIdleMs, (id) => this.closeSession(id, 'closing idle session'));
   }
 
   /** Start listening; resolves with the MCP endpoint URL (the real port when 0 was asked). */
@@ -134,7 +127,34 @@ export class HttpFront {
     await this.startSession(req, res, body, view?.());
   }
 
+  private closeSession(id: string, why: string): void {
+    const entry = this.sessions.get(id);
+    if (!entry) return;
+    this.log.info({ session: id.slice(0, 8) }, why);
+    this.sessions.delete(id);
+    this.reaper.forget(id);
+    void entry.transport.close().catch(() => undefined);
+    void entry.session.close();
+  }
+
+  /**
+   * At listen.maxSessions, a new client takes the place of the least recently active idle session
+   * (its client, if still there, gets 404 and re-initializes); when every session is answering a
+   * request, the newcomer is refused with 503 rather than cutting someone's call.
+   */
+  private makeRoom(): void {
+    const max = this.options.listen.maxSessions;
+    while (this.sessions.size >= max) {
+      const oldest = this.reaper.oldestIdle();
+      if (oldest === undefined) {
+        throw new SwitchboardError('SB_TOO_MANY_SESSIONS', `this router already serves ${max} sessions and every one is answering a request; retry shortly, or raise listen.maxSessions`);
+      }
+      this.closeSession(oldest, 'closing the least recently active idle session: listen.maxSessions reached');
+    }
+  }
+
   private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown, view?: CatalogView): Promise<void> {
+    this.makeRoom();
     const transport = new StreamableHttpServerTransport(randomUUID());
     const id = transport.sessionId;
     const session = await this.options.connect(transport, view);

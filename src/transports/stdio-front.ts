@@ -9,6 +9,8 @@ import { LineWriter } from '../util/line-writer.js';
 import { LineReader } from '../util/line-reader.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
 import { SwitchboardError, toWireError } from '../errors/index.js';
+import type { Logger } from '../log.js';
+import { CongestionDrops } from './congestion.js';
 
 /** Largest line accepted on stdin; a longer one gets a JSON-RPC error and is skipped. */
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -22,12 +24,15 @@ export class StdioFrontTransport implements Transport {
   private closed = false;
   private readonly reader: LineReader;
   private readonly writer: LineWriter;
+  private readonly drops: CongestionDrops;
 
   constructor(
     private readonly stdin: Readable = process.stdin,
     private readonly stdout: Writable = process.stdout,
+    options: { log?: Logger; maxBufferedBytes?: number } = {},
   ) {
     this.writer = new LineWriter(stdout);
+    this.drops = new CongestionDrops('stdio', options);
     this.reader = new LineReader(
       (line) => this.deliver(line),
       MAX_MESSAGE_BYTES,
@@ -78,6 +83,7 @@ export class StdioFrontTransport implements Transport {
 
   send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) return Promise.reject(new Error('stdio front is closed'));
+    if (this.drops.drop(message, this.writer.bufferedBytes)) return Promise.resolve();
     this.writer.write(message);
     return Promise.resolve();
   }

@@ -12,9 +12,11 @@
  * in HttpFront before a request reaches here.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type RequestId, type Transport, type TransportSendOptions } from '@modelcontextprotocol/server';
+import type { JSONRPCMessage, RequestId, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '../rpc/protocol-version.js';
 import { SwitchboardError, sendHttpError, type SwitchboardErrorCode } from '../errors/index.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
+import { CongestionDrops } from './congestion.js';
 
 /** The answer to one POST that carried requests. */
 interface PostAnswer {
@@ -38,6 +40,8 @@ export class StreamableHttpServerTransport implements Transport {
   private standalone?: ServerResponse;
   private initialized = false;
   private closed = false;
+  /** Logs and progress toward a client that stopped reading its stream are dropped (congestion.ts). */
+  private readonly drops = new CongestionDrops('http', {});
 
   constructor(readonly sessionId: string) {}
 
@@ -91,7 +95,7 @@ export class StreamableHttpServerTransport implements Transport {
 
   private versionOk(req: IncomingMessage, res: ServerResponse): boolean {
     const version = req.headers['mcp-protocol-version'];
-    if (version === undefined || (SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(String(version))) return true;
+    if (version === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(String(version))) return true;
     refuse(res, 'SB_UNSUPPORTED_PROTOCOL_VERSION', `Bad Request: unsupported MCP-Protocol-Version "${String(version)}"; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`, {
       supported: [...SUPPORTED_PROTOCOL_VERSIONS],
     });
@@ -120,13 +124,13 @@ export class StreamableHttpServerTransport implements Transport {
     if (!answer) {
       // Unrelated messages (list_changed, requests of no call) go on the GET stream when there is
       // one; a response whose POST is gone (client hung up) has nowhere to go.
-      if (!isResponse && this.standalone) writeEvent(this.standalone, message);
+      if (!isResponse && this.standalone && !this.drops.drop(message, this.standalone.writableLength)) writeEvent(this.standalone, message);
       return;
     }
     if (!isResponse) {
       if (!answer.acceptsSse) return; // a JSON-only client cannot receive mid-call messages
       if (!answer.sse) this.startSse(answer);
-      writeEvent(answer.res, message);
+      if (!this.drops.drop(message, answer.res.writableLength)) writeEvent(answer.res, message);
       return;
     }
     answer.pending.delete(m.id!);

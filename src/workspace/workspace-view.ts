@@ -65,6 +65,11 @@ export class WorkspaceView implements CatalogView {
     return this.workspace.name;
   }
 
+  /** The client roots this view was chosen by (a reload rebuilds the view with them). */
+  get roots(): readonly string[] | undefined {
+    return this.options.roots;
+  }
+
   page(kind: ListKind, cursor?: string): Page {
     if (kind === 'tools') {
       const { tools } = this.visible();

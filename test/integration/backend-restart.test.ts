@@ -212,3 +212,33 @@ describe('health check', () => {
     expect(lines.filter((l) => l.backend === 'fast' && l.msg === 'backend down')).toEqual([]);
   });
 });
+
+describe('a reload', () => {
+  it('revives a failed server it leaves unchanged, and applies new limits', async () => {
+    const tries = new Map<string, number>();
+    const factory: TransportFactory = (server, hooks) => {
+      tries.set(server.name, (tries.get(server.name) ?? 0) + 1);
+      return defaultTransportFactory(server, hooks);
+    };
+    const crashy = makeServerConfig('crashy', { kind: 'stdio', command: process.execPath, args: ['-e', CRASH], env: {} }, { restart: { initialDelayMs: 20, maxDelayMs: 20, maxRestarts: 0 } });
+    const fine = fixture('fine', ['--tools', 'echo']);
+    const router = new Router(configFromServers([crashy, fine]), { log: capturedLog().log, transportFactory: factory });
+    try {
+      await router.start();
+      expect(router.backend('crashy').state).toBe('failed');
+      expect(router.backend('crashy').lastError).toBe(`${CRASH_REASON}; gave up after 0 restarts in a row (servers.crashy.restart.maxRestarts)`);
+      expect(router.limits.stats('fine')).toBeUndefined();
+      expect(tries.get('crashy')).toBe(1);
+
+      const diff = await router.reload(configFromServers([crashy, { ...fine, maxConcurrency: 3 }]));
+      expect(diff.changed.map((c) => c.after.name)).toEqual(['fine']);
+      // The unchanged failed server is tried once more (its budget: 0 restarts), then fails again.
+      await eventually(() => tries.get('crashy') === 2 && router.backend('crashy').state === 'failed', { what: 'crashy to be tried again' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(tries.get('crashy')).toBe(2);
+      expect(router.limits.stats('fine')).toEqual({ inFlight: 0, waiting: 0 });
+    } finally {
+      await router.close();
+    }
+  });
+});

@@ -55,6 +55,7 @@ describe('server forms', () => {
       healthEndpoints: ['/healthz'],
       maxBodyBytes: 4194304,
       sessionIdleMs: 1800000,
+      maxSessions: 1000,
     });
   });
 
