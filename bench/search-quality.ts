@@ -13,10 +13,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import MiniSearch from 'minisearch';
-import { ToolSearchIndex, DEFAULT_RANKER_PARAMS } from '../src/workspace/search/tool-search-index.js';
+import { ToolSearchIndex } from '../src/workspace/search/tool-search-index.js';
+import { DEFAULT_RANKER_PARAMS, type RankerParams } from '../src/workspace/search/parameters.js';
 import { SEARCH_MODE_TOOLS } from '../src/workspace/search/meta-tools.js';
 import { hitAtK, mean, quantile, recallAtK } from '../test/helpers/search-metrics.js';
-import type { RankerParams, SearchableTool } from '../src/workspace/search/types.js';
+import type { SearchableTool } from '../src/workspace/search/types.js';
 
 interface RawTool {
   server: string;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ToolSearchIndex } from '../../src/workspace/search/tool-search-index.js';
-import { noopReranker } from '../../src/workspace/search/reranker.js';
 import type { SearchableTool } from '../../src/workspace/search/types.js';
 
 const schema = (props: Record<string, string>): object => ({
@@ -114,11 +113,6 @@ describe('ToolSearchIndex', () => {
     const index = new ToolSearchIndex(CATALOG);
     const blob = 'iVBORw0KGgoAAAANSUhEUgAAAgAAAAIACAYAAAD0eNT6'.repeat(500);
     expect(top(index, `what is the weather forecast for this city? ${blob}`)[0]).toBe('weather__get_forecast');
-  });
-
-  it('the no-op reranker keeps the order', async () => {
-    const results = new ToolSearchIndex(CATALOG).search('github issue');
-    expect(await noopReranker.rerank('github issue', results)).toEqual(results);
   });
 
   it('prefers a tool that has the query words side by side (phrase bonus)', () => {

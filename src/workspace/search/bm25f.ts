@@ -47,10 +47,6 @@ export class Bm25fIndex<F extends string> {
     return this.slotById.size;
   }
 
-  has(id: string): boolean {
-    return this.slotById.has(id);
-  }
-
   /** Add or replace a document. */
   set(id: string, fields: Readonly<Record<F, readonly string[]>>): void {
     this.delete(id);

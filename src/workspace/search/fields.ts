@@ -13,7 +13,7 @@ const MAX_SCHEMA_DEPTH = 6;
 const MAX_SCHEMA_NODES = 400;
 
 /** Collect property names and descriptions from a JSON Schema, walking nested objects/arrays. */
-export function schemaText(schema: unknown): string[] {
+function schemaText(schema: unknown): string[] {
   const out: string[] = [];
   let budget = MAX_SCHEMA_NODES;
   const walk = (node: unknown, depth: number): void => {
