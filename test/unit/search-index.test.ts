@@ -59,6 +59,28 @@ describe('ToolSearchIndex', () => {
     expect(top(index, 'create a github issue')[0]).toBe('github__create_issue');
   });
 
+  it('builds server by server to the same rankings, scores included, as all at once', () => {
+    const servers = [...new Set(CATALOG.map((t) => t.server as string))];
+    const stepwise = new ToolSearchIndex();
+    for (const server of [...servers].reverse()) stepwise.replaceServer(server, CATALOG.filter((t) => t.server === server));
+    const whole = new ToolSearchIndex(CATALOG);
+    expect(stepwise.size).toBe(whole.size);
+    for (const q of ['create a github issue', 'weather alerts for Texas', 'save notes to /tmp/a.txt then open a PR', 'list files']) {
+      expect(stepwise.search(q, { limit: 10 })).toEqual(whole.search(q, { limit: 10 }));
+    }
+  });
+
+  it('removeServer drops exactly that backend and re-adding it restores the rankings', () => {
+    const index = new ToolSearchIndex(CATALOG);
+    const before = index.search('get the forecast and the weather alerts', { limit: 10 });
+    index.removeServer('weather');
+    index.removeServer('no-such-server');
+    expect(index.size).toBe(7);
+    expect(index.search('weather forecast alerts humidity', { limit: 10 }).map((r) => r.name).filter((n) => n.startsWith('weather__'))).toEqual([]);
+    index.replaceServer('weather', CATALOG.filter((t) => t.server === 'weather'));
+    expect(index.search('get the forecast and the weather alerts', { limit: 10 })).toEqual(before);
+  });
+
   it('remove and upsert change results', () => {
     const index = new ToolSearchIndex(CATALOG);
     index.remove(['github__create_issue', 'no-such-tool']);

@@ -27,17 +27,37 @@ interface DocEntry {
   termWeights?: Map<string, number>;
 }
 
+/** One term's documents as parallel arrays, so scoring is a flat loop with no per-document lookups. */
+interface Posting {
+  slots: number[];
+  /** Per-field term frequencies of each document (shared with its DocEntry.terms). */
+  tf: number[][];
+  /**
+   * BM25F's pseudo-frequency of the term in each document (field frequencies times weight / length
+   * norm, summed): it depends on the collection only, so it is refreshed with the length norms.
+   */
+  pseudoTf: number[];
+}
+
+/** Documents that matched a query, by slot, with their scores; in no particular order. */
+export interface SlotScores {
+  slots: number[];
+  scores: number[];
+}
+
 export class Bm25fIndex<F extends string> {
-  /** Documents live in numbered slots so scoring can accumulate into a flat array. */
+  /** Documents live in numbered slots (stable while a document stays) so callers can key arrays by them. */
   private readonly slots: Array<DocEntry | undefined> = [];
   private readonly freeSlots: number[] = [];
   private readonly slotById = new Map<string, number>();
-  /** term -> slot -> per-field term frequency. */
-  private readonly postings = new Map<string, Map<number, number[]>>();
+  private readonly postings = new Map<string, Posting>();
   private readonly totalLengths: number[];
   /** Length norms and IDFs depend on the whole collection: recomputed on first use after a change. */
   private dirty = true;
   private idfCache = new Map<string, number>();
+  /** Scoring scratch, all zero between calls. */
+  private acc = new Float64Array(0);
+  private seen = new Uint8Array(0);
 
   constructor(private readonly config: Bm25fConfig<F>) {
     this.totalLengths = config.fields.map(() => 0);
@@ -47,8 +67,22 @@ export class Bm25fIndex<F extends string> {
     return this.slotById.size;
   }
 
-  /** Add or replace a document. */
-  set(id: string, fields: Readonly<Record<F, readonly string[]>>): void {
+  /** One more than the highest slot in use: arrays of this length can be indexed by any slot. */
+  get capacity(): number {
+    return this.slots.length;
+  }
+
+  slotOf(id: string): number | undefined {
+    return this.slotById.get(id);
+  }
+
+  /** The id of the document in `slot` ('' for a free slot). */
+  idOf(slot: number): string {
+    return this.slots[slot]?.id ?? '';
+  }
+
+  /** Add or replace a document; returns its slot. */
+  set(id: string, fields: Readonly<Record<F, readonly string[]>>): number {
     this.delete(id);
     const { fields: names } = this.config;
     const lengths = names.map((f) => fields[f].length);
@@ -65,11 +99,14 @@ export class Bm25fIndex<F extends string> {
     this.slotById.set(id, slot);
     lengths.forEach((len, i) => (this.totalLengths[i] = (this.totalLengths[i] ?? 0) + len));
     for (const [term, tf] of terms) {
-      let docs = this.postings.get(term);
-      if (!docs) this.postings.set(term, (docs = new Map()));
-      docs.set(slot, tf);
+      let posting = this.postings.get(term);
+      if (!posting) this.postings.set(term, (posting = { slots: [], tf: [], pseudoTf: [] }));
+      posting.slots.push(slot);
+      posting.tf.push(tf);
+      posting.pseudoTf.push(0);
     }
     this.dirty = true;
+    return slot;
   }
 
   delete(id: string): boolean {
@@ -81,9 +118,18 @@ export class Bm25fIndex<F extends string> {
     this.freeSlots.push(slot);
     doc.lengths.forEach((len, i) => (this.totalLengths[i] = (this.totalLengths[i] ?? 0) - len));
     for (const term of doc.terms.keys()) {
-      const docs = this.postings.get(term);
-      docs?.delete(slot);
-      if (docs && docs.size === 0) this.postings.delete(term);
+      const posting = this.postings.get(term);
+      if (!posting) continue;
+      // Swap with the last entry: the order of a posting list carries no meaning.
+      const at = posting.slots.indexOf(slot);
+      const last = posting.slots.length - 1;
+      posting.slots[at] = posting.slots[last] as number;
+      posting.tf[at] = posting.tf[last] as number[];
+      posting.pseudoTf[at] = posting.pseudoTf[last] as number;
+      posting.slots.pop();
+      posting.tf.pop();
+      posting.pseudoTf.pop();
+      if (posting.slots.length === 0) this.postings.delete(term);
     }
     this.dirty = true;
     return true;
@@ -91,16 +137,12 @@ export class Bm25fIndex<F extends string> {
 
   /** Number of documents containing `term`. */
   docFreq(term: string): number {
-    return this.postings.get(term)?.size ?? 0;
+    return this.postings.get(term)?.slots.length ?? 0;
   }
 
-  /** Ids of the documents containing `term`. */
-  docsWith(term: string): string[] {
-    const docs = this.postings.get(term);
-    if (!docs) return [];
-    const out: string[] = [];
-    for (const slot of docs.keys()) out.push((this.slots[slot] as DocEntry).id);
-    return out;
+  /** Slots of the documents containing `term`. */
+  docsWith(term: string): readonly number[] {
+    return this.postings.get(term)?.slots ?? [];
   }
 
   /** BM25's non-negative IDF: rare terms count more, a term in every document counts ~0. */
@@ -121,10 +163,9 @@ export class Bm25fIndex<F extends string> {
     return this.postings.keys();
   }
 
-  /** Field-weighted term frequencies of one document, for feedback term selection. */
-  docTermWeights(id: string): ReadonlyMap<string, number> {
-    const slot = this.slotById.get(id);
-    const doc = slot === undefined ? undefined : this.slots[slot];
+  /** Field-weighted term frequencies of the document in `slot`, for feedback term selection. */
+  docTermWeights(slot: number): ReadonlyMap<string, number> {
+    const doc = this.slots[slot];
     if (!doc) return new Map();
     if (doc.termWeights) return doc.termWeights;
     const out = new Map<string, number>();
@@ -138,7 +179,7 @@ export class Bm25fIndex<F extends string> {
     return out;
   }
 
-  /** Recompute per-document field factors (weight / length norm) after the collection changed. */
+  /** Recompute field factors (weight / length norm) and pseudo-frequencies after the collection changed. */
   private refresh(): void {
     if (!this.dirty) return;
     this.dirty = false;
@@ -154,32 +195,52 @@ export class Bm25fIndex<F extends string> {
         doc.fieldFactor[i] = weights[fields[i] as F] / norm;
       }
     }
-  }
-
-  /** Score every document matching at least one weighted query term. */
-  score(query: ReadonlyMap<string, number>): Map<string, number> {
-    const out = new Map<string, number>();
-    if (this.slotById.size === 0) return out;
-    this.refresh();
-    const { k1 } = this.config;
-    const acc = new Float64Array(this.slots.length);
-    const touched: number[] = [];
-    for (const [term, qWeight] of query) {
-      const docs = this.postings.get(term);
-      if (!docs || qWeight <= 0) continue;
-      const w = qWeight * this.idf(term);
-      for (const [slot, tf] of docs) {
-        const factor = (this.slots[slot] as DocEntry).fieldFactor;
+    for (const posting of this.postings.values()) {
+      for (let j = 0; j < posting.slots.length; j++) {
+        const factor = (this.slots[posting.slots[j] as number] as DocEntry).fieldFactor;
+        const tf = posting.tf[j] as number[];
         let pseudoTf = 0;
         for (let i = 0; i < tf.length; i++) {
           const f = tf[i] as number;
           if (f !== 0) pseudoTf += f * (factor[i] as number);
         }
-        if (acc[slot] === 0) touched.push(slot);
-        acc[slot] = (acc[slot] as number) + (w * pseudoTf) / (k1 + pseudoTf);
+        posting.pseudoTf[j] = pseudoTf;
       }
     }
-    for (const slot of touched) out.set((this.slots[slot] as DocEntry).id, acc[slot] as number);
+  }
+
+  /** Score every document matching at least one weighted query term. */
+  score(query: ReadonlyMap<string, number>): SlotScores {
+    const out: SlotScores = { slots: [], scores: [] };
+    if (this.slotById.size === 0) return out;
+    this.refresh();
+    const { k1 } = this.config;
+    if (this.acc.length < this.slots.length) {
+      this.acc = new Float64Array(this.slots.length);
+      this.seen = new Uint8Array(this.slots.length);
+    }
+    const { acc, seen } = this;
+    const touched = out.slots;
+    for (const [term, qWeight] of query) {
+      const posting = this.postings.get(term);
+      if (!posting || qWeight <= 0) continue;
+      const w = qWeight * this.idf(term);
+      const { slots, pseudoTf } = posting;
+      for (let j = 0; j < slots.length; j++) {
+        const slot = slots[j] as number;
+        const p = pseudoTf[j] as number;
+        if (seen[slot] === 0) {
+          seen[slot] = 1;
+          touched.push(slot);
+        }
+        acc[slot] = (acc[slot] as number) + (w * p) / (k1 + p);
+      }
+    }
+    for (const slot of touched) {
+      out.scores.push(acc[slot] as number);
+      acc[slot] = 0;
+      seen[slot] = 0;
+    }
     return out;
   }
 }

@@ -3,11 +3,15 @@
  * document per server (all of its tools' text) in a second BM25F index, plus the lookups the
  * ranking signals read (name words, required arguments, server membership).
  *
+ * A tool is known by its id, the slot of its document in the tool index: scoring works on arrays
+ * indexed by id, and names are only looked up for the few results. An id stays the tool's while
+ * the tool is indexed and may be reused after it is removed.
+ *
  * It changes one server at a time: whatever a tool list update touches is re-derived for the
  * servers it touched, never for the whole catalog.
  */
 import { Bm25fIndex } from './bm25f.js';
-import { nameWords, requiredParams, toolFields } from './fields.js';
+import { bareToolName, nameWords, requiredParams, toolFields } from './fields.js';
 import { SERVER_FIELDS, SERVER_FIELD_WEIGHTS, type RankerParams, type ServerField } from './parameters.js';
 import { tokenize } from './tokenizer.js';
 import { TOOL_FIELDS, type SearchableTool, type ToolField } from './types.js';
@@ -17,17 +21,26 @@ export const NO_SERVER = '';
 
 type ToolFieldTerms = Record<ToolField, string[]>;
 
+interface ToolEntry {
+  bareName: string;
+  server: string;
+  /** Slot of the server's pooled document in `servers`. */
+  serverSlot: number;
+  fields: ToolFieldTerms;
+  nameWords: string[];
+  /** Terms of the required argument names ("ticker", "station", "latitude"). */
+  requires: string[];
+}
+
 export class ToolCorpus {
   readonly tools: Bm25fIndex<ToolField>;
   readonly servers: Bm25fIndex<ServerField>;
-  private readonly toolServer = new Map<string, string>();
-  private readonly fieldsByTool = new Map<string, ToolFieldTerms>();
-  private readonly nameWordsByTool = new Map<string, string[]>();
-  /** Name word -> tools whose name contains it (for the name-coverage bonus). */
-  private readonly toolsByNameWord = new Map<string, Set<string>>();
+  /** By tool id. */
+  private readonly entries: Array<ToolEntry | undefined> = [];
+  /** Name word -> ids of the tools whose name contains it (for the name-coverage bonus). */
+  private readonly toolsByNameWord = new Map<string, Set<number>>();
+  /** Server -> its tools' names, in the order they were added. */
   private readonly serverMembers = new Map<string, Set<string>>();
-  /** Terms of each tool's required argument names ("ticker", "station", "latitude"). */
-  private readonly requiresByTool = new Map<string, string[]>();
   /** Word -> terms memo shared by indexing and queries (see TokenizeOptions.cache). */
   private readonly tokenCache = new Map<string, readonly string[]>();
 
@@ -47,28 +60,43 @@ export class ToolCorpus {
     return tokenize(text, { keepStopWords: true, cache: this.tokenCache });
   }
 
-  serverOf(tool: string): string | undefined {
-    return this.toolServer.get(tool);
+  nameOf(id: number): string {
+    return this.tools.idOf(id);
   }
 
-  fieldsOf(tool: string): ToolFieldTerms | undefined {
-    return this.fieldsByTool.get(tool);
+  bareNameOf(id: number): string {
+    return this.entries[id]?.bareName ?? '';
   }
 
-  nameWordsOf(tool: string): readonly string[] {
-    return this.nameWordsByTool.get(tool) ?? [];
+  /** Slot of the tool's server document in `servers`. */
+  serverSlotOf(id: number): number {
+    return this.entries[id]?.serverSlot ?? -1;
   }
 
-  toolsWithNameWord(word: string): Iterable<string> {
+  fieldsOf(id: number): ToolFieldTerms | undefined {
+    return this.entries[id]?.fields;
+  }
+
+  nameWordsOf(id: number): readonly string[] {
+    return this.entries[id]?.nameWords ?? [];
+  }
+
+  requiredTermsOf(id: number): readonly string[] {
+    return this.entries[id]?.requires ?? [];
+  }
+
+  toolsWithNameWord(word: string): Iterable<number> {
     return this.toolsByNameWord.get(word) ?? [];
   }
 
-  requiredTermsOf(tool: string): readonly string[] {
-    return this.requiresByTool.get(tool) ?? [];
-  }
-
+  /** Names of the server's tools. */
   membersOf(server: string): ReadonlySet<string> {
     return this.serverMembers.get(server) ?? new Set();
+  }
+
+  /** Ids of the server's tools, in the order they were added. */
+  memberIds(server: string): number[] {
+    return [...this.membersOf(server)].flatMap((name) => this.tools.slotOf(name) ?? []);
   }
 
   /** Add or replace tools by name; returns the servers whose membership changed. */
@@ -76,25 +104,19 @@ export class ToolCorpus {
     const touched = new Set<string>();
     const { glossary } = this.params;
     for (const item of items) {
-      const previous = this.toolServer.get(item.name);
-      if (previous !== undefined) {
-        this.serverMembers.get(previous)?.delete(item.name);
-        touched.add(previous);
-      }
+      const previous = this.forget(item.name);
+      if (previous !== undefined) touched.add(previous);
       const server = item.server ?? NO_SERVER;
       const fields = toolFields(item, this.tokenCache, glossary);
-      this.tools.set(item.name, fields);
-      this.fieldsByTool.set(item.name, fields);
-      this.unindexName(item.name);
+      const id = this.tools.set(item.name, fields);
       const words = nameWords(item, this.tokenCache, glossary);
-      this.nameWordsByTool.set(item.name, words);
       for (const w of words) {
         let set = this.toolsByNameWord.get(w);
         if (!set) this.toolsByNameWord.set(w, (set = new Set()));
-        set.add(item.name);
+        set.add(id);
       }
-      this.toolServer.set(item.name, server);
-      this.requiresByTool.set(item.name, [...new Set(tokenize(requiredParams(item.inputSchema).join(' '), { cache: this.tokenCache, gloss: glossary }))]);
+      const requires = [...new Set(tokenize(requiredParams(item.inputSchema).join(' '), { cache: this.tokenCache, gloss: glossary }))];
+      this.entries[id] = { bareName: bareToolName(item.name), server, serverSlot: -1, fields, nameWords: words, requires };
       let members = this.serverMembers.get(server);
       if (!members) this.serverMembers.set(server, (members = new Set()));
       members.add(item.name);
@@ -108,27 +130,28 @@ export class ToolCorpus {
   remove(names: readonly string[]): Set<string> {
     const touched = new Set<string>();
     for (const name of names) {
-      const server = this.toolServer.get(name);
+      const server = this.forget(name);
       if (server === undefined) continue;
       this.tools.delete(name);
-      this.fieldsByTool.delete(name);
-      this.requiresByTool.delete(name);
-      this.unindexName(name);
-      this.toolServer.delete(name);
-      this.serverMembers.get(server)?.delete(name);
       touched.add(server);
     }
     this.reindexServers(touched);
     return touched;
   }
 
-  private unindexName(tool: string): void {
-    for (const w of this.nameWordsByTool.get(tool) ?? []) {
+  /** Drop what is derived from a tool, except its document; returns its server, if it was indexed. */
+  private forget(name: string): string | undefined {
+    const id = this.tools.slotOf(name);
+    const entry = id === undefined ? undefined : this.entries[id];
+    if (id === undefined || !entry) return undefined;
+    for (const w of entry.nameWords) {
       const set = this.toolsByNameWord.get(w);
-      set?.delete(tool);
+      set?.delete(id);
       if (set && set.size === 0) this.toolsByNameWord.delete(w);
     }
-    this.nameWordsByTool.delete(tool);
+    this.entries[id] = undefined;
+    this.serverMembers.get(entry.server)?.delete(name);
+    return entry.server;
   }
 
   /** Rebuild the pooled documents of the servers whose tools changed. */
@@ -140,17 +163,18 @@ export class ToolCorpus {
         this.servers.delete(server);
         continue;
       }
+      const ids = this.memberIds(server);
       const names: string[] = [];
       const text: string[] = [];
       let serverTerms: string[] = [];
-      for (const tool of members) {
-        const f = this.fieldsByTool.get(tool);
-        if (!f) continue;
+      for (const id of ids) {
+        const f = (this.entries[id] as ToolEntry).fields;
         names.push(...f.name, ...f.title);
         text.push(...f.description, ...f.tags);
         serverTerms = f.server;
       }
-      this.servers.set(server, { server: serverTerms, names, text });
+      const slot = this.servers.set(server, { server: serverTerms, names, text });
+      for (const id of ids) (this.entries[id] as ToolEntry).serverSlot = slot;
     }
   }
 }

@@ -8,70 +8,93 @@
  *    comparable but ranks are;
  *  - then argument producers are lifted (liftProducers) and a tool name already listed (the same
  *    tool on two backends) is pushed down (diversify).
+ *
+ * Tools are ids (see ToolCorpus). A ranking is kept unordered (Scored) and only its best few are
+ * ever put in order (topK): no step reads past FUSION_DEPTH or the caller's limit.
  */
-import { NO_SERVER } from './corpus.js';
-import { bareToolName } from './fields.js';
+import type { ToolCorpus } from './corpus.js';
+import type { SlotScores } from './bm25f.js';
 import { FUSION_DEPTH, type RankerParams } from './parameters.js';
+import { topK } from './top-k.js';
 
-export type Ranked = ReadonlyArray<readonly [string, number]>;
+/** Tools with scores, in no particular order. */
+export interface Scored {
+  ids: number[];
+  scores: number[];
+}
 
-/** Best score first; equal scores by name, so results never depend on insertion order. */
-function byScoreThenName(a: readonly [string, number], b: readonly [string, number]): number {
-  return b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+/** Tools with scores, best first. */
+export type Ranked = Array<[number, number]>;
+
+const EMPTY: Scored = { ids: [], scores: [] };
+
+/** The best `k` of a ranking, best first; equal scores by name, so results never depend on insertion order. */
+export function best(scored: Scored, k: number, corpus: ToolCorpus): Ranked {
+  const { ids, scores } = scored;
+  const order = topK(ids.length, k, (i, j) => (scores[j] as number) - (scores[i] as number) || compareNames(corpus.nameOf(ids[i] as number), corpus.nameOf(ids[j] as number)));
+  return order.map((i) => [ids[i] as number, scores[i] as number]);
+}
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export interface Signals {
   /** BM25F score of each tool that matched a query term. */
-  bm25f: ReadonlyMap<string, number>;
-  /** Server -> routing score, 0..1 (serverRouting). */
-  servers: ReadonlyMap<string, number>;
-  /** Tool -> name coverage, 0..1 (nameCoverage). */
-  coverage: ReadonlyMap<string, number>;
-  /** Tool -> phrase bonus, 0..1 (phraseBonus). */
-  phrases: ReadonlyMap<string, number>;
+  bm25f: SlotScores;
+  /** By server slot: routing score, 0..1 (serverRouting). */
+  servers: Float64Array | undefined;
+  /** By tool id: name coverage, 0..1 (nameCoverage). */
+  coverage: Float64Array | undefined;
+  /** By tool id: phrase bonus, 0..1 (phraseBonus). */
+  phrases: Float64Array | undefined;
 }
 
-/** One piece of text's ranking: the tools BM25F matched, best first; [] when none scored. */
-export function combineSignals(
-  signals: Signals,
-  serverOf: (tool: string) => string | undefined,
-  params: Pick<RankerParams, 'serverBoost' | 'nameCoverage' | 'phraseWeight'>,
-): Array<[string, number]> {
+/** One piece of text's ranking: the tools BM25F matched; empty when none scored. */
+export function combineSignals(signals: Signals, corpus: ToolCorpus, params: Pick<RankerParams, 'serverBoost' | 'nameCoverage' | 'phraseWeight'>): Scored {
+  const { slots, scores } = signals.bm25f;
   let maxTool = 0;
-  for (const s of signals.bm25f.values()) maxTool = Math.max(maxTool, s);
-  if (maxTool <= 0) return [];
-  const out: Array<[string, number]> = [];
-  for (const [name, s] of signals.bm25f) {
-    const lift = signals.servers.get(serverOf(name) ?? NO_SERVER) ?? 0;
-    const bonus = params.nameCoverage * (signals.coverage.get(name) ?? 0) + params.phraseWeight * (signals.phrases.get(name) ?? 0);
-    out.push([name, s / maxTool + params.serverBoost * lift + bonus]);
+  for (const s of scores) maxTool = Math.max(maxTool, s);
+  if (maxTool <= 0) return EMPTY;
+  const { servers, coverage, phrases } = signals;
+  const { serverBoost, nameCoverage, phraseWeight } = params;
+  const out = new Array<number>(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    const id = slots[i] as number;
+    const lift = servers ? (servers[corpus.serverSlotOf(id)] ?? 0) : 0;
+    const bonus = nameCoverage * (coverage ? (coverage[id] as number) : 0) + phraseWeight * (phrases ? (phrases[id] as number) : 0);
+    out[i] = (scores[i] as number) / maxTool + serverBoost * lift + bonus;
   }
-  out.sort(byScoreThenName);
-  return out;
+  return { ids: slots, scores: out };
 }
 
 export interface FusionInput {
   ranked: Ranked;
   weight: number;
-  /** How many of its best tools take part (default FUSION_DEPTH). */
-  depth?: number;
 }
 
-/** Reciprocal-rank fusion: each ranking adds weight / (rrfK + rank) to its tools; best first. */
-export function fuseRankings(inputs: readonly FusionInput[], rrfK: number): Array<[string, number]> {
-  const fused = new Map<string, number>();
-  for (const { ranked, weight, depth = FUSION_DEPTH } of inputs) {
-    ranked.slice(0, depth).forEach(([name], rank) => fused.set(name, (fused.get(name) ?? 0) + weight / (rrfK + rank + 1)));
+/** Reciprocal-rank fusion: each ranking adds weight / (rrfK + rank) to its tools. */
+export function fuseRankings(inputs: readonly FusionInput[], rrfK: number): Scored {
+  const fused = new Map<number, number>();
+  for (const { ranked, weight } of inputs) {
+    ranked.forEach(([id], rank) => fused.set(id, (fused.get(id) ?? 0) + weight / (rrfK + rank + 1)));
   }
-  return [...fused].sort(byScoreThenName);
+  return { ids: [...fused.keys()], scores: [...fused.values()] };
 }
 
 /** Add each producer's lift to its score (a producer not yet ranked enters with its lift alone). */
-export function liftProducers(sorted: Ranked, lifts: ReadonlyMap<string, number>): Ranked {
-  if (lifts.size === 0) return sorted;
-  const out = new Map<string, number>(sorted);
-  for (const [name, l] of lifts) out.set(name, (out.get(name) ?? 0) + l);
-  return [...out].sort(byScoreThenName);
+export function liftProducers(scored: Scored, lifts: ReadonlyMap<number, number>): Scored {
+  if (lifts.size === 0) return scored;
+  const ids = [...scored.ids];
+  const scores = [...scored.scores];
+  for (const [id, l] of lifts) {
+    const at = ids.indexOf(id);
+    if (at === -1) {
+      ids.push(id);
+      scores.push(l);
+    } else scores[at] = (scores[at] as number) + l;
+  }
+  return { ids, scores };
 }
 
 /**
@@ -79,18 +102,21 @@ export function liftProducers(sorted: Ranked, lifts: ReadonlyMap<string, number>
  * write_file) would take two of the few slots an agent reads, so a name already picked discounts
  * later tools of that name by `dupDecay`. Returns the best `limit`.
  */
-export function diversify(sorted: Ranked, limit: number, dupDecay: number): Array<[string, number]> {
-  if (dupDecay >= 1) return sorted.slice(0, limit).map(([n, s]) => [n, s]);
+export function diversify(scored: Scored, limit: number, dupDecay: number, corpus: ToolCorpus): Ranked {
+  if (dupDecay >= 1) return best(scored, limit, corpus);
   const seen = new Set<string>();
-  const kept: Array<[string, number]> = [];
-  const deferred: Array<[string, number]> = [];
-  for (const [name, score] of sorted.slice(0, Math.max(limit * 2, FUSION_DEPTH))) {
-    const bare = bareToolName(name);
-    if (seen.has(bare)) deferred.push([name, score * dupDecay]);
-    else {
+  const kept: Scored = { ids: [], scores: [] };
+  const deferred: Scored = { ids: [], scores: [] };
+  for (const [id, score] of best(scored, Math.max(limit * 2, FUSION_DEPTH), corpus)) {
+    const bare = corpus.bareNameOf(id);
+    if (seen.has(bare)) {
+      deferred.ids.push(id);
+      deferred.scores.push(score * dupDecay);
+    } else {
       seen.add(bare);
-      kept.push([name, score]);
+      kept.ids.push(id);
+      kept.scores.push(score);
     }
   }
-  return [...kept, ...deferred].sort(byScoreThenName).slice(0, limit);
+  return best({ ids: [...kept.ids, ...deferred.ids], scores: [...kept.scores, ...deferred.scores] }, limit, corpus);
 }

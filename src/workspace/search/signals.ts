@@ -1,6 +1,7 @@
 /**
  * The ranking signals beside plain BM25F over tool fields. Each reads the corpus and the query and
- * says, per tool, how much more that tool deserves; fusion.ts decides how they add up.
+ * says, per tool, how much more that tool deserves; fusion.ts decides how they add up. Per-tool
+ * values are arrays indexed by tool id (see ToolCorpus), undefined when the signal is off or empty.
  */
 import type { ToolCorpus } from './corpus.js';
 import type { WeightedQuery } from './expansion.js';
@@ -12,13 +13,16 @@ import { MAX_MEMO_ENTRIES, type RankerParams } from './parameters.js';
  * the best server. It lifts every tool of the servers the query is about: multi-step tasks need
  * several tools of one backend, and a server's pooled text matches queries its single tools miss.
  */
-export function serverRouting(corpus: ToolCorpus, query: WeightedQuery, serverBoost: number): Map<string, number> {
-  if (serverBoost <= 0 || corpus.servers.size < 2) return new Map();
-  const scores = corpus.servers.score(query);
+export function serverRouting(corpus: ToolCorpus, query: WeightedQuery, serverBoost: number): Float64Array | undefined {
+  if (serverBoost <= 0 || corpus.servers.size < 2) return undefined;
+  const { slots, scores } = corpus.servers.score(query);
   let max = 0;
-  for (const s of scores.values()) max = Math.max(max, s);
-  if (max <= 0) return new Map();
-  return new Map([...scores].map(([server, s]) => [server, s / max]));
+  for (const s of scores) max = Math.max(max, s);
+  if (max <= 0) return undefined;
+  // By server slot: a tool reads its server's value through corpus.serverSlotOf.
+  const out = new Float64Array(corpus.servers.capacity);
+  for (let i = 0; i < slots.length; i++) out[slots[i] as number] = (scores[i] as number) / max;
+  return out;
 }
 
 /**
@@ -26,17 +30,18 @@ export function serverRouting(corpus: ToolCorpus, query: WeightedQuery, serverBo
  * mentions every word of "write_file" names that tool, while one sharing only "write" with
  * "excel_write_to_sheet" does not. BM25F saturation alone can't tell these apart.
  */
-export function nameCoverage(corpus: ToolCorpus, query: WeightedQuery, params: Pick<RankerParams, 'nameCoverage' | 'coverageMinWords'>): Map<string, number> {
-  const out = new Map<string, number>();
-  if (params.nameCoverage <= 0) return out;
+export function nameCoverage(corpus: ToolCorpus, query: WeightedQuery, params: Pick<RankerParams, 'nameCoverage' | 'coverageMinWords'>): Float64Array | undefined {
+  if (params.nameCoverage <= 0) return undefined;
   // Only tools with at least one name word in the query can score, found via the name index.
-  const candidates = new Set<string>();
+  const candidates = new Set<number>();
   for (const term of query.keys()) for (const tool of corpus.toolsWithNameWord(term)) candidates.add(tool);
-  for (const name of candidates) {
+  if (candidates.size === 0) return undefined;
+  const out = new Float64Array(corpus.tools.capacity);
+  for (const id of candidates) {
     let hit = 0;
     let total = 0;
     let matched = 0;
-    for (const w of corpus.nameWordsOf(name)) {
+    for (const w of corpus.nameWordsOf(id)) {
       const idf = corpus.tools.idf(w);
       total += idf;
       const q = query.get(w);
@@ -45,7 +50,7 @@ export function nameCoverage(corpus: ToolCorpus, query: WeightedQuery, params: P
         matched++;
       }
     }
-    if (matched >= params.coverageMinWords && total > 0) out.set(name, hit / total);
+    if (matched >= params.coverageMinWords && total > 0) out[id] = hit / total;
   }
   return out;
 }
@@ -62,8 +67,9 @@ function adjacent(list: readonly string[], a: string, b: string): boolean {
  * capped at 1. Pair lookups depend on the catalog only, so they are memoized in `memo` (which the
  * owner empties whenever the catalog changes).
  */
-export function phraseBonus(corpus: ToolCorpus, terms: readonly string[], memo: Map<string, readonly string[]>): Map<string, number> {
-  const out = new Map<string, number>();
+export function phraseBonus(corpus: ToolCorpus, terms: readonly string[], memo: Map<string, readonly number[]>): Float64Array | undefined {
+  if (terms.length < 2) return undefined;
+  const out = new Float64Array(corpus.tools.capacity);
   const n = corpus.tools.size;
   const norm = Math.log(1 + n);
   const seen = new Set<string>();
@@ -79,7 +85,7 @@ export function phraseBonus(corpus: ToolCorpus, terms: readonly string[], memo: 
     }
     if (tools.length === 0) continue;
     const w = Math.log(1 + n / tools.length) / norm;
-    for (const t of tools) out.set(t, Math.min(1, (out.get(t) ?? 0) + w));
+    for (const t of tools) out[t] = Math.min(1, (out[t] as number) + w);
   }
   return out;
 }
@@ -89,8 +95,8 @@ export function phraseBonus(corpus: ToolCorpus, terms: readonly string[], memo: 
  * descriptions and titles; names keep theirs, so "convert_to_pdf" has no (convert, pdf)). Found at
  * query time from the tools containing both words, so indexing pays nothing.
  */
-function phraseTools(corpus: ToolCorpus, a: string, b: string): string[] {
-  const out: string[] = [];
+function phraseTools(corpus: ToolCorpus, a: string, b: string): number[] {
+  const out: number[] = [];
   const { tools } = corpus;
   if (a === b || tools.docFreq(a) === 0 || tools.docFreq(b) === 0) return out;
   const [rare, common] = tools.docFreq(a) <= tools.docFreq(b) ? [a, b] : [b, a];
@@ -163,16 +169,16 @@ export class FuzzyVocabulary {
  * tools lifts its linked siblings by its score times the share of its arguments they supply.
  */
 export class ProducerLinks {
-  /** Consumer tool -> same-server tools that mention its required arguments, with those argument terms. */
-  private readonly links = new Map<string, Array<readonly [string, readonly string[]]>>();
+  /** Consumer tool id -> same-server tools that mention its required arguments, with those argument terms. */
+  private readonly links = new Map<number, Array<readonly [number, readonly string[]]>>();
 
   constructor(
     private readonly corpus: ToolCorpus,
     private readonly params: Pick<RankerParams, 'producerLift' | 'producerMaxSuppliers'>,
   ) {}
 
-  forget(tools: readonly string[]): void {
-    for (const t of tools) this.links.delete(t);
+  forget(ids: readonly number[]): void {
+    for (const id of ids) this.links.delete(id);
   }
 
   /**
@@ -182,10 +188,10 @@ export class ProducerLinks {
    * particular lookup supplies, so it links nothing.
    */
   relink(server: string): void {
-    const members = this.corpus.membersOf(server);
+    const members = this.corpus.memberIds(server);
     // Term -> the members that mention it without requiring it: built once per server, so linking
     // stays linear in the server's size (a server with a thousand tools re-links in milliseconds).
-    const mentioners = new Map<string, string[]>();
+    const mentioners = new Map<string, number[]>();
     for (const tool of members) {
       const f = this.corpus.fieldsOf(tool);
       if (!f) continue;
@@ -198,7 +204,7 @@ export class ProducerLinks {
       }
     }
     for (const consumer of members) {
-      const supplied = new Map<string, string[]>();
+      const supplied = new Map<number, string[]>();
       for (const term of this.corpus.requiredTermsOf(consumer)) {
         const suppliers = (mentioners.get(term) ?? []).filter((p) => p !== consumer);
         if (suppliers.length > this.params.producerMaxSuppliers) continue; // generic ("path", "file")
@@ -214,8 +220,8 @@ export class ProducerLinks {
   }
 
   /** Producer -> lift, the largest any of the given (best) tools grants it. */
-  lifts(top: ReadonlyArray<readonly [string, number]>): Map<string, number> {
-    const lift = new Map<string, number>();
+  lifts(top: ReadonlyArray<readonly [number, number]>): Map<number, number> {
+    const lift = new Map<number, number>();
     for (const [consumer, score] of top) {
       const links = this.links.get(consumer);
       if (!links) continue;

@@ -21,8 +21,8 @@
  */
 import { ToolCorpus } from './corpus.js';
 import { expandQuery, baseQuery, feedbackQuery, type WeightedQuery } from './expansion.js';
-import { combineSignals, diversify, fuseRankings, liftProducers, type FusionInput, type Ranked } from './fusion.js';
-import { DEFAULT_RANKER_PARAMS, MAX_QUERY_CHARS, type RankerParams } from './parameters.js';
+import { best, combineSignals, diversify, fuseRankings, liftProducers, type FusionInput, type Ranked, type Scored } from './fusion.js';
+import { DEFAULT_RANKER_PARAMS, FUSION_DEPTH, MAX_QUERY_CHARS, type RankerParams } from './parameters.js';
 import { analyzeQuery, fileOperations, splitSegments } from './query-analysis.js';
 import { addFormatHints, FuzzyVocabulary, nameCoverage, phraseBonus, ProducerLinks, serverRouting } from './signals.js';
 import { buildSynonymMap } from './synonyms.js';
@@ -35,9 +35,9 @@ export class ToolSearchIndex {
   private readonly fuzzy: FuzzyVocabulary;
   private readonly synonyms: ReadonlyMap<string, readonly string[]>;
   /** Word pair -> tools that have it side by side: depends on the catalog only, emptied when it changes. */
-  private readonly phraseMemo = new Map<string, readonly string[]>();
-  /** "write file" / "read file" -> its ranking: it depends on the catalog only, not on the query. */
-  private readonly fileOpMemo = new Map<string, Array<[string, number]>>();
+  private readonly phraseMemo = new Map<string, readonly number[]>();
+  /** "write file" / "read file" -> its best tools: they depend on the catalog only, not on the query. */
+  private readonly fileOpMemo = new Map<string, Ranked>();
 
   constructor(items: readonly SearchableTool[] = [], params: Partial<RankerParams> = {}) {
     this.params = { ...DEFAULT_RANKER_PARAMS, ...params };
@@ -59,7 +59,7 @@ export class ToolSearchIndex {
 
   /** Remove tools by name; unknown names are ignored. */
   remove(names: readonly string[]): void {
-    this.producers.forget(names);
+    this.producers.forget(names.flatMap((name) => this.corpus.tools.slotOf(name) ?? []));
     this.changed(this.corpus.remove(names));
   }
 
@@ -81,20 +81,20 @@ export class ToolSearchIndex {
     const { segmentWeight, fileOpWeight, fileOpDepth } = this.params;
     const segments = segmentWeight > 0 ? splitSegments(query, this.params.maxSegments) : [];
     const fileOps = fileOpWeight > 0 ? fileOperations(query) : [];
-    let ranked: Ranked = main;
-    if (main.length > 0 && (segments.length > 0 || fileOps.length > 0)) {
-      const inputs: FusionInput[] = [{ ranked: main, weight: 1 }];
+    let ranked: Scored = main;
+    if (main.ids.length > 0 && (segments.length > 0 || fileOps.length > 0)) {
+      const inputs: FusionInput[] = [{ ranked: best(main, FUSION_DEPTH, this.corpus), weight: 1 }];
       if (segments.length > 0) {
         // A clause inherits the formats the whole query names, so "save it to x.pptx" after "make a
         // presentation" doesn't re-add the format the task already asked for.
         const said = new Set(this.corpus.terms(analyzeQuery(query).prose));
-        for (const segment of segments) inputs.push({ ranked: this.rankText(segment, said), weight: segmentWeight });
+        for (const segment of segments) inputs.push({ ranked: best(this.rankText(segment, said), FUSION_DEPTH, this.corpus), weight: segmentWeight });
       }
-      for (const op of fileOps) inputs.push({ ranked: this.fileOpRanking(op), weight: fileOpWeight, depth: fileOpDepth });
+      for (const op of fileOps) inputs.push({ ranked: this.fileOpRanking(op, fileOpDepth), weight: fileOpWeight });
       ranked = fuseRankings(inputs, this.params.rrfK);
     }
-    if (this.params.producerLift > 0) ranked = liftProducers(ranked, this.producers.lifts(ranked.slice(0, this.params.producerDepth)));
-    return diversify(ranked, limit, this.params.dupDecay).map(([name, score]) => ({ name, score }));
+    if (this.params.producerLift > 0) ranked = liftProducers(ranked, this.producers.lifts(best(ranked, this.params.producerDepth, this.corpus)));
+    return diversify(ranked, limit, this.params.dupDecay, this.corpus).map(([id, score]) => ({ name: this.corpus.nameOf(id), score }));
   }
 
   /** The catalog changed in these servers: re-derive what depends on them, forget what depends on all. */
@@ -106,9 +106,9 @@ export class ToolSearchIndex {
     for (const server of servers) this.producers.relink(server);
   }
 
-  private fileOpRanking(op: string): Array<[string, number]> {
+  private fileOpRanking(op: string, depth: number): Ranked {
     let ranked = this.fileOpMemo.get(op);
-    if (!ranked) this.fileOpMemo.set(op, (ranked = this.rankText(op)));
+    if (!ranked) this.fileOpMemo.set(op, (ranked = best(this.rankText(op), depth, this.corpus)));
     return ranked;
   }
 
@@ -116,17 +116,17 @@ export class ToolSearchIndex {
    * Expanded query -> first-pass ranking -> feedback -> final ranking, for one piece of text.
    * `said` holds the whole query's prose words when the text is one of its clauses.
    */
-  private rankText(text: string, said: ReadonlySet<string> = new Set()): Array<[string, number]> {
+  private rankText(text: string, said: ReadonlySet<string> = new Set()): Scored {
     const parts = analyzeQuery(text);
     const tok = (t: string): string[] => this.corpus.terms(t);
     const proseTerms = tok(parts.prose);
     const base = baseQuery(proseTerms);
-    const phrases = this.params.phraseWeight > 0 ? phraseBonus(this.corpus, proseTerms, this.phraseMemo) : new Map<string, number>();
+    const phrases = this.params.phraseWeight > 0 ? phraseBonus(this.corpus, proseTerms, this.phraseMemo) : undefined;
     const { hintWeight, literalWeight } = this.params;
     for (const term of tok(parts.literals)) if (!base.has(term) && literalWeight > 0) base.set(term, literalWeight);
     for (const term of tok(parts.hints.join(' '))) if (!base.has(term) && hintWeight > 0) base.set(term, hintWeight);
     if (parts.formats.length > 0) addFormatHints(base, parts.formats.map(tok), new Set([...proseTerms, ...said]), this.params.formatWeight);
-    if (base.size === 0) return [];
+    if (base.size === 0) return { ids: [], scores: [] };
     const expanded = expandQuery(base, this.corpus.tools, {
       synonyms: this.synonyms,
       synonymWeight: this.params.synonymWeight,
@@ -135,19 +135,20 @@ export class ToolSearchIndex {
     });
     const ranked = this.rank(expanded, phrases);
     const { prfDocs, prfTerms, prfWeight } = this.params;
-    if (prfWeight <= 0 || ranked.length === 0) return ranked;
-    return this.rank(feedbackQuery(expanded, ranked, this.corpus.tools, { docs: prfDocs, terms: prfTerms, weight: prfWeight }), phrases);
+    if (prfWeight <= 0 || ranked.ids.length === 0) return ranked;
+    const feedback = feedbackQuery(expanded, best(ranked, prfDocs, this.corpus), this.corpus.tools, { docs: prfDocs, terms: prfTerms, weight: prfWeight });
+    return this.rank(feedback, phrases);
   }
 
-  private rank(query: WeightedQuery, phrases: ReadonlyMap<string, number>): Array<[string, number]> {
+  private rank(query: WeightedQuery, phrases: Float64Array | undefined): Scored {
     const bm25f = this.corpus.tools.score(query);
-    if (bm25f.size === 0) return [];
+    if (bm25f.slots.length === 0) return { ids: [], scores: [] };
     const signals = {
       bm25f,
       servers: serverRouting(this.corpus, query, this.params.serverBoost),
       coverage: nameCoverage(this.corpus, query, this.params),
       phrases,
     };
-    return combineSignals(signals, (tool) => this.corpus.serverOf(tool), this.params);
+    return combineSignals(signals, this.corpus, this.params);
   }
 }
