@@ -34,9 +34,12 @@ interface Posting {
   tf: number[][];
   /**
    * BM25F's pseudo-frequency of the term in each document (field frequencies times weight / length
-   * norm, summed): it depends on the collection only, so it is refreshed with the length norms.
+   * norm, summed). It depends on the whole collection, so it is recomputed on the term's first use
+   * after a change: a change then costs only the terms queries actually use.
    */
   pseudoTf: number[];
+  /** The collection generation pseudoTf was computed for. */
+  generation: number;
 }
 
 /** Documents that matched a query, by slot, with their scores; in no particular order. */
@@ -54,6 +57,8 @@ export class Bm25fIndex<F extends string> {
   private readonly totalLengths: number[];
   /** Length norms and IDFs depend on the whole collection: recomputed on first use after a change. */
   private dirty = true;
+  /** Counts refreshes: a posting whose pseudoTf is from an older generation is stale. */
+  private generation = 0;
   private idfCache = new Map<string, number>();
   /** Scoring scratch, all zero between calls. */
   private acc = new Float64Array(0);
@@ -100,7 +105,7 @@ export class Bm25fIndex<F extends string> {
     lengths.forEach((len, i) => (this.totalLengths[i] = (this.totalLengths[i] ?? 0) + len));
     for (const [term, tf] of terms) {
       let posting = this.postings.get(term);
-      if (!posting) this.postings.set(term, (posting = { slots: [], tf: [], pseudoTf: [] }));
+      if (!posting) this.postings.set(term, (posting = { slots: [], tf: [], pseudoTf: [], generation: -1 }));
       posting.slots.push(slot);
       posting.tf.push(tf);
       posting.pseudoTf.push(0);
@@ -179,10 +184,11 @@ export class Bm25fIndex<F extends string> {
     return out;
   }
 
-  /** Recompute field factors (weight / length norm) and pseudo-frequencies after the collection changed. */
+  /** Recompute per-document field factors (weight / length norm) after the collection changed. */
   private refresh(): void {
     if (!this.dirty) return;
     this.dirty = false;
+    this.generation++;
     this.idfCache = new Map();
     const { fields, weights, b } = this.config;
     const n = this.slotById.size;
@@ -195,17 +201,19 @@ export class Bm25fIndex<F extends string> {
         doc.fieldFactor[i] = weights[fields[i] as F] / norm;
       }
     }
-    for (const posting of this.postings.values()) {
-      for (let j = 0; j < posting.slots.length; j++) {
-        const factor = (this.slots[posting.slots[j] as number] as DocEntry).fieldFactor;
-        const tf = posting.tf[j] as number[];
-        let pseudoTf = 0;
-        for (let i = 0; i < tf.length; i++) {
-          const f = tf[i] as number;
-          if (f !== 0) pseudoTf += f * (factor[i] as number);
-        }
-        posting.pseudoTf[j] = pseudoTf;
+  }
+
+  private refreshPosting(posting: Posting): void {
+    posting.generation = this.generation;
+    for (let j = 0; j < posting.slots.length; j++) {
+      const factor = (this.slots[posting.slots[j] as number] as DocEntry).fieldFactor;
+      const tf = posting.tf[j] as number[];
+      let pseudoTf = 0;
+      for (let i = 0; i < tf.length; i++) {
+        const f = tf[i] as number;
+        if (f !== 0) pseudoTf += f * (factor[i] as number);
       }
+      posting.pseudoTf[j] = pseudoTf;
     }
   }
 
@@ -225,6 +233,7 @@ export class Bm25fIndex<F extends string> {
       const posting = this.postings.get(term);
       if (!posting || qWeight <= 0) continue;
       const w = qWeight * this.idf(term);
+      if (posting.generation !== this.generation) this.refreshPosting(posting);
       const { slots, pseudoTf } = posting;
       for (let j = 0; j < slots.length; j++) {
         const slot = slots[j] as number;
