@@ -5,6 +5,7 @@
  * roots) lives in WorkspaceView.
  */
 import type { Prompt, Tool } from '@modelcontextprotocol/client';
+import { LRUCache } from 'lru-cache';
 import type { Catalog, Section } from '../catalog/catalog.js';
 import type { SearchConfig, ServerConfig, WorkspaceConfig } from '../config/types.js';
 import { ToolSearchIndex } from './search/index.js';
@@ -19,7 +20,7 @@ export interface WorkspaceDeps {
   usage: UsageStore;
 }
 
-/** Relevance orders kept per workspace (one per distinct context + roots query). */
+/** Relevance orders kept per workspace (one per distinct context + roots query; clients' roots vary without end). */
 const RELEVANCE_CACHE = 8;
 
 export class Workspace {
@@ -33,7 +34,7 @@ export class Workspace {
   /** Per backend: the catalog section and listed names last indexed (a rename may depend on other backends). */
   private readonly indexed = new Map<string, { items: readonly Tool[]; names: string }>();
   private indexedScope?: ToolScope;
-  private readonly relevanceCache = new Map<string, string[]>();
+  private readonly relevanceCache = new LRUCache<string, string[]>({ max: RELEVANCE_CACHE });
 
   constructor(
     readonly config: WorkspaceConfig,
@@ -99,7 +100,6 @@ export class Workspace {
       names = this.syncSearchIndex()
         .search(query, { limit: this.tools().list.length })
         .map((r) => r.name);
-      if (this.relevanceCache.size >= RELEVANCE_CACHE) this.relevanceCache.delete(this.relevanceCache.keys().next().value!);
       this.relevanceCache.set(key, names);
     }
     return names;

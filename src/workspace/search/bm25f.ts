@@ -27,6 +27,10 @@ interface DocEntry {
   termWeights?: Map<string, number>;
 }
 
+function bm25Idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
 /** One term's documents as parallel arrays, so scoring is a flat loop with no per-document lookups. */
 interface Posting {
   slots: number[];
@@ -40,6 +44,9 @@ interface Posting {
   pseudoTf: number[];
   /** The collection generation pseudoTf was computed for. */
   generation: number;
+  /** The term's IDF, likewise computed on first use in a generation. */
+  idf: number;
+  idfGeneration: number;
 }
 
 /** Documents that matched a query, by slot, with their scores; in no particular order. */
@@ -57,9 +64,8 @@ export class Bm25fIndex<F extends string> {
   private readonly totalLengths: number[];
   /** Length norms and IDFs depend on the whole collection: recomputed on first use after a change. */
   private dirty = true;
-  /** Counts refreshes: a posting whose pseudoTf is from an older generation is stale. */
+  /** Counts refreshes: a posting whose pseudoTf or IDF is from an older generation is stale. */
   private generation = 0;
-  private idfCache = new Map<string, number>();
   /** Scoring scratch, all zero between calls. */
   private acc = new Float64Array(0);
   private seen = new Uint8Array(0);
@@ -105,7 +111,7 @@ export class Bm25fIndex<F extends string> {
     lengths.forEach((len, i) => (this.totalLengths[i] = (this.totalLengths[i] ?? 0) + len));
     for (const [term, tf] of terms) {
       let posting = this.postings.get(term);
-      if (!posting) this.postings.set(term, (posting = { slots: [], tf: [], pseudoTf: [], generation: -1 }));
+      if (!posting) this.postings.set(term, (posting = { slots: [], tf: [], pseudoTf: [], generation: -1, idf: 0, idfGeneration: -1 }));
       posting.slots.push(slot);
       posting.tf.push(tf);
       posting.pseudoTf.push(0);
@@ -150,18 +156,19 @@ export class Bm25fIndex<F extends string> {
     return this.postings.get(term)?.slots ?? [];
   }
 
-  /** BM25's non-negative IDF: rare terms count more, a term in every document counts ~0. */
+  /**
+   * BM25's non-negative IDF: rare terms count more, a term in every document counts ~0. Kept on
+   * the term's posting, so no memo grows with the words queries bring.
+   */
   idf(term: string): number {
     this.refresh();
-    let v = this.idfCache.get(term);
-    if (v === undefined) {
-      const n = this.slotById.size;
-      const df = this.docFreq(term);
-      v = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      if (this.idfCache.size > 100_000) this.idfCache.clear();
-      this.idfCache.set(term, v);
+    const posting = this.postings.get(term);
+    if (!posting) return bm25Idf(this.slotById.size, 0);
+    if (posting.idfGeneration !== this.generation) {
+      posting.idf = bm25Idf(this.slotById.size, posting.slots.length);
+      posting.idfGeneration = this.generation;
     }
-    return v;
+    return posting.idf;
   }
 
   vocabulary(): IterableIterator<string> {
@@ -189,7 +196,6 @@ export class Bm25fIndex<F extends string> {
     if (!this.dirty) return;
     this.dirty = false;
     this.generation++;
-    this.idfCache = new Map();
     const { fields, weights, b } = this.config;
     const n = this.slotById.size;
     if (n === 0) return;

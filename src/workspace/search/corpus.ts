@@ -10,9 +10,10 @@
  * It changes one server at a time: whatever a tool list update touches is re-derived for the
  * servers it touched, never for the whole catalog.
  */
+import { LRUCache } from 'lru-cache';
 import { Bm25fIndex } from './bm25f.js';
 import { bareToolName, nameWords, requiredParams, toolFields } from './fields.js';
-import { SERVER_FIELDS, SERVER_FIELD_WEIGHTS, type RankerParams, type ServerField } from './parameters.js';
+import { MAX_WORD_MEMO_ENTRIES, SERVER_FIELDS, SERVER_FIELD_WEIGHTS, type RankerParams, type ServerField } from './parameters.js';
 import { tokenize } from './tokenizer.js';
 import { TOOL_FIELDS, type SearchableTool, type ToolField } from './types.js';
 
@@ -42,7 +43,7 @@ export class ToolCorpus {
   /** Server -> its tools' names, in the order they were added. */
   private readonly serverMembers = new Map<string, Set<string>>();
   /** Word -> terms memo shared by indexing and queries (see TokenizeOptions.cache). */
-  private readonly tokenCache = new Map<string, readonly string[]>();
+  private readonly tokenCache = new LRUCache<string, readonly string[]>({ max: MAX_WORD_MEMO_ENTRIES });
 
   constructor(private readonly params: Pick<RankerParams, 'fieldWeights' | 'k1' | 'b' | 'glossary'>) {
     const { fieldWeights, k1, b } = params;

@@ -103,5 +103,10 @@ export const SERVER_FIELD_WEIGHTS: Readonly<Record<ServerField, number>> = { ser
 export const FUSION_DEPTH = 50;
 /** Queries are read up to this many characters: a pasted blob would make every step linear in its size. */
 export const MAX_QUERY_CHARS = 4000;
-/** Bound on each per-vocabulary memo (fuzzy matches, phrase lookups): a long-lived router keeps seeing new words. */
-export const MAX_MEMO_ENTRIES = 10_000;
+/**
+ * Bounds on the memos, least recently used leave first: a long-lived router keeps seeing new words.
+ * Words -> terms covers a large catalog's own vocabulary with room for queries; the query-word
+ * memos (fuzzy matches, word pairs) hold the recent queries' words.
+ */
+export const MAX_WORD_MEMO_ENTRIES = 50_000;
+export const MAX_QUERY_MEMO_ENTRIES = 10_000;

@@ -3,10 +3,11 @@
  * says, per tool, how much more that tool deserves; fusion.ts decides how they add up. Per-tool
  * values are arrays indexed by tool id (see ToolCorpus), undefined when the signal is off or empty.
  */
+import { LRUCache } from 'lru-cache';
 import type { ToolCorpus } from './corpus.js';
 import type { WeightedQuery } from './expansion.js';
 import { fuzzyMatches, type FuzzyMatch } from './fuzzy.js';
-import { MAX_MEMO_ENTRIES, type RankerParams } from './parameters.js';
+import { MAX_QUERY_MEMO_ENTRIES, type RankerParams } from './parameters.js';
 
 /**
  * Server routing: BM25F over servers-as-documents (all of a server's tool text), normalized to
@@ -55,6 +56,13 @@ export function nameCoverage(corpus: ToolCorpus, query: WeightedQuery, params: P
   return out;
 }
 
+/** Word pair -> ids of the tools that have it side by side. */
+export type PhraseMemo = LRUCache<string, readonly number[]>;
+
+export function phraseMemo(): PhraseMemo {
+  return new LRUCache({ max: MAX_QUERY_MEMO_ENTRIES });
+}
+
 function adjacent(list: readonly string[], a: string, b: string): boolean {
   for (let i = 1; i < list.length; i++) if (list[i] === b && list[i - 1] === a) return true;
   return false;
@@ -67,7 +75,7 @@ function adjacent(list: readonly string[], a: string, b: string): boolean {
  * capped at 1. Pair lookups depend on the catalog only, so they are memoized in `memo` (which the
  * owner empties whenever the catalog changes).
  */
-export function phraseBonus(corpus: ToolCorpus, terms: readonly string[], memo: Map<string, readonly number[]>): Float64Array | undefined {
+export function phraseBonus(corpus: ToolCorpus, terms: readonly string[], memo: PhraseMemo): Float64Array | undefined {
   if (terms.length < 2) return undefined;
   const out = new Float64Array(corpus.tools.capacity);
   const n = corpus.tools.size;
@@ -80,7 +88,6 @@ export function phraseBonus(corpus: ToolCorpus, terms: readonly string[], memo: 
     let tools = memo.get(p);
     if (!tools) {
       tools = phraseTools(corpus, terms[i - 1] as string, terms[i] as string);
-      if (memo.size >= MAX_MEMO_ENTRIES) memo.clear();
       memo.set(p, tools);
     }
     if (tools.length === 0) continue;
@@ -128,17 +135,14 @@ export function addFormatHints(base: WeightedQuery, formats: ReadonlyArray<reado
  * so a bucket replaces a scan of the whole vocabulary.
  */
 export class FuzzyVocabulary {
-  private readonly memo = new Map<string, FuzzyMatch[]>();
+  private readonly memo = new LRUCache<string, FuzzyMatch[]>({ max: MAX_QUERY_MEMO_ENTRIES });
   private buckets: Map<string, string[]> | undefined;
 
   constructor(private readonly corpus: ToolCorpus) {}
 
   matches(term: string): FuzzyMatch[] {
     let hit = this.memo.get(term);
-    if (!hit) {
-      if (this.memo.size >= MAX_MEMO_ENTRIES) this.memo.clear();
-      this.memo.set(term, (hit = fuzzyMatches(term, this.bucket(term))));
-    }
+    if (!hit) this.memo.set(term, (hit = fuzzyMatches(term, this.bucket(term))));
     return hit;
   }
 

@@ -24,7 +24,7 @@ import { expandQuery, baseQuery, feedbackQuery, type WeightedQuery } from './exp
 import { best, combineSignals, diversify, fuseRankings, liftProducers, type FusionInput, type Ranked, type Scored } from './fusion.js';
 import { DEFAULT_RANKER_PARAMS, FUSION_DEPTH, MAX_QUERY_CHARS, type RankerParams } from './parameters.js';
 import { analyzeQuery, fileOperations, splitSegments } from './query-analysis.js';
-import { addFormatHints, FuzzyVocabulary, nameCoverage, phraseBonus, ProducerLinks, serverRouting } from './signals.js';
+import { addFormatHints, FuzzyVocabulary, nameCoverage, phraseBonus, phraseMemo, ProducerLinks, serverRouting } from './signals.js';
 import { buildSynonymMap } from './synonyms.js';
 import type { SearchableTool, SearchOptions, SearchResult } from './types.js';
 
@@ -35,8 +35,8 @@ export class ToolSearchIndex {
   private readonly fuzzy: FuzzyVocabulary;
   private readonly synonyms: ReadonlyMap<string, readonly string[]>;
   /** Word pair -> tools that have it side by side: depends on the catalog only, emptied when it changes. */
-  private readonly phraseMemo = new Map<string, readonly number[]>();
-  /** "write file" / "read file" -> its best tools: they depend on the catalog only, not on the query. */
+  private readonly phraseMemo = phraseMemo();
+  /** "write file" / "read file" (the only keys) -> best tools: they depend on the catalog only, not on the query. */
   private readonly fileOpMemo = new Map<string, Ranked>();
 
   constructor(items: readonly SearchableTool[] = [], params: Partial<RankerParams> = {}) {
