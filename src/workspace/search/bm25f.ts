@@ -19,8 +19,7 @@ interface DocEntry {
   id: string;
   /** Field lengths in tokens, in `fields` order. */
   lengths: number[];
-  /** term -> per-field term frequency, in `fields` order. */
-  terms: Map<string, number[]>;
+  terms: Map<string, Occurrence>;
   /** Per field: weight / BM25 length norm, refreshed lazily after the collection changes. */
   fieldFactor: number[];
   /** docTermWeights, memoized: it depends on this document only. */
@@ -31,11 +30,19 @@ function bm25Idf(n: number, df: number): number {
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
+/** A term in one document. */
+interface Occurrence {
+  /** Per-field term frequency, in `fields` order. */
+  tf: number[];
+  /** Where the document is in the term's posting, so removing it takes no search. */
+  at: number;
+}
+
 /** One term's documents as parallel arrays, so scoring is a flat loop with no per-document lookups. */
 interface Posting {
   slots: number[];
-  /** Per-field term frequencies of each document (shared with its DocEntry.terms). */
-  tf: number[][];
+  /** The term's occurrence in each document (shared with its DocEntry.terms). */
+  occurrences: Occurrence[];
   /**
    * BM25F's pseudo-frequency of the term in each document (field frequencies times weight / length
    * norm, summed). It depends on the whole collection, so it is recomputed on the term's first use
@@ -97,23 +104,24 @@ export class Bm25fIndex<F extends string> {
     this.delete(id);
     const { fields: names } = this.config;
     const lengths = names.map((f) => fields[f].length);
-    const terms = new Map<string, number[]>();
+    const terms = new Map<string, Occurrence>();
     names.forEach((f, i) => {
       for (const term of fields[f]) {
-        let tf = terms.get(term);
-        if (!tf) terms.set(term, (tf = names.map(() => 0)));
-        tf[i] = (tf[i] ?? 0) + 1;
+        let occurrence = terms.get(term);
+        if (!occurrence) terms.set(term, (occurrence = { tf: names.map(() => 0), at: -1 }));
+        occurrence.tf[i] = (occurrence.tf[i] ?? 0) + 1;
       }
     });
     const slot = this.freeSlots.pop() ?? this.slots.length;
     this.slots[slot] = { id, lengths, terms, fieldFactor: names.map(() => 0) };
     this.slotById.set(id, slot);
     lengths.forEach((len, i) => (this.totalLengths[i] = (this.totalLengths[i] ?? 0) + len));
-    for (const [term, tf] of terms) {
+    for (const [term, occurrence] of terms) {
       let posting = this.postings.get(term);
-      if (!posting) this.postings.set(term, (posting = { slots: [], tf: [], pseudoTf: [], generation: -1, idf: 0, idfGeneration: -1 }));
+      if (!posting) this.postings.set(term, (posting = { slots: [], occurrences: [], pseudoTf: [], generation: -1, idf: 0, idfGeneration: -1 }));
+      occurrence.at = posting.slots.length;
       posting.slots.push(slot);
-      posting.tf.push(tf);
+      posting.occurrences.push(occurrence);
       posting.pseudoTf.push(0);
     }
     this.dirty = true;
@@ -128,17 +136,18 @@ export class Bm25fIndex<F extends string> {
     this.slots[slot] = undefined;
     this.freeSlots.push(slot);
     doc.lengths.forEach((len, i) => (this.totalLengths[i] = (this.totalLengths[i] ?? 0) - len));
-    for (const term of doc.terms.keys()) {
+    for (const [term, { at }] of doc.terms) {
       const posting = this.postings.get(term);
       if (!posting) continue;
-      // Swap with the last entry: the order of a posting list carries no meaning.
-      const at = posting.slots.indexOf(slot);
+      // Move the last entry into the gap: the order of a posting list carries no meaning.
       const last = posting.slots.length - 1;
+      const moved = posting.occurrences[last] as Occurrence;
       posting.slots[at] = posting.slots[last] as number;
-      posting.tf[at] = posting.tf[last] as number[];
+      posting.occurrences[at] = moved;
       posting.pseudoTf[at] = posting.pseudoTf[last] as number;
+      moved.at = at;
       posting.slots.pop();
-      posting.tf.pop();
+      posting.occurrences.pop();
       posting.pseudoTf.pop();
       if (posting.slots.length === 0) this.postings.delete(term);
     }
@@ -182,7 +191,7 @@ export class Bm25fIndex<F extends string> {
     if (doc.termWeights) return doc.termWeights;
     const out = new Map<string, number>();
     const { fields, weights } = this.config;
-    for (const [term, tf] of doc.terms) {
+    for (const [term, { tf }] of doc.terms) {
       let w = 0;
       fields.forEach((f, i) => (w += weights[f] * (tf[i] ?? 0)));
       if (w > 0) out.set(term, w);
@@ -213,7 +222,7 @@ export class Bm25fIndex<F extends string> {
     posting.generation = this.generation;
     for (let j = 0; j < posting.slots.length; j++) {
       const factor = (this.slots[posting.slots[j] as number] as DocEntry).fieldFactor;
-      const tf = posting.tf[j] as number[];
+      const { tf } = posting.occurrences[j] as Occurrence;
       let pseudoTf = 0;
       for (let i = 0; i < tf.length; i++) {
         const f = tf[i] as number;
