@@ -22,7 +22,7 @@ import type { BackendDirectory } from './engine/services.js';
 import type { Admission, ForwardObserver } from './engine/engine.js';
 import { JsonRpcCode, SwitchboardError, shuttingDown } from './errors.js';
 import { FrontSession, type SessionHost } from './front/session.js';
-import type { Logger } from './log.js';
+import type { Logger, Redactor } from './log.js';
 import { VERSION } from './version.js';
 
 export interface RouterOptions {
@@ -41,6 +41,8 @@ export interface RouterOptions {
   admissions?: Admission[];
   /** Watchers of every forward (metrics, recent calls, traces). */
   observers?: ForwardObserver[];
+  /** Replaces the config's secret values in every error a client gets (see config/secrets.ts). */
+  redact?: Redactor;
 }
 
 const DEFAULT_ISOLATED_IDLE_MS = 10 * 60_000;
@@ -57,6 +59,8 @@ export class Router implements SessionHost {
   private readonly backendLevels = new Map<string, string>();
   private readonly isolated: SessionBackends<FrontSession>;
   private closed = false;
+  /** Set by drain(): new sessions and new requests are refused with it. */
+  private refusal?: SwitchboardError;
   private started?: Promise<void>;
   private startDone = false;
 
@@ -197,7 +201,8 @@ export class Router implements SessionHost {
   /** Attach a front transport: one client, one session. */
   async connect(transport: Transport, view: CatalogView = this.fullView()): Promise<FrontSession> {
     if (this.closed) throw shuttingDown('the router');
-    const session = new FrontSession(this, { log: this.log, view });
+    if (this.refusal) throw this.refusal;
+    const session = new FrontSession(this, { log: this.log, view, ...(this.options.redact && { redact: this.options.redact }) });
     this.sessions.add(session);
     session.onClose(() => {
       this.sessions.delete(session);
@@ -275,6 +280,37 @@ export class Router implements SessionHost {
     await backend.request('logging/setLevel', { level }).catch((err) => this.log.debug({ err: String(err), backend: backend.name }, 'logging/setLevel failed'));
   }
 
+  /** Requests being answered right now, over every session. */
+  activeRequests(): number {
+    let n = 0;
+    for (const session of this.sessions) n += session.activeRequests;
+    return n;
+  }
+
+  /**
+   * The first half of a graceful shutdown: refuse new sessions and requests at once, give requests in
+   * flight up to `graceMs` to finish, then answer the rest with SB_SHUTTING_DOWN (cancelling them at
+   * their backends). `reason` (a signal name, say) is named in every refusal. close() follows.
+   */
+  async drain(reason: string, graceMs: number): Promise<void> {
+    if (this.closed || this.refusal) return;
+    this.refusal = new SwitchboardError('SB_SHUTTING_DOWN', `the router is shutting down (${reason}); reconnect in a moment`, {
+      rpcCode: JsonRpcCode.ServerError,
+      httpStatus: 503,
+    });
+    for (const session of this.sessions) session.refuseNew(this.refusal);
+    const deadline = Date.now() + graceMs;
+    while (this.activeRequests() > 0 && Date.now() < deadline) await delay(Math.min(DRAIN_POLL_MS, deadline - Date.now()));
+    if (this.activeRequests() === 0) return;
+    const cut = new SwitchboardError(
+      'SB_SHUTTING_DOWN',
+      `the router is shutting down (${reason}) and this request did not finish within the ${graceMs} ms grace period (shutdownGraceMs); send it again once the router is back`,
+      { rpcCode: JsonRpcCode.ServerError, httpStatus: 503 },
+    );
+    this.log.warn({ requests: this.activeRequests(), graceMs }, 'shutdown grace period over; answering the requests still in flight with SB_SHUTTING_DOWN');
+    for (const session of this.sessions) session.failInFlight(cut);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -285,3 +321,10 @@ export class Router implements SessionHost {
 }
 
 function noop(): void {}
+
+/** How often drain() looks whether the requests in flight are done. */
+const DRAIN_POLL_MS = 20;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(ms, 0)));
+}

@@ -6,11 +6,12 @@
 import { Watchdog } from '../backends/watchdog.js';
 import { parseHeader, normalizeArgv } from '../bridge/argv.js';
 import { startBridge } from '../bridge/bridge.js';
-import type { BridgeInput, BridgeOptions, BridgeOutput } from '../bridge/config.js';
+import { bridgeRouterConfig, type BridgeInput, type BridgeOptions, type BridgeOutput } from '../bridge/config.js';
 import { defaultListenConfig } from '../config/defaults.js';
 import type { ListenConfig } from '../config/types.js';
 import { SwitchboardError } from '../errors.js';
-import { createLogger, LOG_LEVELS, type LogLevel } from '../log.js';
+import { configSecrets } from '../config/secrets.js';
+import { createLogger, createRedactor, LOG_LEVELS, type LogLevel } from '../log.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
 import { assertSafeBind } from './listeners.js';
 import { onShutdown } from './shutdown.js';
@@ -128,11 +129,14 @@ export async function runBridge(argv: string[]): Promise<void> {
     return;
   }
   const { options, logLevel } = parsed;
-  const log = createLogger(logLevel);
+  // Header values, URL credentials and the auth token never reach logs or clients; the child's env is
+  // the whole process environment here, not secrets from a config, so it is left out.
+  const secrets = configSecrets(bridgeRouterConfig(options), { env: false });
+  const log = createLogger(logLevel, 2, { secrets });
   if (options.output !== 'stdio') assertSafeBind(options.listen);
   // One per process, shared by every per-client router: it guards all their children.
   const watchdog = new Watchdog({ log });
-  const bridge = await startBridge(options, { log, watchdog }).catch(async (err: unknown): Promise<never> => {
+  const bridge = await startBridge(options, { log, watchdog, ...(secrets.length > 0 ? { redact: createRedactor(secrets) } : {}) }).catch(async (err: unknown): Promise<never> => {
     await watchdog.close();
     throw err;
   });

@@ -6,9 +6,11 @@ import { resolve } from 'node:path';
 import { createTransportFactory } from '../backends/transport-factory.js';
 import { Watchdog } from '../backends/watchdog.js';
 import { loadConfig } from '../config/index.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from '../config/defaults.js';
+import { configSecrets } from '../config/secrets.js';
 import type { ListenConfig } from '../config/types.js';
 import { SwitchboardError } from '../errors.js';
-import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
+import { createLogger, createRedactor, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
 import { Router } from '../router.js';
 import { StdioFrontTransport } from '../transports/stdio-front.js';
 import { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts } from '../transports/network-fronts.js';
@@ -17,7 +19,7 @@ import { usageFilePath, UsageStore } from '../workspace/usage.js';
 import { Workspaces } from '../workspace/workspaces.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
 import { assertSafeBind } from './listeners.js';
-import { onShutdown } from './shutdown.js';
+import { CLOSE_DEADLINE_MS, onShutdown } from './shutdown.js';
 import { formatSummary } from './summary.js';
 import { claudeDesktopSnippet } from './snippet.js';
 
@@ -48,6 +50,8 @@ Logs go to stderr only; on stdio, stdout carries MCP messages and nothing else.`
 const FRONT_KINDS = ['stdio', 'http', 'sse', 'ws'] as const;
 /** How long list requests wait for backends still on their first start, so first lists are complete. */
 const FIRST_LIST_WAIT_MS = 3000;
+/** After the last answers of a shutdown are written, before sockets are closed under them. */
+const FLUSH_MS = 50;
 
 export async function runServe(argv: string[]): Promise<void> {
   const { values } = parseFlags('serve', argv, {
@@ -80,16 +84,28 @@ export async function runServe(argv: string[]): Promise<void> {
     ...listenFlags(values),
   };
   const level = oneOf(values['log-level'], LOG_LEVELS, '--log-level') ?? config.logLevel ?? 'info';
-  const log = createLogger(level as LogLevel);
+  // Every secret value the config holds never leaves the process: not in logs, not in the summary,
+  // not in an error a client gets (docs/operations.md, "Secrets in logs and errors").
+  const secrets = configSecrets({ servers: config.servers, listen });
+  const redact = createRedactor(secrets);
+  const log = createLogger(level as LogLevel, 2, { secrets });
+  const say = (text: string): void => void process.stderr.write(redact(text) + '\n');
   // Before any backend starts: every stdio backend's group is registered with it as it spawns.
   const watchdog = new Watchdog({ log });
-  const router = new Router({ ...config, listen }, { log, firstListWaitMs: FIRST_LIST_WAIT_MS, transportFactory: createTransportFactory({ watchdog }) });
+  const router = new Router(
+    { ...config, listen },
+    { log, firstListWaitMs: FIRST_LIST_WAIT_MS, transportFactory: createTransportFactory({ watchdog }), ...(secrets.length > 0 ? { redact } : {}) },
+  );
+  const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   const workspaces = createWorkspaces(router, log, values.workspace);
 
   let fronts: NetworkFronts | undefined;
   let workspaceHttp: WorkspaceHttp | undefined;
   const shutdown = onShutdown(
-    async () => {
+    async (why) => {
+      // Requests in flight get the grace period to finish; new ones are refused meanwhile.
+      await router.drain(why, graceMs);
+      await delay(FLUSH_MS);
       // Usage first: it is a quick synchronous write, and must not wait on backends that hang.
       workspaces.close();
       await fronts?.close();
@@ -98,7 +114,7 @@ export async function runServe(argv: string[]): Promise<void> {
       // Last: it reaps only what router.close() failed to stop.
       await watchdog.close();
     },
-    { log: (m) => log.info(m) },
+    { log: (m) => log.info(m), deadlineMs: graceMs + CLOSE_DEADLINE_MS },
   );
 
   // The front is up before any backend: clients connect at once, late tools arrive by list_changed.
@@ -120,10 +136,10 @@ export async function runServe(argv: string[]): Promise<void> {
       ...(front === 'ws' ? { wsPath: listen.path } : {}),
     });
     const urls = await fronts.listen();
-    for (const url of Object.values(urls)) process.stderr.write(`mcp-switchboard listening on ${url}\n`);
-    process.stderr.write(claudeDesktopSnippet(path) + '\n');
+    for (const url of Object.values(urls)) say(`mcp-switchboard listening on ${url}`);
+    say(claudeDesktopSnippet(path));
   }
-  await reportStartup(router, path);
+  await reportStartup(router, path, say);
   // Names in workspace globs and overrides exist only once the backends are up.
   workspaces.warnConfig();
 }
@@ -152,13 +168,13 @@ function listenFlags(values: { cors?: string[]; 'health-endpoint'?: string[]; 'm
 }
 
 /** Print the summary once every backend has come up or failed, or after a few seconds with what is known. */
-async function reportStartup(router: Router, configPath: string): Promise<void> {
+async function reportStartup(router: Router, configPath: string, say: (text: string) => void): Promise<void> {
   const started = router.start();
   const early = await Promise.race([started.then(() => true), delay(5000).then(() => false)]);
-  process.stderr.write(formatSummary(router.allBackends(), resolve(configPath)) + '\n');
+  say(formatSummary(router.allBackends(), resolve(configPath)));
   if (!early) {
     await started;
-    process.stderr.write(formatSummary(router.allBackends(), undefined) + '\n');
+    say(formatSummary(router.allBackends(), undefined));
   }
 }
 

@@ -18,6 +18,8 @@ export const DEFAULT_PATH = '/mcp';
 export const DEFAULT_HEALTH_ENDPOINTS: readonly string[] = ['/healthz'];
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60 * 1000;
+/** How long in-flight requests may finish after SIGTERM before they are answered with SB_SHUTTING_DOWN. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 
 /** A fresh object each call: callers may mutate what they get. */
 export function defaultListenConfig(): ListenConfig {
@@ -81,6 +83,7 @@ export function configFromServers(servers: ServerConfig[], overrides: ConfigOver
   return {
     separator: DEFAULT_SEPARATOR,
     pageSize: DEFAULT_PAGE_SIZE,
+    shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS,
     workspaces: [],
     ...rest,
     servers,
