@@ -1,0 +1,7 @@
+/** Property-based fuzzing of the legacy SSE front (`serve --transport sse`); see suite.ts for the properties. */
+import { describe } from 'vitest';
+import { defineFrontFuzz } from './suite.js';
+
+describe('fuzz: sse front', () => {
+  defineFrontFuzz('sse', { junkRuns: 30, duplicateRuns: 8 });
+});

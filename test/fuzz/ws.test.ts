@@ -1,0 +1,7 @@
+/** Property-based fuzzing of the WebSocket front (`serve --transport ws`); see suite.ts for the properties. */
+import { describe } from 'vitest';
+import { defineFrontFuzz } from './suite.js';
+
+describe('fuzz: ws front', () => {
+  defineFrontFuzz('ws', { junkRuns: 30, duplicateRuns: 8 });
+});
