@@ -21,6 +21,8 @@ export const RSS_GROWTH_CEILING_MIB = 32;
 export interface FrontFuzzOptions {
   junkRuns: number;
   duplicateRuns: number;
+  /** Front-specific cases (slow readers, vanishing clients), registered before the memory check. */
+  more?: (served: () => Served) => void;
 }
 
 export function defineFrontFuzz(kind: FrontKind, opts: FrontFuzzOptions): { served: () => Served } {
@@ -72,6 +74,8 @@ export function defineFrontFuzz(kind: FrontKind, opts: FrontFuzzOptions): { serv
       fuzzParams(opts.duplicateRuns),
     );
   }, 120_000);
+
+  opts.more?.(() => served);
 
   it(`memory stays bounded: RSS growth after all runs under ${RSS_GROWTH_CEILING_MIB} MiB`, async () => {
     for (let i = 0; i < 20; i++) await expectServing(served.healthy, `cool-down ${i}`);
