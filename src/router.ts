@@ -7,21 +7,24 @@
 import { randomBytes } from 'node:crypto';
 import type { Transport } from '@modelcontextprotocol/server';
 import { Backend, SHARED_CLIENT_CAPABILITIES } from './backends/backend.js';
-import type { ListKind } from './backends/lists.js';
+import { LIST_KINDS, type ListKind } from './backends/lists.js';
 import type { TransportFactory } from './backends/transport-factory.js';
 import { SessionBackends } from './backends/session-backends.js';
 import { Catalog } from './catalog/catalog.js';
 import { CursorCodec } from './catalog/cursor.js';
 import { FullView, type CatalogView } from './catalog/view.js';
+import { diffServers, type ServerDiff } from './config/diff.js';
 import type { RouterConfig, ServerConfig } from './config/types.js';
 import { Engine } from './engine/engine.js';
 import type { InflightRequests } from './engine/inflight.js';
 import { mostVerbose } from './engine/log-levels.js';
 import { Relay } from './engine/relay.js';
+import { resolveTaskId } from './engine/tasks.js';
 import type { BackendDirectory } from './engine/services.js';
 import type { Admission, ForwardObserver } from './engine/engine.js';
-import { JsonRpcCode, SwitchboardError, shuttingDown } from './errors.js';
-import { FrontSession, type SessionHost } from './front/session.js';
+import { SwitchboardError, shuttingDown } from './errors/index.js';
+import { activeRequests, drainSessions } from './front/drain.js';
+import { FrontSession, type ListChangedKind, type SessionHost } from './front/session.js';
 import type { Logger, Redactor } from './log.js';
 import { VERSION } from './version.js';
 
@@ -41,7 +44,11 @@ export interface RouterOptions {
   admissions?: Admission[];
   /** Watchers of every forward (metrics, recent calls, traces). */
   observers?: ForwardObserver[];
-  /** Replaces the config's secret values in every error a client gets (see config/secrets.ts). */
+  /** A shared backend changed state (metrics and the status page count restarts and uptime). */
+  onBackendState?: (backend: Backend) => void;
+  /** A session told its client a list changed (metrics count them). */
+  onListChangedSent?: (kind: ListChangedKind) => void;
+  /** Replaces the config's secret values in every error a client gets (config/redact.ts). */
   redact?: Redactor;
 }
 
@@ -63,11 +70,13 @@ export class Router implements SessionHost {
   private refusal?: SwitchboardError;
   private started?: Promise<void>;
   private startDone = false;
+  private current: RouterConfig;
 
   constructor(
-    readonly config: RouterConfig,
+    config: RouterConfig,
     private readonly options: RouterOptions,
   ) {
+    this.current = config;
     this.log = options.log;
     const enabled = config.servers.filter((s) => s.enabled);
     this.catalog = new Catalog(config.separator, enabled.map((s) => ({ name: s.name, prefix: s.prefix })));
@@ -101,12 +110,13 @@ export class Router implements SessionHost {
       clientInfo: CLIENT_INFO,
       retryDelaysMs: this.options.retryDelaysMs,
       relistDebounceMs: this.options.relistDebounceMs,
+      // A connection a reload replaced may still report on its way out: only the current one speaks.
       hooks: {
-        onListsChanged: (backend, kinds) => this.onListsChanged(backend, kinds),
-        onNotification: (backend, method, params) => this.relay.onSharedNotification(backend, method, params),
+        onListsChanged: (backend, kinds) => this.isCurrent(backend) && this.onListsChanged(backend, kinds),
+        onNotification: (backend, method, params) => this.isCurrent(backend) && this.relay.onSharedNotification(backend, method, params),
         onServerRequest: (backend, request, signal) =>
           server.isolation === 'session' ? this.relay.refuseListingRequest(backend, request) : this.relay.onSharedServerRequest(backend, request, signal),
-        onStateChange: (backend) => this.onBackendState(backend),
+        onStateChange: (backend) => this.isCurrent(backend) && this.onBackendState(backend),
       },
     });
   }
@@ -146,6 +156,15 @@ export class Router implements SessionHost {
       settled: () => this.settled(),
       isStarted: () => this.startDone,
     };
+  }
+
+  private isCurrent(backend: Backend): boolean {
+    return this.backends.get(backend.name) === backend;
+  }
+
+  /** The config the router runs on now (a reload replaces it). */
+  get config(): RouterConfig {
+    return this.current;
   }
 
   get inflight(): InflightRequests {
@@ -190,7 +209,7 @@ export class Router implements SessionHost {
 
   backend(name: string): Backend {
     const backend = this.backends.get(name);
-    if (!backend) throw new SwitchboardError('SB_BACKEND_UNAVAILABLE', `no server named "${name}" in the config`, { rpcCode: JsonRpcCode.BackendUnavailable });
+    if (!backend) throw new SwitchboardError('SB_BACKEND_UNAVAILABLE', `no server named "${name}" in the config`);
     return backend;
   }
 
@@ -202,7 +221,12 @@ export class Router implements SessionHost {
   async connect(transport: Transport, view: CatalogView = this.fullView()): Promise<FrontSession> {
     if (this.closed) throw shuttingDown('the router');
     if (this.refusal) throw this.refusal;
-    const session = new FrontSession(this, { log: this.log, view, ...(this.options.redact && { redact: this.options.redact }) });
+    const session = new FrontSession(this, {
+      log: this.log,
+      view,
+      ...(this.options.onListChangedSent && { onListChangedSent: this.options.onListChangedSent }),
+      ...(this.options.redact && { redact: this.options.redact }),
+    });
     this.sessions.add(session);
     session.onClose(() => {
       this.sessions.delete(session);
@@ -244,6 +268,7 @@ export class Router implements SessionHost {
   }
 
   private onBackendState(backend: Backend): void {
+    this.options.onBackendState?.(backend);
     if (backend.state === 'ready') {
       this.log.info({ backend: backend.name, transport: backend.transportKind, tools: backend.toolCount }, 'backend up');
       void this.engine.subscriptions.resubscribe(backend);
@@ -282,33 +307,72 @@ export class Router implements SessionHost {
 
   /** Requests being answered right now, over every session. */
   activeRequests(): number {
-    let n = 0;
-    for (const session of this.sessions) n += session.activeRequests;
-    return n;
+    return activeRequests(this.sessions);
   }
 
   /**
-   * The first half of a graceful shutdown: refuse new sessions and requests at once, give requests in
-   * flight up to `graceMs` to finish, then answer the rest with SB_SHUTTING_DOWN (cancelling them at
-   * their backends). `reason` (a signal name, say) is named in every refusal. close() follows.
+   * The first half of a graceful shutdown (front/drain.ts): new sessions and requests are refused at
+   * once, requests in flight get `graceMs` to finish, the rest are answered with SB_SHUTTING_DOWN.
    */
   async drain(reason: string, graceMs: number): Promise<void> {
     if (this.closed || this.refusal) return;
-    this.refusal = new SwitchboardError('SB_SHUTTING_DOWN', `the router is shutting down (${reason}); reconnect in a moment`, {
-      rpcCode: JsonRpcCode.ServerError,
-      httpStatus: 503,
-    });
-    for (const session of this.sessions) session.refuseNew(this.refusal);
-    const deadline = Date.now() + graceMs;
-    while (this.activeRequests() > 0 && Date.now() < deadline) await delay(Math.min(DRAIN_POLL_MS, deadline - Date.now()));
-    if (this.activeRequests() === 0) return;
-    const cut = new SwitchboardError(
-      'SB_SHUTTING_DOWN',
-      `the router is shutting down (${reason}) and this request did not finish within the ${graceMs} ms grace period (shutdownGraceMs); send it again once the router is back`,
-      { rpcCode: JsonRpcCode.ServerError, httpStatus: 503 },
-    );
-    this.log.warn({ requests: this.activeRequests(), graceMs }, 'shutdown grace period over; answering the requests still in flight with SB_SHUTTING_DOWN');
-    for (const session of this.sessions) session.failInFlight(cut);
+    this.refusal = new SwitchboardError('SB_SHUTTING_DOWN', `the router is shutting down (${reason}); reconnect in a moment`);
+    await drainSessions(this.sessions, this.refusal, { reason, graceMs, log: this.log });
+  }
+
+  /**
+   * Switch to a new config without dropping a session. Unchanged servers keep running; removed ones
+   * stop (requests in flight fail saying so) and changed ones restart; added ones start. Sessions get
+   * the view `refreshView` rebuilds for them (their workspace changed or went away), then hear
+   * list_changed for exactly what changed in what they see. Resolves once the old processes are gone.
+   * `next` keeps the settings that cannot change live (liveConfig in src/config/diff.ts).
+   */
+  async reload(next: RouterConfig, refreshView?: (view: CatalogView) => CatalogView | undefined): Promise<ServerDiff> {
+    if (this.closed) throw shuttingDown('the router');
+    const diff = diffServers(this.current.servers, next.servers);
+    this.current = next;
+    const stopping: Array<Promise<void>> = [];
+    for (const server of diff.removed) stopping.push(this.retire(this.backend(server.name), `server "${server.name}" was removed from the config`));
+    for (const { before, after } of diff.changed) {
+      const old = this.backend(before.name);
+      // Same prefix: the catalog keeps the old lists until the new process lists, so clients hear
+      // list_changed only if its lists really differ. A new prefix renames everything: start afresh.
+      const successor = before.prefix === after.prefix ? this.enlist(after) : undefined;
+      stopping.push(this.retire(old, `server "${before.name}" was changed in the config and is restarting`, successor));
+      if (!successor) this.enlist(after);
+    }
+    for (const server of diff.added) this.enlist(server);
+    for (const session of this.sessions) {
+      const view = refreshView?.(session.view);
+      if (view) session.replaceView(view);
+      else session.listsChanged(LIST_KINDS);
+    }
+    await Promise.all(stopping);
+    return diff;
+  }
+
+  /** Start a server's shared connection; its lists enter the catalog once its first start is over. */
+  private enlist(server: ServerConfig): Backend {
+    this.catalog.addServer({ name: server.name, prefix: server.prefix });
+    const backend = this.createSharedBackend(server);
+    this.backends.set(server.name, backend);
+    // A start that failed leaves empty lists: that also clears what a predecessor had listed.
+    if (this.started) void backend.start().then(() => this.isCurrent(backend) && this.onListsChanged(backend, [...LIST_KINDS]));
+    return backend;
+  }
+
+  /** Forget a server's connections (subscriptions, tasks, sessions' own) and stop its process(es). */
+  private async retire(old: Backend, reason: string, successor?: Backend): Promise<void> {
+    const name = old.name;
+    this.engine.tasks.dropWhere((id) => resolveTaskId(this.catalog, id)?.server === name);
+    if (successor) this.engine.subscriptions.move(old, successor);
+    this.engine.subscriptions.dropServer(name, successor);
+    if (!successor) {
+      this.backends.delete(name);
+      this.catalog.removeServer(name);
+    }
+    this.backendLevels.delete(name);
+    await Promise.all([old.close(reason), this.isolated.closeServer(name, reason)]);
   }
 
   async close(): Promise<void> {
@@ -322,9 +386,3 @@ export class Router implements SessionHost {
 
 function noop(): void {}
 
-/** How often drain() looks whether the requests in flight are done. */
-const DRAIN_POLL_MS = 20;
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(ms, 0)));
-}

@@ -51,10 +51,25 @@ export class Catalog {
     for (const s of servers) this.addServer(s);
   }
 
-  private addServer(server: CatalogServer): void {
+  /** A server with empty lists, after the others (Router.reload adds servers through this). */
+  addServer(server: CatalogServer): void {
     if (this.servers.has(server.name)) return;
     this.order.push(server.name);
     this.servers.set(server.name, { prefix: server.prefix, original: emptyLists(), public: emptyLists(), byName: { tools: new Map(), prompts: new Map() } });
+  }
+
+  /**
+   * Forget a server and its names (Router.reload removes servers through this). Returns the kinds
+   * whose public content changed: its own lists, and other servers' names it no longer collides with.
+   */
+  removeServer(name: string): ListKind[] {
+    if (!this.servers.has(name)) return [];
+    const changed = this.setLists(name, emptyLists());
+    this.servers.delete(name);
+    this.order.splice(this.order.indexOf(name), 1);
+    this.tools.removeServer(name);
+    this.prompts.removeServer(name);
+    return changed;
   }
 
   serverNames(): readonly string[] {

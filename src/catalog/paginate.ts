@@ -15,7 +15,7 @@
  * (so one added between pages is listed whole), `done` sections are skipped, and positions of servers
  * that are absent on this fetch are carried over unchanged (a restarting backend is not relisted).
  */
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { CursorCodec, CursorKind, CursorState, SectionPosition } from './cursor.js';
 
 export interface PageSection<T> {
@@ -68,9 +68,7 @@ export function paginateMerged<T>(sections: readonly PageSection<T>[], opts: Pag
     throw new RangeError(`paginateMerged: pageSize must be a positive integer or Infinity, got ${pageSize}`);
   }
   if (cursor && cursor.kind !== kind) {
-    throw new SwitchboardError('SB_BAD_CURSOR', `Invalid cursor: issued for ${cursor.kind}, not ${kind}`, {
-      rpcCode: JsonRpcCode.InvalidParams,
-    });
+    throw new SwitchboardError('SB_BAD_CURSOR', `Invalid cursor: issued for ${cursor.kind}, not ${kind}`);
   }
   const previous = new Map<string, SectionPosition>(Object.entries(cursor?.positions ?? {}));
   const positions = new Map(previous);

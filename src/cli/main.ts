@@ -5,7 +5,7 @@
  * or config errors, 1 otherwise. import, install and schema follow the newer scheme: 1 for usage or
  * config errors (2-4 are kept for tool results and backends).
  */
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { VERSION } from '../version.js';
 import { BRIDGE_HELP, runBridge } from './bridge.js';
 import { IMPORT_HELP, runImport } from './import.js';

@@ -7,18 +7,26 @@ import { createTransportFactory } from '../backends/transport-factory.js';
 import { Watchdog } from '../backends/watchdog.js';
 import { loadConfig } from '../config/index.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from '../config/defaults.js';
-import { configSecrets } from '../config/secrets.js';
-import type { ListenConfig } from '../config/types.js';
-import { SwitchboardError } from '../errors.js';
-import { createLogger, createRedactor, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
+import { configSecrets, createRedactor } from '../config/redact.js';
+import type { ListenConfig, RouterConfig } from '../config/types.js';
+import { SwitchboardError } from '../errors/index.js';
+import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
 import { Router } from '../router.js';
 import { StdioFrontTransport } from '../transports/stdio-front.js';
 import { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts } from '../transports/network-fronts.js';
 import { WorkspaceHttp } from '../transports/workspace-routes.js';
+import { frontKindOf } from '../transports/front-kind.js';
+import { DEFAULT_STATUS_PATH, reservedPaths, statusRoutes } from '../transports/status-routes.js';
+import { Observability } from '../status/observability.js';
+import type { CatalogView } from '../catalog/view.js';
+import type { Transport } from '@modelcontextprotocol/server';
+import { VERSION } from '../version.js';
 import { usageFilePath, UsageStore } from '../workspace/usage.js';
 import { Workspaces } from '../workspace/workspaces.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
+import { ConfigWatcher } from './config-watch.js';
 import { assertSafeBind } from './listeners.js';
+import { ConfigReloader } from './reload.js';
 import { CLOSE_DEADLINE_MS, onShutdown } from './shutdown.js';
 import { formatSummary } from './summary.js';
 import { claudeDesktopSnippet } from './snippet.js';
@@ -39,10 +47,15 @@ Options:
       --allow-unauthenticated  allow a non-loopback --host without --auth-token
       --cors ORIGIN          send CORS headers for ORIGIN (repeatable; "*" for any)
       --health-endpoint PATH answer 200 "ok" on PATH (repeatable; default /healthz)
+      --status-path PATH     serve the status page on PATH (default /); its data is /status.json,
+                             Prometheus metrics are /metrics (HTTP fronts; same bearer token as MCP)
       --max-body-bytes N     largest request body (default 4194304)
       --log-level LEVEL      trace | debug | info | warn | error | fatal | silent (default info)
   -w, --workspace NAME       serve only workspace NAME from the config (default: $SWITCHBOARD_WORKSPACE;
                              else over HTTP /w/NAME/mcp, the client's roots, or the "default" workspace)
+      --watch                reload the config whenever the file changes (SIGHUP reloads it always):
+                             servers and workspaces change without dropping clients; an invalid file
+                             is reported and the running config kept
   -h, --help                 show this help
 
 Logs go to stderr only; on stdio, stdout carries MCP messages and nothing else.`;
@@ -52,6 +65,11 @@ const FRONT_KINDS = ['stdio', 'http', 'sse', 'ws'] as const;
 const FIRST_LIST_WAIT_MS = 3000;
 /** After the last answers of a shutdown are written, before sockets are closed under them. */
 const FLUSH_MS = 50;
+/**
+ * Shorter config values are not redacted in logs and client errors: nothing that short is a
+ * credential, and replacing "1" or "true" would garble every JSON log line that has such a token.
+ */
+const MIN_REDACTED_LENGTH = 6;
 
 export async function runServe(argv: string[]): Promise<void> {
   const { values } = parseFlags('serve', argv, {
@@ -64,74 +82,101 @@ export async function runServe(argv: string[]): Promise<void> {
     'allow-unauthenticated': { type: 'boolean' },
     cors: { type: 'string', multiple: true },
     'health-endpoint': { type: 'string', multiple: true },
+    'status-path': { type: 'string' },
     'max-body-bytes': { type: 'string' },
     'log-level': { type: 'string' },
     workspace: { type: 'string', short: 'w' },
+    watch: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     process.stderr.write(SERVE_HELP + '\n');
     return;
   }
-  const { config, path } = await loadConfig({ path: values.config, env: process.env, cwd: process.cwd() });
-  const front = values.http ? 'http' : (oneOf(values.transport, FRONT_KINDS, '--transport') ?? config.listen.transport);
-  const listen: ListenConfig = {
-    ...config.listen,
-    host: values.host ?? config.listen.host,
-    port: parsePort(values.port, '--port') ?? config.listen.port,
-    authToken: values['auth-token'] ?? config.listen.authToken,
-    allowUnauthenticated: values['allow-unauthenticated'] ?? config.listen.allowUnauthenticated,
-    ...listenFlags(values),
-  };
-  const level = oneOf(values['log-level'], LOG_LEVELS, '--log-level') ?? config.logLevel ?? 'info';
+  const loaded = await loadConfig({ path: values.config, env: process.env, cwd: process.cwd() });
+  const path = loaded.path;
+  // Flags win over the file, at start-up and on every reload alike.
+  const withFlags = flagsOver(values);
+  const config = withFlags(loaded.config);
+  const front = config.listen.transport;
+  const listen = config.listen;
   // Every secret value the config holds never leaves the process: not in logs, not in the summary,
   // not in an error a client gets (docs/operations.md, "Secrets in logs and errors").
-  const secrets = configSecrets({ servers: config.servers, listen });
+  const secrets = configSecrets(config, { minLength: MIN_REDACTED_LENGTH });
   const redact = createRedactor(secrets);
-  const log = createLogger(level as LogLevel, 2, { secrets });
+  const log = createLogger(config.logLevel ?? 'info', 2, secrets.length > 0 ? { redact } : {});
   const say = (text: string): void => void process.stderr.write(redact(text) + '\n');
   // Before any backend starts: every stdio backend's group is registered with it as it spawns.
   const watchdog = new Watchdog({ log });
-  const router = new Router(
-    { ...config, listen },
-    { log, firstListWaitMs: FIRST_LIST_WAIT_MS, transportFactory: createTransportFactory({ watchdog }), ...(secrets.length > 0 ? { redact } : {}) },
-  );
+  const statusPath = parseStatusPath(values['status-path'], front, listen);
+  // Only an HTTP front has a port to show metrics and status on; stdio pays nothing for them. They
+  // read the router and workspaces only when asked (a scrape, a status poll): both exist by then.
+  const observability =
+    front === 'stdio'
+      ? undefined
+      : new Observability({ config, version: VERSION, backends: () => router.allBackends(), workspaces: () => workspaces.listings() });
+  const router = new Router(config, {
+    log,
+    firstListWaitMs: FIRST_LIST_WAIT_MS,
+    transportFactory: createTransportFactory({ watchdog }),
+    ...observability?.routerOptions(),
+    ...(secrets.length > 0 ? { redact } : {}),
+  });
   const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   const workspaces = createWorkspaces(router, log, values.workspace);
+  // Every session, whichever front and path it came through, is counted under its front.
+  const connect = async (t: Transport, view: CatalogView) => {
+    const session = await router.connect(t, view);
+    return observability ? observability.track(session, frontKindOf(t)) : session;
+  };
+  const reloader = new ConfigReloader({ path, env: process.env, withFlags, router, workspaces, write: say });
+  // Registered before anything slow: SIGHUP's default action would end the process. Windows raises
+  // SIGHUP when its console closes, and the process is ended moments later: there it still shuts down.
+  const reloadOnHangup = process.platform !== 'win32';
+  if (reloadOnHangup) process.on('SIGHUP', () => void reloader.request('SIGHUP'));
+  const watcher = values.watch ? new ConfigWatcher(path, () => void reloader.request('watch'), { onError: (err) => log.warn({ err: String(err) }, 'watching the config failed') }) : undefined;
 
   let fronts: NetworkFronts | undefined;
   let workspaceHttp: WorkspaceHttp | undefined;
   const shutdown = onShutdown(
     async (why) => {
-      // Requests in flight get the grace period to finish; new ones are refused meanwhile.
-      await router.drain(why, graceMs);
+      // First, and synchronously: from this moment new requests are refused. Requests in flight get
+      // the grace period to finish meanwhile.
+      const drained = router.drain(why, graceMs);
+      watcher?.close();
+      await reloader.close();
+      await drained;
       await delay(FLUSH_MS);
       // Usage first: it is a quick synchronous write, and must not wait on backends that hang.
       workspaces.close();
       await fronts?.close();
       await workspaceHttp?.close();
       await router.close();
+      observability?.close();
       // Last: it reaps only what router.close() failed to stop.
       await watchdog.close();
     },
-    { log: (m) => log.info(m), deadlineMs: graceMs + CLOSE_DEADLINE_MS },
+    { log: (m) => log.info(m), deadlineMs: graceMs + CLOSE_DEADLINE_MS, ...(reloadOnHangup && { signals: ['SIGINT', 'SIGTERM'] }) },
   );
 
   // The front is up before any backend: clients connect at once, late tools arrive by list_changed.
   if (front === 'stdio') {
     const transport = new StdioFrontTransport();
-    const session = await router.connect(transport, workspaces.initialView());
+    const session = await connect(transport, workspaces.initialView());
     session.onClose(shutdown);
-  } else {
+  } else if (observability /* always, on an HTTP front */) {
     assertSafeBind(listen);
-    workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect: (t, view) => router.connect(t, view) });
+    workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect });
     fronts = new NetworkFronts({
       listen,
       log,
       // Sessions without a view of their own (legacy SSE, WebSocket) start where a new client would.
-      connect: (t, view) => router.connect(t, view ?? workspaces.initialView()),
+      connect: (t, view) => connect(t, view ?? workspaces.initialView()),
       route: workspaceHttp.route,
-      extraRoutes: [workspaceHttp.extraRoute],
+      extraRoutes: [
+        workspaceHttp.extraRoute,
+        statusRoutes({ listen, statusPath, snapshot: () => observability.snapshot(), metrics: () => observability.metrics.render() }),
+      ],
       ...(front === 'sse' ? { sse: { ssePath: LEGACY_SSE_PATH, messagePath: LEGACY_MESSAGE_PATH } } : {}),
       ...(front === 'ws' ? { wsPath: listen.path } : {}),
     });
@@ -156,6 +201,35 @@ function createWorkspaces(router: Router, log: Logger, flag: string | undefined)
   }
 }
 
+/** The command line's settings over a config's (validated once, applied to every config loaded). */
+function flagsOver(values: FlagValues): (config: RouterConfig) => RouterConfig {
+  const transport = values.http ? 'http' : oneOf(values.transport, FRONT_KINDS, '--transport');
+  const port = parsePort(values.port, '--port');
+  const level = oneOf(values['log-level'], LOG_LEVELS, '--log-level') as LogLevel | undefined;
+  const listen: Partial<ListenConfig> = {
+    ...(transport !== undefined && { transport }),
+    ...(values.host !== undefined && { host: values.host }),
+    ...(port !== undefined && { port }),
+    ...(values['auth-token'] !== undefined && { authToken: values['auth-token'] }),
+    ...(values['allow-unauthenticated'] !== undefined && { allowUnauthenticated: values['allow-unauthenticated'] }),
+    ...listenFlags(values),
+  };
+  return (config) => ({ ...config, listen: { ...config.listen, ...listen }, ...(level !== undefined && { logLevel: level }) });
+}
+
+interface FlagValues {
+  http?: boolean;
+  transport?: string;
+  host?: string;
+  port?: string;
+  'auth-token'?: string;
+  'allow-unauthenticated'?: boolean;
+  'log-level'?: string;
+  cors?: string[];
+  'health-endpoint'?: string[];
+  'max-body-bytes'?: string;
+}
+
 /** --cors, --health-endpoint and --max-body-bytes over listen: in the config. */
 function listenFlags(values: { cors?: string[]; 'health-endpoint'?: string[]; 'max-body-bytes'?: string }): Partial<ListenConfig> {
   const health = values['health-endpoint'];
@@ -165,6 +239,17 @@ function listenFlags(values: { cors?: string[]; 'health-endpoint'?: string[]; 'm
     ...(health?.length ? { healthEndpoints: health.map((p) => parsePath(p, '--health-endpoint')) } : {}),
     ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
   };
+}
+
+/** --status-path: an HTTP front only, and never a path something else answers. */
+function parseStatusPath(value: string | undefined, front: string, listen: ListenConfig): string {
+  if (value === undefined) return DEFAULT_STATUS_PATH;
+  const path = parsePath(value, '--status-path');
+  if (front === 'stdio') throw new SwitchboardError('SB_USAGE', '--status-path: the status page is served over HTTP; add --http (or --transport http, sse or ws)');
+  if (reservedPaths(listen).includes(path) || path.startsWith('/w/')) {
+    throw new SwitchboardError('SB_USAGE', `--status-path: ${path} is already served (MCP, health, /metrics, /status.json or /w/NAME/); pick another path`);
+  }
+  return path;
 }
 
 /** Print the summary once every backend has come up or failed, or after a few seconds with what is known. */

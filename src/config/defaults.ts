@@ -3,7 +3,7 @@
  * (the bridge), so both paths agree on what "unset" means.
  */
 import { sanitizePrefix } from './prefix.js';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { ListenConfig, RouterConfig, SearchConfig, ServerConfig, ServerTarget } from './types.js';
 
 export const DEFAULT_SEPARATOR = '__';

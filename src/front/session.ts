@@ -17,7 +17,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { ListKind } from '../backends/lists.js';
 import type { CatalogView } from '../catalog/view.js';
-import { JsonRpcCode, RpcError, SwitchboardError, toWireError } from '../errors.js';
+import { SwitchboardError, UpstreamError, toWireError } from '../errors/index.js';
 import type { Logger, Redactor } from '../log.js';
 import type { RequestContext, SessionRef } from '../engine/context.js';
 import type { Engine } from '../engine/engine.js';
@@ -29,11 +29,14 @@ import { FRONT_CAPABILITIES, SERVER_INFO } from './capabilities.js';
 /** A client that does not answer roots/list soon keeps the default workspace; no need to wait a minute. */
 const ROOTS_TIMEOUT_MS = 10_000;
 
-const LIST_CHANGED_METHOD: Record<ListKind, string> = {
-  tools: 'notifications/tools/list_changed',
-  prompts: 'notifications/prompts/list_changed',
-  resources: 'notifications/resources/list_changed',
-  resourceTemplates: 'notifications/resources/list_changed',
+/** The lists a client is told about: templates have no notification of their own. */
+export type ListChangedKind = 'tools' | 'prompts' | 'resources';
+
+const LIST_CHANGED_KIND: Record<ListKind, ListChangedKind> = {
+  tools: 'tools',
+  prompts: 'prompts',
+  resources: 'resources',
+  resourceTemplates: 'resources',
 };
 
 /** What a session needs from the router that owns it. */
@@ -60,15 +63,17 @@ export class FrontSession implements SessionRef {
   private peer?: RpcPeer;
   private readonly log: Logger;
   private readonly closeListeners: Array<() => void> = [];
+  private readonly onListChangedSent?: (kind: ListChangedKind) => void;
   /** Set while the process shuts down: every new request is answered with it at once. */
   private refusal?: Error;
   private readonly redact?: Redactor;
 
   constructor(
     private readonly host: SessionHost,
-    options: { log: Logger; view: CatalogView; redact?: Redactor },
+    options: { log: Logger; view: CatalogView; onListChangedSent?: (kind: ListChangedKind) => void; redact?: Redactor },
   ) {
     this.view = options.view;
+    this.onListChangedSent = options.onListChangedSent;
     this.log = options.log.child({ session: this.id.slice(0, 8) });
     if (options.redact) this.redact = options.redact;
   }
@@ -96,9 +101,9 @@ export class FrontSession implements SessionRef {
         onDiscard: (reason, detail) => this.log.debug({ detail: detail instanceof Error ? detail.message : detail }, reason),
       },
       {
-        timeout: (method, ms) => new SwitchboardError('SB_BACKEND_TIMEOUT', `the client did not answer ${method} within ${ms} ms`, { rpcCode: JsonRpcCode.RequestTimeout }),
-        closed: (method) => new SwitchboardError('SB_CANCELLED', `the client disconnected before answering ${method}`, { rpcCode: JsonRpcCode.ServerError }),
-        cancelled: (method) => new SwitchboardError('SB_CANCELLED', `${method} to the client was cancelled`, { rpcCode: JsonRpcCode.ServerError }),
+        timeout: (method, ms) => new SwitchboardError('SB_CLIENT_TIMEOUT', `the client did not answer ${method} within ${ms} ms`),
+        closed: (method) => new SwitchboardError('SB_CANCELLED', `the client disconnected before answering ${method}`),
+        cancelled: (method) => new SwitchboardError('SB_CANCELLED', `${method} to the client was cancelled`),
       },
     );
     await this.peer.start();
@@ -202,8 +207,12 @@ export class FrontSession implements SessionRef {
     }
     if (asked !== this.rootsAsked || this.closed) return;
     const next = this.view.selectByRoots?.(uris);
-    if (!next) return;
-    this.view = next;
+    if (next) this.replaceView(next);
+  }
+
+  /** Switch this session to another view (roots chose one, or a reload rebuilt it) and tell the client what changed. */
+  replaceView(view: CatalogView): void {
+    this.view = view;
     this.listsChanged(['tools', 'prompts', 'resources', 'resourceTemplates']);
   }
 
@@ -214,15 +223,16 @@ export class FrontSession implements SessionRef {
   /** Tell this client about list changes it can see, once per change. */
   listsChanged(kinds: readonly ListKind[]): void {
     if (!this.initialized || this.closed) return;
-    const sent = new Set<string>();
+    const sent = new Set<ListChangedKind>();
     for (const kind of kinds) {
       const version = this.view.version(kind);
       if (this.known.get(kind) === version) continue;
       this.known.set(kind, version);
-      const method = LIST_CHANGED_METHOD[kind];
-      if (sent.has(method)) continue;
-      sent.add(method);
-      void this.peer?.notify(method);
+      const notice = LIST_CHANGED_KIND[kind];
+      if (sent.has(notice)) continue;
+      sent.add(notice);
+      void this.peer?.notify(`notifications/${notice}/list_changed`);
+      this.onListChangedSent?.(notice);
     }
   }
 
@@ -273,5 +283,5 @@ function redactedError(err: unknown, redact: Redactor): unknown {
   const dataText = wire.data === undefined ? undefined : JSON.stringify(wire.data);
   const data = dataText === undefined ? undefined : redact(dataText);
   if (message === wire.message && data === dataText) return err;
-  return new RpcError(wire.code, message, data === undefined ? undefined : JSON.parse(data));
+  return new UpstreamError(wire.code, message, data === undefined ? undefined : JSON.parse(data));
 }

@@ -14,8 +14,8 @@ import type { CatalogView } from '../catalog/view.js';
 import type { Logger } from '../log.js';
 import { IdleReaper } from './front-connect.js';
 import { createGuards, type Guards } from './http-guards.js';
-import { readJsonBody, sendJsonRpcError } from './http-util.js';
-import { SwitchboardError } from '../errors.js';
+import { readJsonBody } from './http-util.js';
+import { SwitchboardError, sendHttpError } from '../errors/index.js';
 
 /**
  * Opens the MCP session of a new client: `serve` connects it to its router (with the route's view,
@@ -102,7 +102,7 @@ export class HttpFront {
     for (const route of this.extraRoutes) if (await route(req, res, url)) return;
     const route = this.options.route ? this.options.route(url.pathname) : url.pathname === this.options.listen.path ? {} : undefined;
     if (!route) {
-      sendJsonRpcError(res, 404, -32601, `Not found: MCP is served at ${this.options.listen.path}`);
+      sendHttpError(res, new SwitchboardError('SB_UNKNOWN_PATH', `Not found: MCP is served at ${this.options.listen.path}`));
       return;
     }
     if (!this.guards.auth(req, res)) return;
@@ -120,7 +120,7 @@ export class HttpFront {
     if (sessionId) {
       const entry = this.sessions.get(sessionId);
       if (!entry) {
-        sendJsonRpcError(res, 404, -32001, 'Session not found: it ended or never existed; initialize a new session');
+        sendHttpError(res, new SwitchboardError('SB_UNKNOWN_SESSION', 'Session not found: it ended or never existed; initialize a new session'));
         return;
       }
       this.reaper.touch(sessionId);
@@ -128,7 +128,7 @@ export class HttpFront {
       return;
     }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
-      sendJsonRpcError(res, 400, -32000, 'Bad Request: send an initialize request without Mcp-Session-Id first, then the Mcp-Session-Id header it returns');
+      sendHttpError(res, new SwitchboardError('SB_SESSION_REQUIRED', 'Bad Request: send an initialize request without Mcp-Session-Id first, then the Mcp-Session-Id header it returns'));
       return;
     }
     await this.startSession(req, res, body, view?.());
@@ -150,14 +150,11 @@ export class HttpFront {
   }
 
   private fail(res: ServerResponse, err: unknown): void {
-    // Refusals the client can act on (a session cap, a shutdown) carry their status and say why.
-    if (err instanceof SwitchboardError && err.httpStatus !== undefined) {
-      this.log.warn({ err: err.message, code: err.code }, 'refused a request');
-      sendJsonRpcError(res, err.httpStatus, err.rpcCode, err.message);
-      return;
-    }
-    this.log.error({ err: String(err) }, 'http request failed');
-    sendJsonRpcError(res, 500, -32603, 'Internal error');
+    // Refusals the client can act on (a session cap, a shutdown) carry their status and say why;
+    // anything else is a 500 whose details stay in the log.
+    if (err instanceof SwitchboardError) this.log.warn({ err: err.message, code: err.code }, 'refused a request');
+    else this.log.error({ err: String(err) }, 'http request failed');
+    sendHttpError(res, err);
   }
 
   async close(): Promise<void> {

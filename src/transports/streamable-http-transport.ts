@@ -13,7 +13,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type RequestId, type Transport, type TransportSendOptions } from '@modelcontextprotocol/server';
-import { sendJsonRpcError } from './http-util.js';
+import { SwitchboardError, sendHttpError, toWireError, type SwitchboardErrorCode } from '../errors/index.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
 
 /** The answer to one POST that carried requests. */
@@ -44,7 +44,7 @@ export class StreamableHttpServerTransport implements Transport {
   async start(): Promise<void> {}
 
   async handleRequest(req: IncomingMessage, res: ServerResponse, body?: unknown): Promise<void> {
-    if (this.closed) return sendJsonRpcError(res, 404, -32001, 'Session not found: it ended; initialize a new session');
+    if (this.closed) return refuse(res, 'SB_UNKNOWN_SESSION', 'Session not found: it ended; initialize a new session');
     if (req.method === 'POST') return this.post(req, res, body);
     if (req.method === 'GET') return this.get(req, res);
     if (req.method === 'DELETE') {
@@ -52,24 +52,23 @@ export class StreamableHttpServerTransport implements Transport {
       res.writeHead(200).end();
       return;
     }
-    res.setHeader('Allow', 'GET, POST, DELETE');
-    sendJsonRpcError(res, 405, -32000, 'Method not allowed');
+    sendHttpError(res, new SwitchboardError('SB_METHOD_NOT_ALLOWED', `Method not allowed: ${String(req.method)}; use GET, POST or DELETE`), { headers: { Allow: 'GET, POST, DELETE' } });
   }
 
   private post(req: IncomingMessage, res: ServerResponse, body: unknown): void {
     const accept = String(req.headers.accept ?? '');
     const acceptsJson = accept.includes('application/json') || accept.includes('*/*');
     const acceptsSse = accept.includes('text/event-stream') || accept.includes('*/*');
-    if (!acceptsJson && !acceptsSse) return sendJsonRpcError(res, 406, -32000, 'Not Acceptable: accept application/json and text/event-stream');
+    if (!acceptsJson && !acceptsSse) return refuse(res, 'SB_NOT_ACCEPTABLE', 'Not Acceptable: accept application/json and text/event-stream');
     const type = String(req.headers['content-type'] ?? '');
-    if (!type.includes('application/json')) return sendJsonRpcError(res, 415, -32000, 'Unsupported Media Type: send Content-Type: application/json');
+    if (!type.includes('application/json')) return refuse(res, 'SB_UNSUPPORTED_MEDIA_TYPE', 'Unsupported Media Type: send Content-Type: application/json');
     const batch = Array.isArray(body);
     const messages = (batch ? body : [body]) as unknown[];
-    if (messages.length === 0 || !messages.every(isJsonRpcMessage)) return sendJsonRpcError(res, 400, -32600, 'Invalid Request: expected JSON-RPC 2.0 message(s)');
+    if (messages.length === 0 || !messages.every(isJsonRpcMessage)) return refuse(res, 'SB_INVALID_REQUEST', 'Invalid Request: expected JSON-RPC 2.0 message(s)');
     const init = messages.some((m) => (m as { method?: unknown }).method === 'initialize');
     if (init) {
-      if (this.initialized) return sendJsonRpcError(res, 400, -32600, 'Invalid Request: this session is already initialized');
-      if (messages.length > 1) return sendJsonRpcError(res, 400, -32600, 'Invalid Request: initialize must be sent alone');
+      if (this.initialized) return refuse(res, 'SB_ALREADY_INITIALIZED', 'Invalid Request: this session is already initialized');
+      if (messages.length > 1) return refuse(res, 'SB_INVALID_REQUEST', 'Invalid Request: initialize must be sent alone');
       this.initialized = true;
     } else if (!this.versionOk(req, res)) {
       return;
@@ -107,16 +106,18 @@ export class StreamableHttpServerTransport implements Transport {
   private versionOk(req: IncomingMessage, res: ServerResponse): boolean {
     const version = req.headers['mcp-protocol-version'];
     if (version === undefined || (SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(String(version))) return true;
-    sendJsonRpcError(res, 400, -32000, `Bad Request: unsupported MCP-Protocol-Version "${String(version)}"; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`);
+    refuse(res, 'SB_UNSUPPORTED_PROTOCOL_VERSION', `Bad Request: unsupported MCP-Protocol-Version "${String(version)}"; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`, {
+      supported: [...SUPPORTED_PROTOCOL_VERSIONS],
+    });
     return false;
   }
 
   private get(req: IncomingMessage, res: ServerResponse): void {
     if (!String(req.headers.accept ?? '').includes('text/event-stream')) {
-      return sendJsonRpcError(res, 406, -32000, 'Not Acceptable: a GET stream needs Accept: text/event-stream');
+      return refuse(res, 'SB_NOT_ACCEPTABLE', 'Not Acceptable: a GET stream needs Accept: text/event-stream');
     }
     if (!this.versionOk(req, res)) return;
-    if (this.standalone && !this.standalone.writableEnded) return sendJsonRpcError(res, 409, -32000, 'Conflict: this session already has a GET stream open');
+    if (this.standalone && !this.standalone.writableEnded) return refuse(res, 'SB_STREAM_CONFLICT', 'Conflict: this session already has a GET stream open');
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'mcp-session-id': this.sessionId });
     res.flushHeaders();
     this.standalone = res;
@@ -181,12 +182,16 @@ export class StreamableHttpServerTransport implements Transport {
   }
 }
 
+function refuse(res: ServerResponse, code: SwitchboardErrorCode, message: string, data?: Record<string, unknown>): void {
+  sendHttpError(res, new SwitchboardError(code, message, data && { data }));
+}
+
 function writeEvent(res: ServerResponse, message: JSONRPCMessage): void {
   if (!res.writableEnded) res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
 }
 
 
 function duplicateIdError(id: RequestId): JSONRPCMessage {
-  const message = `request id ${JSON.stringify(id)} is already in use by a request still being answered; use a new id for each request`;
-  return { jsonrpc: '2.0', id, error: { code: -32600, message } } as unknown as JSONRPCMessage;
+  const err = new SwitchboardError('SB_DUPLICATE_REQUEST_ID', `request id ${JSON.stringify(id)} is already in use by a request still being answered; use a new id for each request`);
+  return { jsonrpc: '2.0', id, error: toWireError(err) } as unknown as JSONRPCMessage;
 }

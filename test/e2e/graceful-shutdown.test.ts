@@ -43,6 +43,8 @@ async function underLoad(cli: CliProcess, conn: FrontConn, opts: { newSession?: 
   try {
     const signalled = Date.now();
     cli.child.kill('SIGTERM');
+    // The router logs this as it starts refusing (not before): a request sent earlier is not "during".
+    await cli.waitForStderr(/shutting down \(SIGTERM\)/, 5000);
     // Refused at once, naming the reason, while the calls in flight go on.
     await eventuallyRefused(conn);
     if (opts.newSession) expect(await opts.newSession()).toBe(503);
@@ -53,7 +55,7 @@ async function underLoad(cli: CliProcess, conn: FrontConn, opts: { newSession?: 
 
     const long = await conn.response('long', GRACE_MS + 5000);
     const cutAfter = Date.now() - signalled;
-    expect(long.error?.code).toBe(-32000);
+    expect(long.error?.code).toBe(-32071);
     expect(long.error?.message).toMatch(/shutting down \(SIGTERM\).*1500 ms grace period \(shutdownGraceMs\)/);
     expect(long.error?.data).toEqual({ reason: 'SB_SHUTTING_DOWN' });
     expect(cutAfter).toBeGreaterThanOrEqual(GRACE_MS - 50);
@@ -71,7 +73,7 @@ async function eventuallyRefused(conn: FrontConn): Promise<void> {
   const sent = Date.now();
   conn.send({ jsonrpc: '2.0', id: 'during', method: 'tools/call', params: { name: 'fx__echo', arguments: { text: 'late' } } });
   const refused = await conn.response('during', 2000);
-  expect(refused.error).toEqual({ code: -32000, message: 'the router is shutting down (SIGTERM); reconnect in a moment', data: { reason: 'SB_SHUTTING_DOWN' } });
+  expect(refused.error).toEqual({ code: -32071, message: 'the router is shutting down (SIGTERM); reconnect in a moment', data: { reason: 'SB_SHUTTING_DOWN' } });
   expect(Date.now() - sent).toBeLessThan(1000);
 }
 
@@ -87,7 +89,7 @@ describe('graceful shutdown under load', () => {
   });
 
   it('Streamable HTTP: one call finishes within the grace, one is cut with SB_SHUTTING_DOWN, exit 0, no orphans', async () => {
-    cli = spawnCli(['serve', '--http', '--port', '0', '--config', CONFIG, '--log-level', 'warn']);
+    cli = spawnCli(['serve', '--http', '--port', '0', '--config', CONFIG, '--log-level', 'info']);
     const url = (await cli.waitForStderr(/mcp-switchboard listening on (http:\S+\/mcp)/, 25_000))[1]!;
     await cli.waitForStderr(/mcp-switchboard: 1\/1 backends up/, 25_000);
     const conn = new HttpConn(url);
@@ -102,7 +104,7 @@ describe('graceful shutdown under load', () => {
   }, 60_000);
 
   it('stdio: the same, on the pipe', async () => {
-    cli = spawnCli(['serve', '--config', CONFIG, '--log-level', 'warn']);
+    cli = spawnCli(['serve', '--config', CONFIG, '--log-level', 'info']);
     const conn = new StdioConn(cli);
     conns.push(conn);
     await cli.waitForStderr(/mcp-switchboard: 1\/1 backends up/, 25_000);
