@@ -25,8 +25,9 @@ import type { BackendDirectory } from './engine/services.js';
 import type { Admission, ForwardObserver } from './engine/engine.js';
 import { ServerLimits } from './engine/server-limits.js';
 import { SwitchboardError, shuttingDown } from './errors/index.js';
+import { activeRequests, drainSessions } from './front/drain.js';
 import { FrontSession, type ListChangedKind, type SessionHost } from './front/session.js';
-import type { Logger } from './log.js';
+import type { Logger, Redactor } from './log.js';
 import { VERSION } from './version.js';
 
 export interface RouterOptions {
@@ -54,6 +55,8 @@ export interface RouterOptions {
   onBackendState?: (backend: Backend) => void;
   /** A session told its client a list changed (metrics count them). */
   onListChangedSent?: (kind: ListChangedKind) => void;
+  /** Replaces the config's secret values in every error a client gets (config/redact.ts). */
+  redact?: Redactor;
 }
 
 const DEFAULT_ISOLATED_IDLE_MS = 10 * 60_000;
@@ -73,6 +76,8 @@ export class Router implements SessionHost {
   readonly limits: ServerLimits;
   private readonly listCache: ListCache;
   private closed = false;
+  /** Set by drain(): new sessions and new requests are refused with it. */
+  private refusal?: SwitchboardError;
   private started?: Promise<void>;
   private startDone = false;
   private current: RouterConfig;
@@ -231,7 +236,13 @@ export class Router implements SessionHost {
   /** Attach a front transport: one client, one session. */
   async connect(transport: Transport, view: CatalogView = this.fullView()): Promise<FrontSession> {
     if (this.closed) throw shuttingDown('the router');
-    const session = new FrontSession(this, { log: this.log, view, ...(this.options.onListChangedSent && { onListChangedSent: this.options.onListChangedSent }) });
+    if (this.refusal) throw this.refusal;
+    const session = new FrontSession(this, {
+      log: this.log,
+      view,
+      ...(this.options.onListChangedSent && { onListChangedSent: this.options.onListChangedSent }),
+      ...(this.options.redact && { redact: this.options.redact }),
+    });
     this.sessions.add(session);
     session.onClose(() => {
       this.sessions.delete(session);
@@ -316,6 +327,21 @@ export class Router implements SessionHost {
     await backend.request('logging/setLevel', { level }).catch((err) => this.log.debug({ err: String(err), backend: backend.name }, 'logging/setLevel failed'));
   }
 
+  /** Requests being answered right now, over every session. */
+  activeRequests(): number {
+    return activeRequests(this.sessions);
+  }
+
+  /**
+   * The first half of a graceful shutdown (front/drain.ts): new sessions and requests are refused at
+   * once, requests in flight get `graceMs` to finish, the rest are answered with SB_SHUTTING_DOWN.
+   */
+  async drain(reason: string, graceMs: number): Promise<void> {
+    if (this.closed || this.refusal) return;
+    this.refusal = new SwitchboardError('SB_SHUTTING_DOWN', `the router is shutting down (${reason}); reconnect in a moment`);
+    await drainSessions(this.sessions, this.refusal, { reason, graceMs, log: this.log });
+  }
+
   /**
    * Switch to a new config without dropping a session. Unchanged servers keep running; removed ones
    * stop (requests in flight fail saying so) and changed ones restart; added ones start. Sessions get
@@ -384,3 +410,4 @@ export class Router implements SessionHost {
 }
 
 function noop(): void {}
+

@@ -6,7 +6,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { createTransportFactory } from '../backends/transport-factory.js';
 import type { ProcessGroupGuard } from '../backends/watchdog.js';
-import type { Logger } from '../log.js';
+import type { Logger, Redactor } from '../log.js';
 import { Router, type RouterOptions } from '../router.js';
 import { NetworkFronts, type FrontUrls } from '../transports/network-fronts.js';
 import { StdioFrontTransport } from '../transports/stdio-front.js';
@@ -19,6 +19,8 @@ export interface BridgeDeps {
   retryDelaysMs?: number[];
   /** Kills the children's process groups if this process dies without closing the bridge. */
   watchdog?: ProcessGroupGuard;
+  /** Replaces secret values (headers, URL credentials, the auth token) in errors clients get. */
+  redact?: Redactor;
 }
 
 export interface Bridge {
@@ -42,6 +44,7 @@ export async function startBridge(options: BridgeOptions, deps: BridgeDeps): Pro
     // The first tools/list waits for the child, so clients that ignore list_changed see its tools.
     waitForFirstStart: true,
     ...(deps.watchdog ? { transportFactory: createTransportFactory({ watchdog: deps.watchdog }) } : {}),
+    ...(deps.redact ? { redact: deps.redact } : {}),
   };
 
   if (options.output === 'stdio') {

@@ -6,9 +6,10 @@
 import { Watchdog } from '../backends/watchdog.js';
 import { parseHeader, normalizeArgv } from '../bridge/argv.js';
 import { startBridge } from '../bridge/bridge.js';
-import type { BridgeInput, BridgeOptions, BridgeOutput } from '../bridge/config.js';
+import { bridgeRouterConfig, type BridgeInput, type BridgeOptions, type BridgeOutput } from '../bridge/config.js';
 import { defaultListenConfig } from '../config/defaults.js';
 import type { ListenConfig } from '../config/types.js';
+import { configSecrets, createRedactor } from '../config/redact.js';
 import { SwitchboardError } from '../errors/index.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../log.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
@@ -128,11 +129,15 @@ export async function runBridge(argv: string[]): Promise<void> {
     return;
   }
   const { options, logLevel } = parsed;
-  const log = createLogger(logLevel);
+  // Header values, URL credentials and the auth token never reach logs or clients; the child's env is
+  // the whole process environment here, not secrets from a config, so it is left out.
+  const secrets = configSecrets(bridgeRouterConfig(options), { env: false, minLength: 6 });
+  const redact = secrets.length > 0 ? createRedactor(secrets) : undefined;
+  const log = createLogger(logLevel, 2, redact ? { redact } : {});
   if (options.output !== 'stdio') assertSafeBind(options.listen);
   // One per process, shared by every per-client router: it guards all their children.
   const watchdog = new Watchdog({ log });
-  const bridge = await startBridge(options, { log, watchdog }).catch(async (err: unknown): Promise<never> => {
+  const bridge = await startBridge(options, { log, watchdog, ...(redact ? { redact } : {}) }).catch(async (err: unknown): Promise<never> => {
     await watchdog.close();
     throw err;
   });

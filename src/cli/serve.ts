@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { createTransportFactory } from '../backends/transport-factory.js';
 import { Watchdog } from '../backends/watchdog.js';
 import { loadConfig } from '../config/index.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from '../config/defaults.js';
+import { configSecrets, createRedactor } from '../config/redact.js';
 import type { ListenConfig, RouterConfig } from '../config/types.js';
 import { SwitchboardError } from '../errors/index.js';
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
@@ -18,7 +20,7 @@ import type { CatalogView } from '../catalog/view.js';
 import type { Transport } from '@modelcontextprotocol/server';
 import type { Workspaces } from '../workspace/workspaces.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
-import { onShutdown } from './shutdown.js';
+import { CLOSE_DEADLINE_MS, onShutdown } from './shutdown.js';
 
 export const SERVE_HELP = `Usage: switchboard serve [options]
 
@@ -50,6 +52,13 @@ Options:
 Logs go to stderr only; on stdio, stdout carries MCP messages and nothing else.`;
 
 const FRONT_KINDS = ['stdio', 'http', 'sse', 'ws'] as const;
+/** After the last answers of a shutdown are written, before sockets are closed under them. */
+const FLUSH_MS = 50;
+/**
+ * Shorter config values are not redacted in logs and client errors: nothing that short is a
+ * credential, and replacing "1" or "true" would garble every JSON log line that has such a token.
+ */
+const MIN_REDACTED_LENGTH = 6;
 
 export async function runServe(argv: string[]): Promise<void> {
   const { values } = parseFlags('serve', argv, {
@@ -80,7 +89,12 @@ export async function runServe(argv: string[]): Promise<void> {
   const config = withFlags(loaded.config);
   const front = config.listen.transport;
   const listen = config.listen;
-  const log = createLogger(config.logLevel ?? 'info');
+  // Every secret value the config holds never leaves the process: not in logs, not in the summary,
+  // not in an error a client gets (docs/operations.md, "Secrets in logs and errors").
+  const secrets = configSecrets(config, { minLength: MIN_REDACTED_LENGTH });
+  const redact = createRedactor(secrets);
+  const log = createLogger(config.logLevel ?? 'info', 2, secrets.length > 0 ? { redact } : {});
+  const say = (text: string): void => void process.stderr.write(redact(text) + '\n');
   // Before any backend starts: every stdio backend's group is registered with it as it spawns.
   const watchdog = new Watchdog({ log });
   const http = front !== 'stdio';
@@ -94,7 +108,14 @@ export async function runServe(argv: string[]): Promise<void> {
     const [{ Observability }, { VERSION }] = await Promise.all([import('../status/observability.js'), import('../version.js')]);
     observability = new Observability({ config, version: VERSION, backends: () => router.allBackends(), workspaces: () => workspaces.listings() });
   }
-  const router = new Router(config, { log, waitForFirstStart: true, transportFactory: createTransportFactory({ watchdog }), ...observability?.routerOptions() });
+  const router = new Router(config, {
+    log,
+    waitForFirstStart: true,
+    transportFactory: createTransportFactory({ watchdog }),
+    ...observability?.routerOptions(),
+    ...(secrets.length > 0 ? { redact } : {}),
+  });
+  const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   // Children first: they take the longest to be ready, and everything below (workspaces, search, the
   // HTTP fronts) is loaded while they start. A client's initialize never waits for them; its first
   // list does (each backend bounded by its own connectTimeout).
@@ -114,7 +135,7 @@ export async function runServe(argv: string[]): Promise<void> {
     return observability && frontKindOf ? observability.track(session, frontKindOf(t)) : session;
   };
   const [{ ConfigReloader }, { ConfigWatcher }] = await Promise.all([import('./reload.js'), import('./config-watch.js')]);
-  const reloader = new ConfigReloader({ path, env: process.env, withFlags, router, workspaces, write: (line) => process.stderr.write(line + '\n') });
+  const reloader = new ConfigReloader({ path, env: process.env, withFlags, router, workspaces, write: say });
   // SIGHUP's default action would end the process. Windows raises SIGHUP when its console closes, and
   // the process is ended moments later: there it still shuts down.
   const reloadOnHangup = process.platform !== 'win32';
@@ -124,9 +145,14 @@ export async function runServe(argv: string[]): Promise<void> {
   let fronts: NetworkFronts | undefined;
   let workspaceHttp: WorkspaceHttp | undefined;
   const shutdown = onShutdown(
-    async () => {
+    async (why) => {
+      // First, and synchronously: from this moment new requests are refused. Requests in flight get
+      // the grace period to finish meanwhile.
+      const drained = router.drain(why, graceMs);
       watcher?.close();
       await reloader.close();
+      await drained;
+      await delay(FLUSH_MS);
       // Usage first: it is a quick synchronous write, and must not wait on backends that hang.
       workspaces.close();
       await fronts?.close();
@@ -136,7 +162,7 @@ export async function runServe(argv: string[]): Promise<void> {
       // Last: it reaps only what router.close() failed to stop.
       await watchdog.close();
     },
-    { log: (m) => log.info(m), ...(reloadOnHangup && { signals: ['SIGINT', 'SIGTERM'] }) },
+    { log: (m) => log.info(m), deadlineMs: graceMs + CLOSE_DEADLINE_MS, ...(reloadOnHangup && { signals: ['SIGINT', 'SIGTERM'] }) },
   );
 
   // The front is up before any backend: clients connect at once, late tools arrive by list_changed.
@@ -166,10 +192,10 @@ export async function runServe(argv: string[]): Promise<void> {
       ...(front === 'ws' ? { wsPath: listen.path } : {}),
     });
     const urls = await fronts.listen();
-    for (const url of Object.values(urls)) process.stderr.write(`mcp-switchboard listening on ${url}\n`);
-    process.stderr.write(claudeDesktopSnippet(path) + '\n');
+    for (const url of Object.values(urls)) say(`mcp-switchboard listening on ${url}`);
+    say(claudeDesktopSnippet(path));
   }
-  await reportStartup(router, started, path);
+  await reportStartup(router, started, path, say);
   // Names in workspace globs and overrides exist only once the backends are up.
   workspaces.warnConfig();
 }
@@ -245,13 +271,13 @@ async function parseStatusPath(value: string | undefined, listen: ListenConfig):
 }
 
 /** Print the summary once every backend has come up or failed, or after a few seconds with what is known. */
-async function reportStartup(router: Router, started: Promise<void>, configPath: string): Promise<void> {
+async function reportStartup(router: Router, started: Promise<void>, configPath: string, say: (text: string) => void): Promise<void> {
   const { formatSummary } = await import('./summary.js');
   const early = await Promise.race([started.then(() => true), delay(5000).then(() => false)]);
-  process.stderr.write(formatSummary(router.allBackends(), resolve(configPath)) + '\n');
+  say(formatSummary(router.allBackends(), resolve(configPath)));
   if (!early) {
     await started;
-    process.stderr.write(formatSummary(router.allBackends(), undefined) + '\n');
+    say(formatSummary(router.allBackends(), undefined));
   }
 }
 

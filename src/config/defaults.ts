@@ -23,6 +23,8 @@ export const DEFAULT_RESTART: Readonly<RestartConfig> = { initialDelayMs: 1000, 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 5000;
 /** An idle session costs about 1 KB (docs/benchmarks.md, Scale); the cap is against floods, not use. */
 export const DEFAULT_MAX_SESSIONS = 1000;
+/** How long in-flight requests may finish after SIGTERM before they are answered with SB_SHUTTING_DOWN. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 
 /** A fresh object each call: callers may mutate what they get. */
 export function defaultListenConfig(): ListenConfig {
@@ -93,6 +95,7 @@ export function configFromServers(servers: ServerConfig[], overrides: ConfigOver
   return {
     separator: DEFAULT_SEPARATOR,
     pageSize: DEFAULT_PAGE_SIZE,
+    shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS,
     workspaces: [],
     ...rest,
     servers,

@@ -83,6 +83,7 @@ export function normalizeConfig(file: RouterFile, opts: NormalizeOptions): Route
     pageSize: file.pagination.pageSize,
     servers: Object.entries(file.servers).map(([name, s]) => serverOf(name, s, opts.baseDir)),
     listen: listenOf(file.listen),
+    shutdownGraceMs: file.shutdownGraceMs,
     search: { ...file.search },
     workspaces: Object.entries(file.workspaces ?? {}).map(([name, w]) => workspaceOf(name, w)),
   };

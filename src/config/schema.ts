@@ -166,6 +166,7 @@ export const RouterFileSchema = mapping(
     }),
     listen: ListenSchema.prefault({}),
     logLevel: oneOf(LOG_LEVELS as unknown as readonly [string, ...string[]]).optional(),
+    shutdownGraceMs: int(0, 600_000, 'expected a whole number of milliseconds from 0 to 600000').default(D.DEFAULT_SHUTDOWN_GRACE_MS),
     search: mapping(
       {
         autoThreshold: int(0, Number.MAX_SAFE_INTEGER, 'expected a whole number >= 0').default(D.DEFAULT_AUTO_THRESHOLD),

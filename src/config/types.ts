@@ -139,6 +139,11 @@ export interface RouterConfig {
   servers: ServerConfig[];
   listen: ListenConfig;
   logLevel?: LogLevel;
+  /**
+   * On SIGTERM/SIGINT, how long requests already in flight may still finish (ms); then each is
+   * answered with SB_SHUTTING_DOWN. Absent: DEFAULT_SHUTDOWN_GRACE_MS.
+   */
+  shutdownGraceMs?: number;
   search: SearchConfig;
   /** In file order. */
   workspaces: WorkspaceConfig[];
