@@ -10,9 +10,10 @@ import type { BridgeInput, BridgeOptions, BridgeOutput } from '../bridge/config.
 import { defaultListenConfig } from '../config/defaults.js';
 import type { ListenConfig } from '../config/types.js';
 import { SwitchboardError } from '../errors.js';
-import { createLogger, LOG_LEVELS, type LogLevel } from '../log.js';
+import { LOG_LEVELS, type LogLevel } from '../log.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
 import { assertSafeBind } from './listeners.js';
+import { cliLogger } from './logging.js';
 import { onShutdown } from './shutdown.js';
 import { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH } from '../transports/network-fronts.js';
 
@@ -54,6 +55,7 @@ Remote (URL inputs):
   --protocolVersion V         accepted for compatibility; each hop negotiates its own version
 
   --logLevel LEVEL            debug | info | none (also trace, warn, error); logs go to stderr only
+  --logFormat FORMAT          pretty | json (default: pretty when stderr is a terminal, else json); also --log-format
   -h, --help                  show this help`;
 
 const OUTPUTS = ['stdio', 'sse', 'ws', 'streamableHttp'] as const;
@@ -61,14 +63,14 @@ const ARRAYS = ['cors', 'healthEndpoint', 'header', 'allowedOrigin', 'allowedHos
 const BOOLEANS = ['stateful', 'shared', 'allowUnauthenticated', 'help'] as const;
 const DEFAULT_BRIDGE_PORT = 8000;
 
-export function parseBridgeArgs(argv: string[]): { options: BridgeOptions; logLevel: LogLevel } | 'help' {
+export function parseBridgeArgs(argv: string[]): { options: BridgeOptions; logLevel: LogLevel; logFormat?: string } | 'help' {
   const normalized = normalizeArgv(argv, { arrays: ARRAYS, booleans: BOOLEANS, emptyMeans: { cors: '*' } });
   const s = { type: 'string' } as const;
   const many = { type: 'string', multiple: true } as const;
   const { values: v } = parseFlags('bridge', normalized, {
     stdio: s, sse: s, streamableHttp: s, outputTransport: s, host: s, port: s, baseUrl: s, ssePath: s, messagePath: s,
     streamableHttpPath: s, stateful: { type: 'boolean' }, sessionTimeout: s, healthEndpoint: many, cors: many, header: many,
-    oauth2Bearer: s, logLevel: s, protocolVersion: s, authToken: s, allowUnauthenticated: { type: 'boolean' },
+    oauth2Bearer: s, logLevel: s, logFormat: s, protocolVersion: s, authToken: s, allowUnauthenticated: { type: 'boolean' },
     shared: { type: 'boolean' }, maxSessions: s, maxBodyBytes: s, allowedOrigin: many, allowedHost: many, help: { type: 'boolean', short: 'h' },
   });
   if (v.help) return 'help';
@@ -118,7 +120,7 @@ export function parseBridgeArgs(argv: string[]): { options: BridgeOptions; logLe
     responseHeaders: input.kind === 'stdio' ? headers : {},
     env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
   };
-  return { options, logLevel: logLevelOf(v.logLevel) };
+  return { options, logLevel: logLevelOf(v.logLevel), ...(v.logFormat !== undefined && { logFormat: v.logFormat }) };
 }
 
 export async function runBridge(argv: string[]): Promise<void> {
@@ -127,8 +129,8 @@ export async function runBridge(argv: string[]): Promise<void> {
     process.stderr.write(BRIDGE_HELP + '\n');
     return;
   }
-  const { options, logLevel } = parsed;
-  const log = createLogger(logLevel);
+  const { options, logLevel, logFormat } = parsed;
+  const log = cliLogger({ level: logLevel, format: logFormat, defaultLevel: 'info', formatFlag: '--logFormat' });
   if (options.output !== 'stdio') assertSafeBind(options.listen);
   // One per process, shared by every per-client router: it guards all their children.
   const watchdog = new Watchdog({ log });

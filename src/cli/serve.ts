@@ -7,19 +7,17 @@ import { createTransportFactory } from '../backends/transport-factory.js';
 import { Watchdog } from '../backends/watchdog.js';
 import { loadConfig } from '../config/index.js';
 import type { ListenConfig } from '../config/types.js';
-import { SwitchboardError } from '../errors.js';
-import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
 import { Router } from '../router.js';
 import { StdioFrontTransport } from '../transports/stdio-front.js';
 import { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts } from '../transports/network-fronts.js';
 import { WorkspaceHttp } from '../transports/workspace-routes.js';
-import { usageFilePath, UsageStore } from '../workspace/usage.js';
-import { Workspaces } from '../workspace/workspaces.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
 import { assertSafeBind } from './listeners.js';
+import { cliLogger, LOG_FORMAT_HELP } from './logging.js';
 import { onShutdown } from './shutdown.js';
 import { formatSummary } from './summary.js';
 import { claudeDesktopSnippet } from './snippet.js';
+import { createWorkspaces } from './workspaces.js';
 
 export const SERVE_HELP = `Usage: switchboard serve [options]
 
@@ -39,6 +37,7 @@ Options:
       --health-endpoint PATH answer 200 "ok" on PATH (repeatable; default /healthz)
       --max-body-bytes N     largest request body (default 4194304)
       --log-level LEVEL      trace | debug | info | warn | error | fatal | silent (default info)
+      ${LOG_FORMAT_HELP}
   -w, --workspace NAME       serve only workspace NAME from the config (default: $SWITCHBOARD_WORKSPACE;
                              else over HTTP /w/NAME/mcp, the client's roots, or the "default" workspace)
   -h, --help                 show this help
@@ -62,6 +61,7 @@ export async function runServe(argv: string[]): Promise<void> {
     'health-endpoint': { type: 'string', multiple: true },
     'max-body-bytes': { type: 'string' },
     'log-level': { type: 'string' },
+    'log-format': { type: 'string' },
     workspace: { type: 'string', short: 'w' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -79,8 +79,7 @@ export async function runServe(argv: string[]): Promise<void> {
     allowUnauthenticated: values['allow-unauthenticated'] ?? config.listen.allowUnauthenticated,
     ...listenFlags(values),
   };
-  const level = oneOf(values['log-level'], LOG_LEVELS, '--log-level') ?? config.logLevel ?? 'info';
-  const log = createLogger(level as LogLevel);
+  const log = cliLogger({ level: values['log-level'], format: values['log-format'], defaultLevel: config.logLevel ?? 'info', names: config.servers.map((s) => s.name) });
   // Before any backend starts: every stdio backend's group is registered with it as it spawns.
   const watchdog = new Watchdog({ log });
   const router = new Router({ ...config, listen }, { log, firstListWaitMs: FIRST_LIST_WAIT_MS, transportFactory: createTransportFactory({ watchdog }) });
@@ -126,18 +125,6 @@ export async function runServe(argv: string[]): Promise<void> {
   await reportStartup(router, path);
   // Names in workspace globs and overrides exist only once the backends are up.
   workspaces.warnConfig();
-}
-
-/** The workspaces of the config, with --workspace (else $SWITCHBOARD_WORKSPACE) fixing one for every client. */
-function createWorkspaces(router: Router, log: Logger, flag: string | undefined): Workspaces {
-  const usage = new UsageStore(usageFilePath(process.env), { log });
-  try {
-    return new Workspaces({ catalog: router.catalog, codec: router.cursorCodec, config: router.config, log, usage, flag, env: process.env.SWITCHBOARD_WORKSPACE });
-  } catch (err) {
-    // A name given on the command line or in the environment that the config lacks is a usage error.
-    if (err instanceof SwitchboardError && err.code === 'SB_UNKNOWN_WORKSPACE') throw new SwitchboardError('SB_USAGE', err.message);
-    throw err;
-  }
 }
 
 /** --cors, --health-endpoint and --max-body-bytes over listen: in the config. */
