@@ -2,16 +2,20 @@
 /**
  * The switchboard command. The only module that exits the process: everything below it throws typed
  * errors, and this turns them into a message on stderr and an exit code. serve and bridge: 2 for usage
- * or config errors, 1 otherwise. import, install and schema follow the newer scheme: 1 for usage or
- * config errors (2-4 are kept for tool results and backends).
+ * or config errors, 1 otherwise. The other commands follow the newer scheme: 1 for usage or config
+ * errors, 2 a tool answered with an error, 3 unknown tool, 4 a backend is down or unreachable; those
+ * that decide 2-4 return their code.
  */
 import { SwitchboardError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { BRIDGE_HELP, runBridge } from './bridge.js';
+import { CALL_HELP, runCall } from './call.js';
+import { CHECK_HELP, runCheck } from './check.js';
 import { IMPORT_HELP, runImport } from './import.js';
 import { INSTALL_HELP, runInstall } from './install.js';
 import { runSchema, SCHEMA_HELP } from './schema.js';
 import { runServe, SERVE_HELP } from './serve.js';
+import { runTools, TOOLS_HELP } from './tools.js';
 
 const HELP = `mcp-switchboard ${VERSION}: one MCP server in front of many.
 
@@ -23,6 +27,9 @@ Commands:
   import     turn a Claude Desktop / Cursor / Claude Code / VS Code MCP config into router.yaml servers
   install    add switchboard to an MCP client's config (claude-desktop, cursor, vscode, claude-code)
   schema     print the JSON Schema of router.yaml (for editor completion and checks)
+  tools      list the tools the router serves (workspaces applied)
+  call       call one tool through the router (or --url: one remote server directly) and print the result
+  check      validate the config and connect every backend once: a table of what is up and what to fix
 
 Run "switchboard <command> --help" for a command's options.
 
@@ -34,12 +41,18 @@ ${IMPORT_HELP}
 
 ${INSTALL_HELP}
 
-${SCHEMA_HELP}`;
+${SCHEMA_HELP}
+
+${TOOLS_HELP}
+
+${CALL_HELP}
+
+${CHECK_HELP}`;
 
 /** Commands on the newer exit-code scheme, where a usage or config error is 1. */
-const CONFIG_TOOLS = new Set(['import', 'install', 'schema']);
+const CONFIG_TOOLS = new Set(['import', 'install', 'schema', 'tools', 'call', 'check']);
 
-async function main(argv: string[]): Promise<void> {
+async function main(argv: string[]): Promise<number | void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'serve':
@@ -52,6 +65,12 @@ async function main(argv: string[]): Promise<void> {
       return runInstall(rest);
     case 'schema':
       return runSchema(rest);
+    case 'tools':
+      return runTools(rest);
+    case 'call':
+      return runCall(rest);
+    case 'check':
+      return runCheck(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -63,16 +82,26 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(VERSION + '\n');
       return;
     default:
-      throw new SwitchboardError('SB_USAGE', `unknown command "${command}". Commands: serve, bridge, import, install, schema. Run "switchboard --help".`);
+      throw new SwitchboardError('SB_USAGE', `unknown command "${command}". Commands: serve, bridge, import, install, schema, tools, call, check. Run "switchboard --help".`);
   }
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof SwitchboardError) {
-    process.stderr.write(`switchboard: ${err.message}\n`);
-    const usageOrConfig = err.code === 'SB_USAGE' || err.code.startsWith('SB_CONFIG');
-    process.exit(usageOrConfig && !CONFIG_TOOLS.has(process.argv[2] ?? '') ? 2 : 1);
-  }
-  process.stderr.write(`switchboard: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+// Held until the command settles: closing waits on unref'd handles (the watchdog's exit, a child's
+// last write), and an idle loop would otherwise end the process, with code 0, before the command had.
+const hold = setInterval(() => undefined, 1 << 30);
+main(process.argv.slice(2)).finally(() => clearInterval(hold)).then(
+  // exitCode, not exit(): stdout may be a pipe still being written, and the process ends by itself
+  // once the command has closed what it opened.
+  (code) => {
+    if (typeof code === 'number') process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof SwitchboardError) {
+      process.stderr.write(`switchboard: ${err.message}\n`);
+      const usageOrConfig = err.code === 'SB_USAGE' || err.code.startsWith('SB_CONFIG');
+      process.exit(usageOrConfig && !CONFIG_TOOLS.has(process.argv[2] ?? '') ? 2 : 1);
+    }
+    process.stderr.write(`switchboard: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
