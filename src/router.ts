@@ -18,6 +18,7 @@ import { Engine } from './engine/engine.js';
 import type { InflightRequests } from './engine/inflight.js';
 import { mostVerbose } from './engine/log-levels.js';
 import { Relay } from './engine/relay.js';
+import { RequestLog } from './engine/request-log.js';
 import type { BackendDirectory } from './engine/services.js';
 import type { Admission, ForwardObserver } from './engine/engine.js';
 import { JsonRpcCode, SwitchboardError, shuttingDown } from './errors.js';
@@ -74,7 +75,7 @@ export class Router implements SessionHost {
       pageSize: config.pageSize,
       backends: this.directory(),
       ...(options.admissions && { admissions: options.admissions }),
-      ...(options.observers && { observers: options.observers }),
+      observers: [...(options.observers ?? []), ...(RequestLog.wanted(this.log) ? [new RequestLog(this.log)] : [])],
     });
     this.relay = new Relay({
       catalog: this.catalog,
