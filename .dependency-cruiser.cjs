@@ -85,5 +85,7 @@ module.exports = {
   options: {
     moduleSystems: ['es6'],
     doNotFollow: { path: 'node_modules' },
+    // Package subpaths (@modelcontextprotocol/client/validators/ajv) exist only in `exports`.
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
   },
 };

@@ -6,6 +6,7 @@
 import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import type { RemoteTarget, ServerConfig } from '../config/types.js';
 import { StdioBackendTransport } from './stdio-transport.js';
+import { withTraceparentHeader } from './trace-header.js';
 import type { ProcessGroupGuard } from './watchdog.js';
 
 export type TransportKind = 'stdio' | 'http' | 'sse';
@@ -22,12 +23,13 @@ export interface TransportHooks {
   onStderrLine?: (line: string) => void;
 }
 
-function remoteTransport(kind: 'http' | 'sse', target: RemoteTarget): Transport {
+function remoteTransport(kind: 'http' | 'sse', target: RemoteTarget, options: TransportFactoryOptions): Transport {
   const url = new URL(target.url);
   const requestInit = { headers: target.headers };
+  const traced = options.traceHeaders ? { fetch: withTraceparentHeader() } : {};
   return kind === 'http'
-    ? new StreamableHTTPClientTransport(url, { requestInit })
-    : new SSEClientTransport(url, { requestInit, eventSourceInit: { fetch: headersFetch(target.headers) } });
+    ? new StreamableHTTPClientTransport(url, { requestInit, ...traced })
+    : new SSEClientTransport(url, { requestInit, ...traced, eventSourceInit: { fetch: headersFetch(target.headers) } });
 }
 
 /**
@@ -46,6 +48,8 @@ function headersFetch(configured: Record<string, string>) {
 export interface TransportFactoryOptions {
   /** Guards every stdio backend's process group against the router dying without closing it. */
   watchdog?: ProcessGroupGuard;
+  /** Copy a request's `_meta.traceparent` into a `traceparent` HTTP header (set while tracing is on). */
+  traceHeaders?: boolean;
 }
 
 /** The transports to try, in order. Each attempt gets a fresh transport object. */
@@ -60,11 +64,11 @@ function transportsFor(server: ServerConfig, hooks: TransportHooks, options: Tra
   }
   if (target.kind === 'auto') {
     return [
-      { kind: 'http', transport: remoteTransport('http', target) },
-      { kind: 'sse', transport: remoteTransport('sse', target) },
+      { kind: 'http', transport: remoteTransport('http', target, options) },
+      { kind: 'sse', transport: remoteTransport('sse', target, options) },
     ];
   }
-  return [{ kind: target.kind, transport: remoteTransport(target.kind, target) }];
+  return [{ kind: target.kind, transport: remoteTransport(target.kind, target, options) }];
 }
 
 /** Without a watchdog: what tests and library users get unless they pass one. */

@@ -72,7 +72,10 @@ export async function runCall(argv: string[]): Promise<number> {
   if (values.url !== undefined) return callRemote(values.url, values.header ?? [], tool, args, asJson);
 
   const tracing = await startTracing(process.env);
-  const local = await openLocalRouter(values, tracing ? [tracing.observer] : []);
+  const local = await openLocalRouter(values, tracing).catch(async (err: unknown) => {
+    await tracing?.close();
+    throw err;
+  });
   try {
     return await callThroughRouter(local, tool, args, asJson);
   } finally {

@@ -12,11 +12,11 @@ import { Watchdog } from '../backends/watchdog.js';
 import type { CatalogView } from '../catalog/view.js';
 import { loadConfig } from '../config/index.js';
 import type { RouterConfig } from '../config/types.js';
-import type { ForwardObserver } from '../engine/engine.js';
 import type { Logger } from '../log.js';
 import { Router } from '../router.js';
 import { VERSION } from '../version.js';
 import { cliLogger } from './logging.js';
+import type { Tracing } from './telemetry.js';
 import { createWorkspaces } from './workspaces.js';
 
 export const CLIENT_INFO = { name: 'switchboard-cli', version: VERSION };
@@ -45,12 +45,17 @@ export interface LocalRouter {
 /** Extra margin over the slowest connectTimeout: listing after the handshake takes a moment too. */
 const START_MARGIN_MS = 2000;
 
-export async function openLocalRouter(flags: LocalRouterFlags, observers: ForwardObserver[] = []): Promise<LocalRouter> {
+export async function openLocalRouter(flags: LocalRouterFlags, tracing?: Tracing): Promise<LocalRouter> {
   const { config } = await loadConfig({ path: flags.config, env: process.env, cwd: process.cwd() });
   // Quiet by default: these commands print their own account of what is down.
   const log = cliLogger({ level: flags['log-level'], format: flags['log-format'], defaultLevel: 'error', names: config.servers.map((s) => s.name) });
   const watchdog = new Watchdog({ log });
-  const router = new Router(config, { log, transportFactory: createTransportFactory({ watchdog }), retryDelaysMs: [60_000], observers });
+  const router = new Router(config, {
+    log,
+    transportFactory: createTransportFactory({ watchdog, traceHeaders: tracing !== undefined }),
+    retryDelaysMs: [60_000],
+    ...(tracing && { observers: [tracing.observer] }),
+  });
   let workspaces: ReturnType<typeof createWorkspaces> | undefined;
   let client: Client | undefined;
   const close = async (): Promise<void> => {

@@ -17,6 +17,7 @@ import { cliLogger, LOG_FORMAT_HELP } from './logging.js';
 import { onShutdown } from './shutdown.js';
 import { formatSummary } from './summary.js';
 import { claudeDesktopSnippet } from './snippet.js';
+import { startTracing } from './telemetry.js';
 import { createWorkspaces } from './workspaces.js';
 
 export const SERVE_HELP = `Usage: switchboard serve [options]
@@ -82,7 +83,17 @@ export async function runServe(argv: string[]): Promise<void> {
   const log = cliLogger({ level: values['log-level'], format: values['log-format'], defaultLevel: config.logLevel ?? 'info', names: config.servers.map((s) => s.name) });
   // Before any backend starts: every stdio backend's group is registered with it as it spawns.
   const watchdog = new Watchdog({ log });
-  const router = new Router({ ...config, listen }, { log, firstListWaitMs: FIRST_LIST_WAIT_MS, transportFactory: createTransportFactory({ watchdog }) });
+  // Off (and no OpenTelemetry module loaded) unless an OTLP endpoint is set.
+  const tracing = await startTracing(process.env);
+  const router = new Router(
+    { ...config, listen },
+    {
+      log,
+      firstListWaitMs: FIRST_LIST_WAIT_MS,
+      transportFactory: createTransportFactory({ watchdog, traceHeaders: tracing !== undefined }),
+      ...(tracing && { observers: [tracing.observer] }),
+    },
+  );
   const workspaces = createWorkspaces(router, log, values.workspace);
 
   let fronts: NetworkFronts | undefined;
@@ -94,6 +105,7 @@ export async function runServe(argv: string[]): Promise<void> {
       await fronts?.close();
       await workspaceHttp?.close();
       await router.close();
+      await tracing?.close();
       // Last: it reaps only what router.close() failed to stop.
       await watchdog.close();
     },

@@ -31,7 +31,8 @@ export type Admission = (ctx: RequestContext, plan: Forward) => void | Promise<v
 /**
  * Watches forwards (metrics, the status page's recent calls, traces): `start` runs as the request is
  * sent, and the function it returns runs once with the outcome (no error: a result came back).
- * Observers must be cheap and must not throw; they cannot change the request.
+ * Observers must be cheap and must not throw; they cannot change the request, except by adding
+ * `_meta` entries through `plan.meta` (trace context), which the engine merges in as it sends.
  */
 export interface ForwardObserver {
   start(ctx: RequestContext, plan: Forward): ((error?: unknown) => void) | undefined;
@@ -101,7 +102,8 @@ export class Engine implements EngineServices {
     const done = this.observers.length ? this.observe(ctx, plan) : undefined;
     try {
       plan.onSent?.();
-      result = await backend.request(plan.method, token === undefined ? plan.params : withoutProgressToken(plan.params), { signal: ctx.signal, onprogress });
+      const params = plan.meta ? withMeta(plan.params, plan.meta) : plan.params;
+      result = await backend.request(plan.method, token === undefined ? params : withoutProgressToken(params), { signal: ctx.signal, onprogress });
       done?.();
     } catch (err) {
       done?.(err);
@@ -134,6 +136,10 @@ export class Engine implements EngineServices {
 
 /** How long a result waits after the progress relayed just before it (only then). */
 const PROGRESS_SETTLE_MS = 5;
+
+function withMeta(params: Params, meta: Record<string, string>): Params {
+  return { ...params, _meta: { ...(params._meta as Params | undefined), ...meta } };
+}
 
 function withoutProgressToken(params: Params): Params {
   const meta = params._meta as Record<string, unknown> | undefined;
