@@ -15,6 +15,7 @@ import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } 
 import { assertSafeBind } from './listeners.js';
 import { cliLogger } from './logging.js';
 import { onShutdown } from './shutdown.js';
+import { startTracing } from './telemetry.js';
 import { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH } from '../transports/network-fronts.js';
 
 export const BRIDGE_HELP = `Usage: switchboard bridge (--stdio "CMD" | --sse URL | --streamableHttp URL) [options]
@@ -134,13 +135,17 @@ export async function runBridge(argv: string[]): Promise<void> {
   if (options.output !== 'stdio') assertSafeBind(options.listen);
   // One per process, shared by every per-client router: it guards all their children.
   const watchdog = new Watchdog({ log });
-  const bridge = await startBridge(options, { log, watchdog }).catch(async (err: unknown): Promise<never> => {
+  // Off (and no OpenTelemetry module loaded) unless an OTLP endpoint is set.
+  const tracing = await startTracing(process.env);
+  const bridge = await startBridge(options, { log, watchdog, ...(tracing && { observers: [tracing.observer], traceHeaders: true }) }).catch(async (err: unknown): Promise<never> => {
+    await tracing?.close();
     await watchdog.close();
     throw err;
   });
   const shutdown = onShutdown(
     async () => {
       await bridge.close();
+      await tracing?.close();
       await watchdog.close();
     },
     { log: (m) => log.info(m) },
