@@ -11,6 +11,7 @@ const LAYERS = [
   ['cli', ['^src/cli/']],
   ['bridge', ['^src/bridge/']],
   ['transports', ['^src/transports/']],
+  ['status', ['^src/status/']],
   ['router', [file('router')]],
   ['front', ['^src/front/']],
   ['engine', ['^src/engine/']],

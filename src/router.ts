@@ -7,22 +7,24 @@
 import { randomBytes } from 'node:crypto';
 import type { Transport } from '@modelcontextprotocol/server';
 import { Backend, SHARED_CLIENT_CAPABILITIES } from './backends/backend.js';
-import type { ListKind } from './backends/lists.js';
+import { LIST_KINDS, type ListKind } from './backends/lists.js';
 import type { TransportFactory } from './backends/transport-factory.js';
 import { SessionBackends } from './backends/session-backends.js';
 import { Catalog } from './catalog/catalog.js';
 import { CursorCodec } from './catalog/cursor.js';
 import { FullView, type CatalogView } from './catalog/view.js';
+import { diffServers, type ServerDiff } from './config/diff.js';
 import type { RouterConfig, ServerConfig } from './config/types.js';
 import { Engine } from './engine/engine.js';
 import type { InflightRequests } from './engine/inflight.js';
 import { mostVerbose } from './engine/log-levels.js';
 import { Relay } from './engine/relay.js';
 import { RequestLog } from './engine/request-log.js';
+import { resolveTaskId } from './engine/tasks.js';
 import type { BackendDirectory } from './engine/services.js';
 import type { Admission, ForwardObserver } from './engine/engine.js';
-import { JsonRpcCode, SwitchboardError, shuttingDown } from './errors.js';
-import { FrontSession, type SessionHost } from './front/session.js';
+import { SwitchboardError, shuttingDown } from './errors/index.js';
+import { FrontSession, type ListChangedKind, type SessionHost } from './front/session.js';
 import type { Logger } from './log.js';
 import { VERSION } from './version.js';
 
@@ -32,16 +34,23 @@ export interface RouterOptions {
   retryDelaysMs?: number[];
   relistDebounceMs?: number;
   /**
-   * How long a list request waits for backends still on their first start. Clients that ignore
-   * list_changed (many do) would otherwise keep an empty list from the first second forever.
+   * Whether list requests (and names not found yet) wait for backends still on their first start.
+   * Clients that ignore list_changed (many do) would otherwise keep an empty list forever. Each
+   * backend is waited for only as long as its own start may take (its connectTimeout, then its
+   * timeout for the listing), never one router-wide timer: 20 children starting at once starve the
+   * CPU, and a global timer ran out before their lists arrived.
    */
-  firstListWaitMs?: number;
+  waitForFirstStart?: boolean;
   /** Idle time after which a session's own connection to an `isolation: session` server is closed. */
   isolatedIdleMs?: number;
   /** Pipeline stage 3: limits, queues (run in order before each forward). */
   admissions?: Admission[];
   /** Watchers of every forward (metrics, recent calls, traces). */
   observers?: ForwardObserver[];
+  /** A shared backend changed state (metrics and the status page count restarts and uptime). */
+  onBackendState?: (backend: Backend) => void;
+  /** A session told its client a list changed (metrics count them). */
+  onListChangedSent?: (kind: ListChangedKind) => void;
 }
 
 const DEFAULT_ISOLATED_IDLE_MS = 10 * 60_000;
@@ -60,11 +69,13 @@ export class Router implements SessionHost {
   private closed = false;
   private started?: Promise<void>;
   private startDone = false;
+  private current: RouterConfig;
 
   constructor(
-    readonly config: RouterConfig,
+    config: RouterConfig,
     private readonly options: RouterOptions,
   ) {
+    this.current = config;
     this.log = options.log;
     const enabled = config.servers.filter((s) => s.enabled);
     this.catalog = new Catalog(config.separator, enabled.map((s) => ({ name: s.name, prefix: s.prefix })));
@@ -98,12 +109,13 @@ export class Router implements SessionHost {
       clientInfo: CLIENT_INFO,
       retryDelaysMs: this.options.retryDelaysMs,
       relistDebounceMs: this.options.relistDebounceMs,
+      // A connection a reload replaced may still report on its way out: only the current one speaks.
       hooks: {
-        onListsChanged: (backend, kinds) => this.onListsChanged(backend, kinds),
-        onNotification: (backend, method, params) => this.relay.onSharedNotification(backend, method, params),
+        onListsChanged: (backend, kinds) => this.isCurrent(backend) && this.onListsChanged(backend, kinds),
+        onNotification: (backend, method, params) => this.isCurrent(backend) && this.relay.onSharedNotification(backend, method, params),
         onServerRequest: (backend, request, signal) =>
           server.isolation === 'session' ? this.relay.refuseListingRequest(backend, request) : this.relay.onSharedServerRequest(backend, request, signal),
-        onStateChange: (backend) => this.onBackendState(backend),
+        onStateChange: (backend) => this.isCurrent(backend) && this.onBackendState(backend),
       },
     });
   }
@@ -145,6 +157,15 @@ export class Router implements SessionHost {
     };
   }
 
+  private isCurrent(backend: Backend): boolean {
+    return this.backends.get(backend.name) === backend;
+  }
+
+  /** The config the router runs on now (a reload replaces it). */
+  get config(): RouterConfig {
+    return this.current;
+  }
+
   get inflight(): InflightRequests {
     return this.engine.inflight;
   }
@@ -167,13 +188,13 @@ export class Router implements SessionHost {
     return this.startDone;
   }
 
-  /** Resolves when every backend has finished its first start, or after firstListWaitMs. */
+  /**
+   * Resolves when every backend has finished its first start (up or failed). Bounded per backend by
+   * Backend.start() itself: its handshake by its own connectTimeout, its lists by its own timeout.
+   */
   async settled(): Promise<void> {
-    const wait = this.options.firstListWaitMs ?? 0;
-    if (!this.started || this.startDone || wait <= 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.started, new Promise((r) => (timer = setTimeout(r, wait)))]);
-    clearTimeout(timer);
+    if (!this.options.waitForFirstStart || !this.started || this.startDone) return;
+    await this.started;
   }
 
   allBackends(): Backend[] {
@@ -187,7 +208,7 @@ export class Router implements SessionHost {
 
   backend(name: string): Backend {
     const backend = this.backends.get(name);
-    if (!backend) throw new SwitchboardError('SB_BACKEND_UNAVAILABLE', `no server named "${name}" in the config`, { rpcCode: JsonRpcCode.BackendUnavailable });
+    if (!backend) throw new SwitchboardError('SB_BACKEND_UNAVAILABLE', `no server named "${name}" in the config`);
     return backend;
   }
 
@@ -198,7 +219,7 @@ export class Router implements SessionHost {
   /** Attach a front transport: one client, one session. */
   async connect(transport: Transport, view: CatalogView = this.fullView()): Promise<FrontSession> {
     if (this.closed) throw shuttingDown('the router');
-    const session = new FrontSession(this, { log: this.log, view });
+    const session = new FrontSession(this, { log: this.log, view, ...(this.options.onListChangedSent && { onListChangedSent: this.options.onListChangedSent }) });
     this.sessions.add(session);
     session.onClose(() => {
       this.sessions.delete(session);
@@ -240,6 +261,7 @@ export class Router implements SessionHost {
   }
 
   private onBackendState(backend: Backend): void {
+    this.options.onBackendState?.(backend);
     if (backend.state === 'ready') {
       this.log.info({ backend: backend.name, transport: backend.transportKind, tools: backend.toolCount }, 'backend up');
       void this.engine.subscriptions.resubscribe(backend);
@@ -274,6 +296,61 @@ export class Router implements SessionHost {
     if (!level || this.backendLevels.get(backend.name) === level) return;
     this.backendLevels.set(backend.name, level);
     await backend.request('logging/setLevel', { level }).catch((err) => this.log.debug({ err: String(err), backend: backend.name }, 'logging/setLevel failed'));
+  }
+
+  /**
+   * Switch to a new config without dropping a session. Unchanged servers keep running; removed ones
+   * stop (requests in flight fail saying so) and changed ones restart; added ones start. Sessions get
+   * the view `refreshView` rebuilds for them (their workspace changed or went away), then hear
+   * list_changed for exactly what changed in what they see. Resolves once the old processes are gone.
+   * `next` keeps the settings that cannot change live (liveConfig in src/config/diff.ts).
+   */
+  async reload(next: RouterConfig, refreshView?: (view: CatalogView) => CatalogView | undefined): Promise<ServerDiff> {
+    if (this.closed) throw shuttingDown('the router');
+    const diff = diffServers(this.current.servers, next.servers);
+    this.current = next;
+    const stopping: Array<Promise<void>> = [];
+    for (const server of diff.removed) stopping.push(this.retire(this.backend(server.name), `server "${server.name}" was removed from the config`));
+    for (const { before, after } of diff.changed) {
+      const old = this.backend(before.name);
+      // Same prefix: the catalog keeps the old lists until the new process lists, so clients hear
+      // list_changed only if its lists really differ. A new prefix renames everything: start afresh.
+      const successor = before.prefix === after.prefix ? this.enlist(after) : undefined;
+      stopping.push(this.retire(old, `server "${before.name}" was changed in the config and is restarting`, successor));
+      if (!successor) this.enlist(after);
+    }
+    for (const server of diff.added) this.enlist(server);
+    for (const session of this.sessions) {
+      const view = refreshView?.(session.view);
+      if (view) session.replaceView(view);
+      else session.listsChanged(LIST_KINDS);
+    }
+    await Promise.all(stopping);
+    return diff;
+  }
+
+  /** Start a server's shared connection; its lists enter the catalog once its first start is over. */
+  private enlist(server: ServerConfig): Backend {
+    this.catalog.addServer({ name: server.name, prefix: server.prefix });
+    const backend = this.createSharedBackend(server);
+    this.backends.set(server.name, backend);
+    // A start that failed leaves empty lists: that also clears what a predecessor had listed.
+    if (this.started) void backend.start().then(() => this.isCurrent(backend) && this.onListsChanged(backend, [...LIST_KINDS]));
+    return backend;
+  }
+
+  /** Forget a server's connections (subscriptions, tasks, sessions' own) and stop its process(es). */
+  private async retire(old: Backend, reason: string, successor?: Backend): Promise<void> {
+    const name = old.name;
+    this.engine.tasks.dropWhere((id) => resolveTaskId(this.catalog, id)?.server === name);
+    if (successor) this.engine.subscriptions.move(old, successor);
+    this.engine.subscriptions.dropServer(name, successor);
+    if (!successor) {
+      this.backends.delete(name);
+      this.catalog.removeServer(name);
+    }
+    this.backendLevels.delete(name);
+    await Promise.all([old.close(reason), this.isolated.closeServer(name, reason)]);
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,7 @@
  */
 import type { ClientCapabilities, Implementation, JSONRPCRequest, Result, ServerCapabilities, Transport } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/types.js';
-import { JsonRpcCode, SwitchboardError, UpstreamError } from '../errors.js';
+import { SwitchboardError, UpstreamError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import { RpcPeer, type InboundRequest, type PeerErrors, type ProgressParams } from '../rpc/peer.js';
 import { defaultTransportFactory, type TransportFactory, type TransportKind } from './transport-factory.js';
@@ -83,6 +83,8 @@ export class Backend {
   private recovering?: Promise<boolean>;
   private probing = false;
   private readonly peerErrors: PeerErrors;
+  /** Why the router closed this connection on purpose (a reload): what requests cut short are told. */
+  private closedBecause?: string;
 
   constructor(
     readonly config: ServerConfig,
@@ -94,13 +96,11 @@ export class Backend {
     this.transportFactory = options.transportFactory ?? defaultTransportFactory;
     this.peerErrors = {
       timeout: (method, ms) =>
-        new SwitchboardError('SB_BACKEND_TIMEOUT', `server "${this.name}" did not answer ${method} within ${ms} ms (raise servers.${this.name}.timeout if it needs longer)`, {
-          rpcCode: JsonRpcCode.RequestTimeout,
-        }),
+        new SwitchboardError('SB_BACKEND_TIMEOUT', `server "${this.name}" did not answer ${method} within ${ms} ms (raise servers.${this.name}.timeout if it needs longer)`),
       closed: (method) =>
-        new SwitchboardError('SB_BACKEND_UNAVAILABLE', `server "${this.name}" disconnected during ${method}; the router is reconnecting`, { rpcCode: JsonRpcCode.BackendUnavailable }),
+        new SwitchboardError('SB_BACKEND_UNAVAILABLE', this.closedBecause ?? `server "${this.name}" disconnected during ${method}; the router is reconnecting`),
       cancelled: (method, reason) =>
-        new SwitchboardError('SB_CANCELLED', `${method} to server "${this.name}" was cancelled${typeof reason === 'string' ? `: ${reason}` : ''}`, { rpcCode: JsonRpcCode.RequestTimeout }),
+        new SwitchboardError('SB_CANCELLED', `${method} to server "${this.name}" was cancelled${typeof reason === 'string' ? `: ${reason}` : ''}`),
     };
   }
 
@@ -213,7 +213,7 @@ export class Backend {
     // A server may ping us to check we are alive; that is ours to answer, not a client's.
     if (request.method === 'ping') return {};
     const handler = this.hooks.onServerRequest;
-    if (!handler) throw new SwitchboardError('SB_CAPABILITY_MISSING', `the router cannot relay ${request.method}`, { rpcCode: JsonRpcCode.MethodNotFound });
+    if (!handler) throw new SwitchboardError('SB_CAPABILITY_MISSING', `the router cannot relay ${request.method}`);
     const message = { jsonrpc: '2.0', id: request.id, method: request.method, ...(request.params !== undefined && { params: request.params }) } as JSONRPCRequest;
     return handler(this, message, request.signal);
   }
@@ -305,10 +305,10 @@ export class Backend {
   }
 
   private unavailable(): SwitchboardError {
+    if (this.closedBecause) return new SwitchboardError('SB_BACKEND_UNAVAILABLE', this.closedBecause);
     return new SwitchboardError(
       'SB_BACKEND_UNAVAILABLE',
       `server "${this.name}" is not connected${this.lastError ? `: ${this.lastError}` : ''}. Check servers.${this.name} in the config; the router keeps retrying.`,
-      { rpcCode: JsonRpcCode.BackendUnavailable },
     );
   }
 
@@ -337,8 +337,10 @@ export class Backend {
     return this.peer?.transport;
   }
 
-  async close(): Promise<void> {
+  /** Stop for good. `reason` (a reload removed or changed the server) is the error requests in flight get. */
+  async close(reason?: string): Promise<void> {
     if (this.state === 'closed') return;
+    this.closedBecause = reason;
     this.setState('closed');
     clearTimeout(this.retryTimer);
     for (const t of this.relistTimers.values()) clearTimeout(t);

@@ -3,8 +3,9 @@
  * sends it as a header on every later request), then notifications/initialized. Ours rather than
  * the SDK Client's because the connection runs on our own peer (src/rpc/peer.ts) from the first byte.
  */
-import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS, type ClientCapabilities, type Implementation, type ServerCapabilities } from '@modelcontextprotocol/client';
+import type { ClientCapabilities, Implementation, ServerCapabilities } from '@modelcontextprotocol/client';
 import type { RpcPeer } from '../rpc/peer.js';
+import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '../rpc/protocol-version.js';
 
 export interface Handshake {
   protocolVersion: string;
@@ -20,7 +21,7 @@ export async function initialize(peer: RpcPeer, clientCapabilities: ClientCapabi
     { timeoutMs },
   )) as { protocolVersion?: unknown; capabilities?: ServerCapabilities; serverInfo?: Implementation; instructions?: unknown };
   const version = result.protocolVersion;
-  if (typeof version !== 'string' || !(SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(version)) {
+  if (typeof version !== 'string' || !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
     throw new Error(`the server answered initialize with protocol version ${JSON.stringify(version)}, which this router does not speak (it speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
   }
   (peer.transport as { setProtocolVersion?: (v: string) => void }).setProtocolVersion?.(version);

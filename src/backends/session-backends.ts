@@ -70,6 +70,18 @@ export class SessionBackends<S extends object> {
     await Promise.all([...(servers?.values() ?? [])].map((e) => e.backend.close()));
   }
 
+  /** A reload removed or changed `server`: every session's own connection to it closes, telling calls in flight why. */
+  async closeServer(server: string, reason: string): Promise<void> {
+    const closing: Array<Promise<void>> = [];
+    for (const servers of this.bySession.values()) {
+      const entry = servers.get(server);
+      if (!entry) continue;
+      servers.delete(server);
+      closing.push(entry.backend.close(reason));
+    }
+    await Promise.all(closing);
+  }
+
   private reapIdle(): void {
     const cutoff = Date.now() - this.idleMs;
     for (const servers of this.bySession.values()) {

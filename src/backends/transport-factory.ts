@@ -3,8 +3,9 @@
  * `type` try Streamable HTTP first and fall back to legacy SSE, which is what the spec's backwards
  * compatibility section asks clients to do.
  */
-import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
+import type { Transport } from '@modelcontextprotocol/client';
 import type { RemoteTarget, ServerConfig } from '../config/types.js';
+import { LazyRemoteTransport } from './remote-transport.js';
 import { StdioBackendTransport } from './stdio-transport.js';
 import { withTraceparentHeader } from './trace-header.js';
 import type { ProcessGroupGuard } from './watchdog.js';
@@ -24,25 +25,7 @@ export interface TransportHooks {
 }
 
 function remoteTransport(kind: 'http' | 'sse', target: RemoteTarget, options: TransportFactoryOptions): Transport {
-  const url = new URL(target.url);
-  const requestInit = { headers: target.headers };
-  const traced = options.traceHeaders ? { fetch: withTraceparentHeader() } : {};
-  return kind === 'http'
-    ? new StreamableHTTPClientTransport(url, { requestInit, ...traced })
-    : new SSEClientTransport(url, { requestInit, ...traced, eventSourceInit: { fetch: headersFetch(target.headers) } });
-}
-
-/**
- * EventSource ignores requestInit; give its GET the configured headers (e.g. Authorization).
- * Set through Headers so a configured name replaces the SDK's own case-insensitively: merging plain
- * objects sent "authorization" and "Authorization" both, joined into one invalid value.
- */
-function headersFetch(configured: Record<string, string>) {
-  return (input: string | URL | Request, init?: RequestInit) => {
-    const headers = new Headers(init?.headers);
-    for (const [name, value] of Object.entries(configured)) headers.set(name, value);
-    return fetch(input, { ...init, headers });
-  };
+  return new LazyRemoteTransport(kind, target, options.traceHeaders ? withTraceparentHeader() : undefined);
 }
 
 export interface TransportFactoryOptions {

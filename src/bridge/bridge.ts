@@ -45,7 +45,7 @@ export async function startBridge(options: BridgeOptions, deps: BridgeDeps): Pro
     log: deps.log,
     retryDelaysMs: deps.retryDelaysMs ?? BRIDGE_RETRY_DELAYS_MS,
     // The first tools/list waits for the child, so clients that ignore list_changed see its tools.
-    firstListWaitMs: config.servers[0]!.connectTimeoutMs,
+    waitForFirstStart: true,
     ...(deps.watchdog || deps.traceHeaders ? { transportFactory: createTransportFactory({ watchdog: deps.watchdog, traceHeaders: deps.traceHeaders }) } : {}),
     ...(deps.observers && { observers: deps.observers }),
   };

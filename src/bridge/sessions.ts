@@ -16,7 +16,7 @@ import type { RouterConfig } from '../config/types.js';
 import type { FrontSession } from '../front/session.js';
 import { Router, type RouterOptions } from '../router.js';
 import type { ConnectSession } from '../transports/front-connect.js';
-import { JsonRpcCode, SwitchboardError, shuttingDown } from '../errors.js';
+import { SwitchboardError, shuttingDown } from '../errors/index.js';
 
 export interface BridgeSessions {
   connect: ConnectSession;
@@ -49,7 +49,6 @@ export function isolatedSessions(config: RouterConfig, options: RouterOptions, m
         throw new SwitchboardError(
           'SB_TOO_MANY_SESSIONS',
           `this bridge already serves ${maxSessions} client sessions, each with its own child process; close one, raise --maxSessions, or use --shared`,
-          { rpcCode: JsonRpcCode.ServerError, httpStatus: 503 },
         );
       }
       const router = new Router(config, options);

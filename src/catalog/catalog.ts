@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 import type { BackendLists, ListKind } from '../backends/lists.js';
 import { NameTable } from './names.js';
+import { itemKey, sortSection, type SortedSection } from './paginate.js';
 import { mapCallToolResultUris, parsePublicUri, toPublicUri, toPublicUriTemplate } from './uri.js';
 
 export interface CatalogServer {
@@ -19,6 +20,8 @@ export interface CatalogServer {
 export interface Section<T> {
   server: string;
   items: T[];
+  /** The items in key order, sorted once per change of this server's list (see paginate.ts). */
+  sorted?: () => SortedSection<T>;
 }
 
 export interface ResolvedName<T> {
@@ -33,6 +36,8 @@ interface ServerLists {
   public: BackendLists;
   /** Original tools and prompts by their backend name: resolution is on every call's path. */
   byName: { tools: Map<string, unknown>; prompts: Map<string, unknown> };
+  /** Public lists in key order; an entry goes whenever that list is replaced. */
+  sorted: Map<ListKind, SortedSection<unknown>>;
 }
 
 export class Catalog {
@@ -51,10 +56,25 @@ export class Catalog {
     for (const s of servers) this.addServer(s);
   }
 
-  private addServer(server: CatalogServer): void {
+  /** A server with empty lists, after the others (Router.reload adds servers through this). */
+  addServer(server: CatalogServer): void {
     if (this.servers.has(server.name)) return;
     this.order.push(server.name);
-    this.servers.set(server.name, { prefix: server.prefix, original: emptyLists(), public: emptyLists(), byName: { tools: new Map(), prompts: new Map() } });
+    this.servers.set(server.name, { prefix: server.prefix, original: emptyLists(), public: emptyLists(), byName: { tools: new Map(), prompts: new Map() }, sorted: new Map() });
+  }
+
+  /**
+   * Forget a server and its names (Router.reload removes servers through this). Returns the kinds
+   * whose public content changed: its own lists, and other servers' names it no longer collides with.
+   */
+  removeServer(name: string): ListKind[] {
+    if (!this.servers.has(name)) return [];
+    const changed = this.setLists(name, emptyLists());
+    this.servers.delete(name);
+    this.order.splice(this.order.indexOf(name), 1);
+    this.tools.removeServer(name);
+    this.prompts.removeServer(name);
+    return changed;
   }
 
   serverNames(): readonly string[] {
@@ -89,6 +109,7 @@ export class Catalog {
     }
     entry.original = original;
     entry.public = pub;
+    for (const kind of Object.keys(lists) as ListKind[]) entry.sorted.delete(kind);
     if (lists.tools) entry.byName.tools = new Map(lists.tools.map((t) => [t.name, t]));
     if (lists.prompts) entry.byName.prompts = new Map(lists.prompts.map((p) => [p.name, p]));
     // A new name can push another server's colliding name to its hashed form (see NameTable).
@@ -105,6 +126,7 @@ export class Catalog {
       if (!entry || other === except) continue;
       const items = entry.original[kind] as Array<{ name: string }>;
       entry.public = { ...entry.public, [kind]: items.map((i) => ({ ...i, name: table.publicFor(other, i.name) ?? i.name })) };
+      entry.sorted.delete(kind);
       renamed = true;
     }
     return renamed;
@@ -112,7 +134,20 @@ export class Catalog {
 
   /** Merged public items of one kind, one section per server in config order. */
   sections<K extends ListKind>(kind: K): Section<BackendLists[K][number]>[] {
-    return this.order.map((server) => ({ server, items: this.servers.get(server)!.public[kind] as BackendLists[K][number][] }));
+    return this.order.map((server) => {
+      const entry = this.servers.get(server)!;
+      const items = entry.public[kind] as BackendLists[K][number][];
+      return { server, items, sorted: () => this.sortedOf(entry, kind) as SortedSection<BackendLists[K][number]> };
+    });
+  }
+
+  private sortedOf(entry: ServerLists, kind: ListKind): SortedSection<unknown> {
+    let sorted = entry.sorted.get(kind);
+    if (!sorted) {
+      sorted = sortSection<unknown>(entry.public[kind], (item) => itemKey(kind, item));
+      entry.sorted.set(kind, sorted);
+    }
+    return sorted;
   }
 
   all<K extends ListKind>(kind: K): BackendLists[K][number][] {

@@ -11,7 +11,7 @@
  * not an object keyed by server, so a server called "__proto__" cannot touch a prototype.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 
 const CURSOR_KINDS = ['tools', 'prompts', 'resources', 'resourceTemplates', 'tasks'] as const;
 export type CursorKind = (typeof CURSOR_KINDS)[number];
@@ -42,7 +42,7 @@ const DOMAIN = 'mcp-switchboard/cursor/v1\u0000';
 type WirePosition = [server: string, after?: string | null, done?: 0 | 1, backendCursor?: string | null];
 
 function bad(reason: string): SwitchboardError {
-  return new SwitchboardError('SB_BAD_CURSOR', `Invalid cursor: ${reason}`, { rpcCode: JsonRpcCode.InvalidParams });
+  return new SwitchboardError('SB_BAD_CURSOR', `Invalid cursor: ${reason}`);
 }
 
 export class CursorCodec {

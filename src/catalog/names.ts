@@ -81,6 +81,13 @@ export class NameTable {
     return new Map(this.#byServer.get(server));
   }
 
+  /** Forget a server (Router.reload, via Catalog.removeServer); others may get back their plain names. */
+  removeServer(server: string): boolean {
+    if (!this.#servers.delete(server)) return false;
+    this.#rebuild(server);
+    return true;
+  }
+
   resolve(publicName: string): NameOwner | undefined {
     const owner = this.#byPublic.get(publicName);
     return owner ? { ...owner } : undefined;

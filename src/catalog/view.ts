@@ -6,7 +6,7 @@
 import type { ListKind } from '../backends/lists.js';
 import type { Catalog } from './catalog.js';
 import type { CursorCodec } from './cursor.js';
-import { paginateWithCursor } from './paginate.js';
+import { itemKey, paginateWithCursor, type PageSection } from './paginate.js';
 import type { Result } from '@modelcontextprotocol/server';
 
 /**
@@ -65,17 +65,10 @@ export interface CatalogView {
   selectByRoots?(rootUris: readonly string[]): CatalogView | undefined;
 }
 
-/** The key an item is paginated and de-duplicated by. */
-export function itemKey(kind: ListKind | 'tasks', item: unknown): string {
-  const i = item as { name?: string; uri?: string; uriTemplate?: string; taskId?: string };
-  if (kind === 'tasks') return i.taskId ?? '';
-  if (kind === 'resources') return i.uri ?? '';
-  if (kind === 'resourceTemplates') return i.uriTemplate ?? '';
-  return i.name ?? '';
-}
+export { itemKey };
 
 /** Paginate merged sections with per-backend positions in an opaque, signed cursor. */
-export function pageSections(kind: ListKind | 'tasks', sections: { server: string; items: unknown[] }[], pageSize: number, codec: CursorCodec, cursor?: string): Page {
+export function pageSections(kind: ListKind | 'tasks', sections: PageSection<unknown>[], pageSize: number, codec: CursorCodec, cursor?: string): Page {
   return paginateWithCursor(codec, sections, { kind, pageSize, cursor, keyOf: (item) => itemKey(kind, item) });
 }
 

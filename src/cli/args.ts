@@ -3,7 +3,7 @@
  * usage error that names the flag and points at --help, never silently ignored.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -8,7 +8,7 @@
  * schemas alike, and for the keywords tool schemas use the two agree.
  */
 import { addFormats, Ajv } from '@modelcontextprotocol/client/validators/ajv';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { suggest } from '../util/suggest.js';
 
 export type Arguments = Record<string, unknown>;

@@ -9,7 +9,7 @@
  */
 import { Client, StreamableHTTPClientTransport, type CallToolResult, type Tool } from '@modelcontextprotocol/client';
 import { parseHeader } from '../bridge/argv.js';
-import { JsonRpcCode, stripSdkPrefix, SwitchboardError } from '../errors.js';
+import { catalogEntry, JsonRpcCode, stripSdkPrefix, SwitchboardError, type SwitchboardErrorCode } from '../errors/index.js';
 import { suggest } from '../util/suggest.js';
 import { parseFlags } from './args.js';
 import { buildArguments, checkArguments, type Arguments } from './call-arguments.js';
@@ -45,6 +45,11 @@ Exit codes: 0 ok, 1 usage or config error or invalid arguments, 2 the tool answe
 (isError, or a JSON-RPC error), 3 unknown tool, 4 backend down, unreachable or timed out.`;
 
 export const EXIT = { ok: 0, usage: 1, toolError: 2, unknownTool: 3, unreachable: 4 } as const;
+
+const BACKEND_UNAVAILABLE = catalogEntry('SB_BACKEND_UNAVAILABLE').rpc;
+/** The router's reasons (error.data.reason) that mean the backend, not the tool, failed. */
+const UNREACHABLE: ReadonlySet<string> = new Set<SwitchboardErrorCode>(['SB_BACKEND_UNAVAILABLE', 'SB_BACKEND_TIMEOUT', 'SB_BACKEND_BUSY', 'SB_BACKEND_START_FAILED']);
+const UNKNOWN: ReadonlySet<string> = new Set<SwitchboardErrorCode>(['SB_UNKNOWN_TOOL']);
 
 interface CallOptions {
   json: boolean;
@@ -88,7 +93,7 @@ async function callThroughRouter(local: LocalRouter, name: string, args: Argumen
   const tool = (await local.listTools()).find((t) => t.name === name);
   if (!tool) {
     const down = downOwner(local, name);
-    if (down) return fail(json, EXIT.unreachable, { code: JsonRpcCode.BackendUnavailable, message: down });
+    if (down) return fail(json, EXIT.unreachable, { code: BACKEND_UNAVAILABLE, message: down });
   } else {
     checkArguments(name, tool.inputSchema, args);
   }
@@ -125,7 +130,7 @@ async function callRemote(url: string, headerFlags: readonly string[], name: str
     try {
       await client.connect(new StreamableHTTPClientTransport(target, { requestInit: { headers } }));
     } catch (err) {
-      return fail(json, EXIT.unreachable, { code: JsonRpcCode.BackendUnavailable, message: `cannot reach ${url} over Streamable HTTP: ${errorText(err)}` });
+      return fail(json, EXIT.unreachable, { code: BACKEND_UNAVAILABLE, message: `cannot reach ${url} over Streamable HTTP: ${errorText(err)}` });
     }
     const tools: Tool[] = await listAllTools(client);
     const tool = tools.find((t) => t.name === name);
@@ -150,8 +155,10 @@ async function callAndPrint(client: Client, name: string, args: Arguments, optio
     )) as CallToolResult;
   } catch (err) {
     const code = typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : undefined;
-    const error = { code: code ?? JsonRpcCode.InternalError, message: errorText(err), ...((err as { data?: unknown }).data !== undefined && { data: (err as { data: unknown }).data }) };
-    return fail(options.json, exitForError(code, options.listed), error);
+    const data = (err as { data?: unknown }).data;
+    const reason = (data as { reason?: unknown } | undefined)?.reason;
+    const error = { code: code ?? JsonRpcCode.InternalError, message: errorText(err), ...(data !== undefined && { data }) };
+    return fail(options.json, exitForError(code, typeof reason === 'string' ? reason : undefined, options.listed), error);
   }
   process.stdout.write(options.json ? JSON.stringify(result, null, 2) + '\n' : resultText(result));
   if (!result.isError) return EXIT.ok;
@@ -159,8 +166,17 @@ async function callAndPrint(client: Client, name: string, args: Arguments, optio
   return EXIT.toolError;
 }
 
-export function exitForError(code: number | undefined, listed: boolean): number {
-  if (code === JsonRpcCode.BackendUnavailable || code === JsonRpcCode.RequestTimeout) return EXIT.unreachable;
+/**
+ * The router says why in `data.reason` (its SB_* code); a server called directly (--url) has only
+ * the JSON-RPC code, where -32001 is the SDK's and most servers' timeout.
+ */
+export function exitForError(code: number | undefined, reason: string | undefined, listed: boolean): number {
+  if (reason !== undefined) {
+    if (UNREACHABLE.has(reason)) return EXIT.unreachable;
+    if (UNKNOWN.has(reason) || (!listed && reason === 'SB_OUTSIDE_WORKSPACE')) return EXIT.unknownTool;
+    return EXIT.toolError;
+  }
+  if (code === BACKEND_UNAVAILABLE || code === JsonRpcCode.RequestTimeout) return EXIT.unreachable;
   if (!listed && code === JsonRpcCode.InvalidParams) return EXIT.unknownTool;
   return EXIT.toolError;
 }

@@ -5,7 +5,7 @@
 import { basename, resolve } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { resolveConfigPath } from '../config/index.js';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { parseFlags } from './args.js';
 import { parseClientJson, recognise } from './client-configs/formats.js';
 import { importReport, planImport, requiredVariables } from './client-configs/import-plan.js';

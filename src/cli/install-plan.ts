@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import type { Document } from 'yaml';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { Client } from './client-configs/client-paths.js';
 import { isRecord, recognise, type ClientFile } from './client-configs/formats.js';
 import { planImport, type ImportPlan } from './client-configs/import-plan.js';

@@ -1,6 +1,6 @@
 /** What `serve` and `bridge` both check before they open a network listener. */
 import type { ListenConfig } from '../config/types.js';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { isLoopbackHost } from '../transports/http-guards.js';
 
 export function assertSafeBind(listen: ListenConfig): void {

@@ -18,6 +18,7 @@ import { VERSION } from '../version.js';
 import { cliLogger } from './logging.js';
 import type { Tracing } from './telemetry.js';
 import { createWorkspaces } from './workspaces.js';
+import type { Workspaces } from '../workspace/workspaces.js';
 
 export const CLIENT_INFO = { name: 'switchboard-cli', version: VERSION };
 
@@ -56,7 +57,7 @@ export async function openLocalRouter(flags: LocalRouterFlags, tracing?: Tracing
     retryDelaysMs: [60_000],
     ...(tracing && { observers: [tracing.observer] }),
   });
-  let workspaces: ReturnType<typeof createWorkspaces> | undefined;
+  let workspaces: Workspaces | undefined;
   let client: Client | undefined;
   const close = async (): Promise<void> => {
     await client?.close().catch(() => undefined);
@@ -65,7 +66,7 @@ export async function openLocalRouter(flags: LocalRouterFlags, tracing?: Tracing
     await watchdog.close();
   };
   try {
-    workspaces = createWorkspaces(router, log, flags.workspace);
+    workspaces = await createWorkspaces(router, log, flags.workspace);
     await startBounded(router, config);
     const view = workspaces.initialView();
     const [clientSide, routerSide] = InMemoryTransport.createLinkedPair();

@@ -6,18 +6,26 @@
  * errors, 2 a tool answered with an error, 3 unknown tool, 4 a backend is down or unreachable; those
  * that decide 2-4 return their code.
  */
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { VERSION } from '../version.js';
-import { BRIDGE_HELP, runBridge } from './bridge.js';
-import { CALL_HELP, runCall } from './call.js';
-import { CHECK_HELP, runCheck } from './check.js';
-import { IMPORT_HELP, runImport } from './import.js';
-import { INSTALL_HELP, runInstall } from './install.js';
-import { runSchema, SCHEMA_HELP } from './schema.js';
-import { runServe, SERVE_HELP } from './serve.js';
-import { runTools, TOOLS_HELP } from './tools.js';
 
-const HELP = `mcp-switchboard ${VERSION}: one MCP server in front of many.
+/**
+ * Each command's module is imported only when that command runs: `serve` on stdio is what an MCP
+ * client launches and waits for, and it should not pay for loading import, install, schema or the
+ * bridge (the schema command alone pulls in zod's JSON Schema converter).
+ */
+async function help(): Promise<string> {
+  const [{ SERVE_HELP }, { BRIDGE_HELP }, { IMPORT_HELP }, { INSTALL_HELP }, { SCHEMA_HELP }, { TOOLS_HELP }, { CALL_HELP }, { CHECK_HELP }] = await Promise.all([
+    import('./serve.js'),
+    import('./bridge.js'),
+    import('./import.js'),
+    import('./install.js'),
+    import('./schema.js'),
+    import('./tools.js'),
+    import('./call.js'),
+    import('./check.js'),
+  ]);
+  return `mcp-switchboard ${VERSION}: one MCP server in front of many.
 
 Usage: switchboard <command> [options]
 
@@ -48,6 +56,7 @@ ${TOOLS_HELP}
 ${CALL_HELP}
 
 ${CHECK_HELP}`;
+}
 
 /** Commands on the newer exit-code scheme, where a usage or config error is 1. */
 const CONFIG_TOOLS = new Set(['import', 'install', 'schema', 'tools', 'call', 'check']);
@@ -56,26 +65,26 @@ async function main(argv: string[]): Promise<number | void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'serve':
-      return runServe(rest);
+      return (await import('./serve.js')).runServe(rest);
     case 'bridge':
-      return runBridge(rest);
+      return (await import('./bridge.js')).runBridge(rest);
     case 'import':
-      return runImport(rest);
+      return (await import('./import.js')).runImport(rest);
     case 'install':
-      return runInstall(rest);
+      return (await import('./install.js')).runInstall(rest);
     case 'schema':
-      return runSchema(rest);
+      return (await import('./schema.js')).runSchema(rest);
     case 'tools':
-      return runTools(rest);
+      return (await import('./tools.js')).runTools(rest);
     case 'call':
-      return runCall(rest);
+      return (await import('./call.js')).runCall(rest);
     case 'check':
-      return runCheck(rest);
+      return (await import('./check.js')).runCheck(rest);
     case undefined:
     case 'help':
     case '--help':
     case '-h':
-      process.stderr.write(HELP + '\n');
+      process.stderr.write((await help()) + '\n');
       return;
     case '--version':
     case '-v':

@@ -3,7 +3,7 @@
  * its comments, key order and formatting; only the added entries are new text.
  */
 import { isMap, isScalar, parseDocument, YAMLMap, type Document, type Node } from 'yaml';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { ConvertedServer } from './client-configs/convert.js';
 
 /**

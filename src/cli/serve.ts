@@ -6,17 +6,20 @@ import { resolve } from 'node:path';
 import { createTransportFactory } from '../backends/transport-factory.js';
 import { Watchdog } from '../backends/watchdog.js';
 import { loadConfig } from '../config/index.js';
-import type { ListenConfig } from '../config/types.js';
+import type { ListenConfig, RouterConfig } from '../config/types.js';
+import { SwitchboardError } from '../errors/index.js';
+import { LOG_LEVELS, type LogLevel } from '../log.js';
 import { Router } from '../router.js';
 import { StdioFrontTransport } from '../transports/stdio-front.js';
-import { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts } from '../transports/network-fronts.js';
-import { WorkspaceHttp } from '../transports/workspace-routes.js';
+import type { NetworkFronts } from '../transports/network-fronts.js';
+import type { WorkspaceHttp } from '../transports/workspace-routes.js';
+import type { Observability } from '../status/observability.js';
+import type { CatalogView } from '../catalog/view.js';
+import type { Transport } from '@modelcontextprotocol/server';
+import type { Workspaces } from '../workspace/workspaces.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
-import { assertSafeBind } from './listeners.js';
 import { cliLogger, LOG_FORMAT_HELP } from './logging.js';
 import { onShutdown } from './shutdown.js';
-import { formatSummary } from './summary.js';
-import { claudeDesktopSnippet } from './snippet.js';
 import { startTracing } from './telemetry.js';
 import { createWorkspaces } from './workspaces.js';
 
@@ -36,18 +39,21 @@ Options:
       --allow-unauthenticated  allow a non-loopback --host without --auth-token
       --cors ORIGIN          send CORS headers for ORIGIN (repeatable; "*" for any)
       --health-endpoint PATH answer 200 "ok" on PATH (repeatable; default /healthz)
+      --status-path PATH     serve the status page on PATH (default /); its data is /status.json,
+                             Prometheus metrics are /metrics (HTTP fronts; same bearer token as MCP)
       --max-body-bytes N     largest request body (default 4194304)
       --log-level LEVEL      trace | debug | info | warn | error | fatal | silent (default info)
       ${LOG_FORMAT_HELP}
   -w, --workspace NAME       serve only workspace NAME from the config (default: $SWITCHBOARD_WORKSPACE;
                              else over HTTP /w/NAME/mcp, the client's roots, or the "default" workspace)
+      --watch                reload the config whenever the file changes (SIGHUP reloads it always):
+                             servers and workspaces change without dropping clients; an invalid file
+                             is reported and the running config kept
   -h, --help                 show this help
 
 Logs go to stderr only; on stdio, stdout carries MCP messages and nothing else.`;
 
 const FRONT_KINDS = ['stdio', 'http', 'sse', 'ws'] as const;
-/** How long list requests wait for backends still on their first start, so first lists are complete. */
-const FIRST_LIST_WAIT_MS = 3000;
 
 export async function runServe(argv: string[]): Promise<void> {
   const { values } = parseFlags('serve', argv, {
@@ -60,73 +66,118 @@ export async function runServe(argv: string[]): Promise<void> {
     'allow-unauthenticated': { type: 'boolean' },
     cors: { type: 'string', multiple: true },
     'health-endpoint': { type: 'string', multiple: true },
+    'status-path': { type: 'string' },
     'max-body-bytes': { type: 'string' },
     'log-level': { type: 'string' },
     'log-format': { type: 'string' },
     workspace: { type: 'string', short: 'w' },
+    watch: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     process.stderr.write(SERVE_HELP + '\n');
     return;
   }
-  const { config, path } = await loadConfig({ path: values.config, env: process.env, cwd: process.cwd() });
-  const front = values.http ? 'http' : (oneOf(values.transport, FRONT_KINDS, '--transport') ?? config.listen.transport);
-  const listen: ListenConfig = {
-    ...config.listen,
-    host: values.host ?? config.listen.host,
-    port: parsePort(values.port, '--port') ?? config.listen.port,
-    authToken: values['auth-token'] ?? config.listen.authToken,
-    allowUnauthenticated: values['allow-unauthenticated'] ?? config.listen.allowUnauthenticated,
-    ...listenFlags(values),
-  };
-  const log = cliLogger({ level: values['log-level'], format: values['log-format'], defaultLevel: config.logLevel ?? 'info', names: config.servers.map((s) => s.name) });
+  const loaded = await loadConfig({ path: values.config, env: process.env, cwd: process.cwd() });
+  const path = loaded.path;
+  // Flags win over the file, at start-up and on every reload alike.
+  const withFlags = flagsOver(values);
+  const config = withFlags(loaded.config);
+  const front = config.listen.transport;
+  const listen = config.listen;
+  const log = cliLogger({ format: values['log-format'], defaultLevel: config.logLevel ?? 'info', names: config.servers.map((s) => s.name) });
   // Before any backend starts: every stdio backend's group is registered with it as it spawns.
   const watchdog = new Watchdog({ log });
+  const http = front !== 'stdio';
+  // Before any child is spawned: a refused bind or a bad --status-path leaves nothing behind.
+  if (http) (await import('./listeners.js')).assertSafeBind(listen);
+  const statusPath = http ? await parseStatusPath(values['status-path'], listen) : rejectStatusPathOnStdio(values['status-path']);
+  // Only an HTTP front has a port to show metrics and status on; stdio loads none of it. They read
+  // the router and workspaces only when asked (a scrape, a status poll): both exist by then.
+  let observability: Observability | undefined;
+  if (http) {
+    const [{ Observability }, { VERSION }] = await Promise.all([import('../status/observability.js'), import('../version.js')]);
+    observability = new Observability({ config, version: VERSION, backends: () => router.allBackends(), workspaces: () => workspaces.listings() });
+  }
   // Off (and no OpenTelemetry module loaded) unless an OTLP endpoint is set.
   const tracing = await startTracing(process.env);
-  const router = new Router(
-    { ...config, listen },
-    {
-      log,
-      firstListWaitMs: FIRST_LIST_WAIT_MS,
-      transportFactory: createTransportFactory({ watchdog, traceHeaders: tracing !== undefined }),
-      ...(tracing && { observers: [tracing.observer] }),
-    },
-  );
-  const workspaces = createWorkspaces(router, log, values.workspace);
+  const observed = observability?.routerOptions();
+  const router = new Router(config, {
+    log,
+    waitForFirstStart: true,
+    transportFactory: createTransportFactory({ watchdog, traceHeaders: tracing !== undefined }),
+    ...observed,
+    observers: [...(observed?.observers ?? []), ...(tracing ? [tracing.observer] : [])],
+  });
+  // Children first: they take the longest to be ready, and everything below (workspaces, search, the
+  // HTTP fronts) is loaded while they start. A client's initialize never waits for them; its first
+  // list does (each backend bounded by its own connectTimeout).
+  const started = router.start();
+  let workspaces: Workspaces;
+  try {
+    workspaces = await createWorkspaces(router, log, values.workspace);
+  } catch (err) {
+    await router.close();
+    await tracing?.close();
+    await watchdog.close();
+    throw err;
+  }
+  const frontKindOf = http ? (await import('../transports/front-kind.js')).frontKindOf : undefined;
+  // Every session, whichever front and path it came through, is counted under its front.
+  const connect = async (t: Transport, view: CatalogView) => {
+    const session = await router.connect(t, view);
+    return observability && frontKindOf ? observability.track(session, frontKindOf(t)) : session;
+  };
+  const [{ ConfigReloader }, { ConfigWatcher }] = await Promise.all([import('./reload.js'), import('./config-watch.js')]);
+  const reloader = new ConfigReloader({ path, env: process.env, withFlags, router, workspaces, write: (line) => process.stderr.write(line + '\n') });
+  // SIGHUP's default action would end the process. Windows raises SIGHUP when its console closes, and
+  // the process is ended moments later: there it still shuts down.
+  const reloadOnHangup = process.platform !== 'win32';
+  if (reloadOnHangup) process.on('SIGHUP', () => void reloader.request('SIGHUP'));
+  const watcher = values.watch ? new ConfigWatcher(path, () => void reloader.request('watch'), { onError: (err) => log.warn({ err: String(err) }, 'watching the config failed') }) : undefined;
 
   let fronts: NetworkFronts | undefined;
   let workspaceHttp: WorkspaceHttp | undefined;
   const shutdown = onShutdown(
     async () => {
+      watcher?.close();
+      await reloader.close();
       // Usage first: it is a quick synchronous write, and must not wait on backends that hang.
       workspaces.close();
       await fronts?.close();
       await workspaceHttp?.close();
       await router.close();
+      observability?.close();
       await tracing?.close();
       // Last: it reaps only what router.close() failed to stop.
       await watchdog.close();
     },
-    { log: (m) => log.info(m) },
+    { log: (m) => log.info(m), ...(reloadOnHangup && { signals: ['SIGINT', 'SIGTERM'] }) },
   );
 
   // The front is up before any backend: clients connect at once, late tools arrive by list_changed.
   if (front === 'stdio') {
-    const transport = new StdioFrontTransport();
-    const session = await router.connect(transport, workspaces.initialView());
+    const transport = new StdioFrontTransport(process.stdin, process.stdout, { log });
+    const session = await connect(transport, workspaces.initialView());
     session.onClose(shutdown);
-  } else {
-    assertSafeBind(listen);
-    workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect: (t, view) => router.connect(t, view) });
+  } else if (observability /* always, on an HTTP front */) {
+    const [{ WorkspaceHttp }, { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts }, { claudeDesktopSnippet }, { statusRoutes }] = await Promise.all([
+      import('../transports/workspace-routes.js'),
+      import('../transports/network-fronts.js'),
+      import('./snippet.js'),
+      import('../transports/status-routes.js'),
+    ]);
+    workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect });
     fronts = new NetworkFronts({
       listen,
       log,
       // Sessions without a view of their own (legacy SSE, WebSocket) start where a new client would.
-      connect: (t, view) => router.connect(t, view ?? workspaces.initialView()),
+      connect: (t, view) => connect(t, view ?? workspaces.initialView()),
       route: workspaceHttp.route,
-      extraRoutes: [workspaceHttp.extraRoute],
+      extraRoutes: [
+        workspaceHttp.extraRoute,
+        statusRoutes({ listen, statusPath, snapshot: () => observability.snapshot(), metrics: () => observability.metrics.render() }),
+      ],
       ...(front === 'sse' ? { sse: { ssePath: LEGACY_SSE_PATH, messagePath: LEGACY_MESSAGE_PATH } } : {}),
       ...(front === 'ws' ? { wsPath: listen.path } : {}),
     });
@@ -134,9 +185,38 @@ export async function runServe(argv: string[]): Promise<void> {
     for (const url of Object.values(urls)) process.stderr.write(`mcp-switchboard listening on ${url}\n`);
     process.stderr.write(claudeDesktopSnippet(path) + '\n');
   }
-  await reportStartup(router, path);
+  await reportStartup(router, started, path);
   // Names in workspace globs and overrides exist only once the backends are up.
   workspaces.warnConfig();
+}
+
+/** The command line's settings over a config's (validated once, applied to every config loaded). */
+function flagsOver(values: FlagValues): (config: RouterConfig) => RouterConfig {
+  const transport = values.http ? 'http' : oneOf(values.transport, FRONT_KINDS, '--transport');
+  const port = parsePort(values.port, '--port');
+  const level = oneOf(values['log-level'], LOG_LEVELS, '--log-level') as LogLevel | undefined;
+  const listen: Partial<ListenConfig> = {
+    ...(transport !== undefined && { transport }),
+    ...(values.host !== undefined && { host: values.host }),
+    ...(port !== undefined && { port }),
+    ...(values['auth-token'] !== undefined && { authToken: values['auth-token'] }),
+    ...(values['allow-unauthenticated'] !== undefined && { allowUnauthenticated: values['allow-unauthenticated'] }),
+    ...listenFlags(values),
+  };
+  return (config) => ({ ...config, listen: { ...config.listen, ...listen }, ...(level !== undefined && { logLevel: level }) });
+}
+
+interface FlagValues {
+  http?: boolean;
+  transport?: string;
+  host?: string;
+  port?: string;
+  'auth-token'?: string;
+  'allow-unauthenticated'?: boolean;
+  'log-level'?: string;
+  cors?: string[];
+  'health-endpoint'?: string[];
+  'max-body-bytes'?: string;
 }
 
 /** --cors, --health-endpoint and --max-body-bytes over listen: in the config. */
@@ -150,9 +230,26 @@ function listenFlags(values: { cors?: string[]; 'health-endpoint'?: string[]; 'm
   };
 }
 
+/** --status-path on stdio: refused, since the status page is served over HTTP. */
+function rejectStatusPathOnStdio(value: string | undefined): undefined {
+  if (value !== undefined) throw new SwitchboardError('SB_USAGE', '--status-path: the status page is served over HTTP; add --http (or --transport http, sse or ws)');
+  return undefined;
+}
+
+/** --status-path on an HTTP front: never a path something else answers. */
+async function parseStatusPath(value: string | undefined, listen: ListenConfig): Promise<string> {
+  const { DEFAULT_STATUS_PATH, reservedPaths } = await import('../transports/status-routes.js');
+  if (value === undefined) return DEFAULT_STATUS_PATH;
+  const path = parsePath(value, '--status-path');
+  if (reservedPaths(listen).includes(path) || path.startsWith('/w/')) {
+    throw new SwitchboardError('SB_USAGE', `--status-path: ${path} is already served (MCP, health, /metrics, /status.json or /w/NAME/); pick another path`);
+  }
+  return path;
+}
+
 /** Print the summary once every backend has come up or failed, or after a few seconds with what is known. */
-async function reportStartup(router: Router, configPath: string): Promise<void> {
-  const started = router.start();
+async function reportStartup(router: Router, started: Promise<void>, configPath: string): Promise<void> {
+  const { formatSummary } = await import('./summary.js');
   const early = await Promise.race([started.then(() => true), delay(5000).then(() => false)]);
   process.stderr.write(formatSummary(router.allBackends(), resolve(configPath)) + '\n');
   if (!early) {

@@ -1,11 +1,12 @@
 /**
- * Process-level shutdown: SIGINT, SIGTERM, SIGHUP (and stdin EOF on a stdio front, wired by the
- * caller through the returned trigger) run one close() and exit 0. Closing the router closes the
+ * Process-level shutdown: SIGINT, SIGTERM, SIGHUP (unless the caller takes it for itself: serve
+ * reloads its config on SIGHUP) and stdin EOF on a stdio front (wired by the caller through the
+ * returned trigger) run one close() and exit 0. Closing the router closes the
  * front session, which fires the stdin trigger again: that must be a no-op, not a forced exit, or
  * backends would be left running. Only a second *signal* (an impatient user) exits at once; a close
  * that hangs past the deadline exits too — the backends' own shutdown escalates to SIGKILL well before.
  */
-export function onShutdown(close: () => Promise<void>, opts: { deadlineMs?: number; log?: (msg: string) => void } = {}): () => void {
+export function onShutdown(close: () => Promise<void>, opts: { deadlineMs?: number; log?: (msg: string) => void; signals?: readonly NodeJS.Signals[] } = {}): () => void {
   let shuttingDown = false;
   const run = (why: string, forced: boolean) => {
     if (shuttingDown) {
@@ -21,6 +22,8 @@ export function onShutdown(close: () => Promise<void>, opts: { deadlineMs?: numb
       () => process.exit(1),
     );
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => run(signal, true));
+  for (const signal of opts.signals ?? SHUTDOWN_SIGNALS) process.on(signal, () => run(signal, true));
   return () => run('stdin closed', false);
 }
+
+export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

@@ -3,7 +3,7 @@
  * (the bridge), so both paths agree on what "unset" means.
  */
 import { sanitizePrefix } from './prefix.js';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { ListenConfig, RouterConfig, SearchConfig, ServerConfig, ServerTarget } from './types.js';
 
 export const DEFAULT_SEPARATOR = '__';
@@ -18,6 +18,8 @@ export const DEFAULT_PATH = '/mcp';
 export const DEFAULT_HEALTH_ENDPOINTS: readonly string[] = ['/healthz'];
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60 * 1000;
+/** An idle session costs about 1 KB (docs/benchmarks.md, Scale); the cap is against floods, not use. */
+export const DEFAULT_MAX_SESSIONS = 1000;
 
 /** A fresh object each call: callers may mutate what they get. */
 export function defaultListenConfig(): ListenConfig {
@@ -32,6 +34,7 @@ export function defaultListenConfig(): ListenConfig {
     healthEndpoints: [...DEFAULT_HEALTH_ENDPOINTS],
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
     sessionIdleMs: DEFAULT_SESSION_IDLE_MS,
+    maxSessions: DEFAULT_MAX_SESSIONS,
   };
 }
 

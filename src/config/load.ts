@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { SwitchboardError, type SwitchboardErrorCode } from '../errors.js';
+import { SwitchboardError, type SwitchboardErrorCode } from '../errors/index.js';
 import { interpolate, type Env } from './interpolate.js';
 import { formatIssueLines, toConfigIssues } from './issues.js';
 import { normalizeConfig } from './normalize.js';

@@ -93,6 +93,7 @@ const ListenSchema = mapping(
     healthEndpoints: z.array(urlPath, { error: 'expected array of strings' }).default([...D.DEFAULT_HEALTH_ENDPOINTS]),
     maxBodyBytes: int(1, Number.MAX_SAFE_INTEGER, 'expected a positive whole number of bytes').default(D.DEFAULT_MAX_BODY_BYTES),
     sessionIdleMs: positiveMs.default(D.DEFAULT_SESSION_IDLE_MS),
+    maxSessions: int(1, Number.MAX_SAFE_INTEGER, 'expected a positive whole number of sessions').default(D.DEFAULT_MAX_SESSIONS),
   },
   'listener settings (transport:, host:, port:, ...)',
 );

@@ -65,6 +65,8 @@ export interface ListenConfig {
   healthEndpoints: string[];
   maxBodyBytes: number;
   sessionIdleMs: number;
+  /** Most Streamable HTTP sessions at once; past it the oldest idle one is closed, else 503. */
+  maxSessions: number;
 }
 
 export interface ToolOverride {

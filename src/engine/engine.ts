@@ -14,7 +14,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Result } from '@modelcontextprotocol/server';
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { CursorCodec } from '../catalog/cursor.js';
 import type { RequestContext } from './context.js';
@@ -30,12 +30,15 @@ export type Admission = (ctx: RequestContext, plan: Forward) => void | Promise<v
 
 /**
  * Watches forwards (metrics, the status page's recent calls, traces): `start` runs as the request is
- * sent, and the function it returns runs once with the outcome (no error: a result came back).
+ * sent, and the function it returns runs once with the outcome: the error, or the backend's result
+ * (before mapping; a tool's `isError` result is a success of the protocol, not an error here).
  * Observers must be cheap and must not throw; they cannot change the request, except by adding
  * `_meta` entries through `plan.meta` (trace context), which the engine merges in as it sends.
  */
+export type ForwardEnd = (error?: unknown, result?: Result) => void;
+
 export interface ForwardObserver {
-  start(ctx: RequestContext, plan: Forward): ((error?: unknown) => void) | undefined;
+  start(ctx: RequestContext, plan: Forward): ForwardEnd | undefined;
 }
 
 export interface EngineOptions {
@@ -76,7 +79,7 @@ export class Engine implements EngineServices {
   /** Serve one client request: stages 1-5. Throws errors for the front to put on the wire. */
   async handle(ctx: RequestContext, rawParams: unknown): Promise<Result> {
     const route = ROUTES[ctx.method];
-    if (!route) throw new SwitchboardError('SB_METHOD_NOT_FOUND', `Method not found: ${ctx.method}`, { rpcCode: JsonRpcCode.MethodNotFound });
+    if (!route) throw new SwitchboardError('SB_METHOD_NOT_FOUND', `Method not found: ${ctx.method}`);
     const params = decodeParams(ctx.method, rawParams);
     const plan = await route(this, ctx, params);
     if ('answer' in plan) return plan.answer;
@@ -104,7 +107,7 @@ export class Engine implements EngineServices {
       plan.onSent?.();
       const params = plan.meta ? withMeta(plan.params, plan.meta) : plan.params;
       result = await backend.request(plan.method, token === undefined ? params : withoutProgressToken(params), { signal: ctx.signal, onprogress });
-      done?.();
+      done?.(undefined, result);
     } catch (err) {
       done?.(err);
       throw err;
@@ -122,10 +125,10 @@ export class Engine implements EngineServices {
     return plan.map ? plan.map(result) : result;
   }
 
-  private observe(ctx: RequestContext, plan: Forward): (error?: unknown) => void {
+  private observe(ctx: RequestContext, plan: Forward): ForwardEnd {
     const ends = this.observers.flatMap((o) => o.start(ctx, plan) ?? []);
-    return (error) => {
-      for (const end of ends) end(error);
+    return (error, result) => {
+      for (const end of ends) end(error, result);
     };
   }
 

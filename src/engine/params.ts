@@ -3,7 +3,7 @@
  * something is wrong (a zod issue dump is not a message a person or a model can act on). Cheap
  * enough for the per-request path.
  */
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 
 export type Params = Record<string, unknown>;
 
@@ -17,7 +17,7 @@ export function describe(value: unknown): string {
 }
 
 export function invalidParams(message: string): SwitchboardError {
-  return new SwitchboardError('SB_INVALID_PARAMS', message, { rpcCode: JsonRpcCode.InvalidParams });
+  return new SwitchboardError('SB_INVALID_PARAMS', message);
 }
 
 function isObject(value: unknown): value is Params {

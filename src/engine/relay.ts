@@ -7,7 +7,7 @@
 import type { JSONRPCRequest, Result } from '@modelcontextprotocol/server';
 import type { Backend } from '../backends/backend.js';
 import type { Catalog } from '../catalog/catalog.js';
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import { requestId, type SessionRef } from './context.js';
 import type { InflightRequests } from './inflight.js';
@@ -107,9 +107,7 @@ export class Relay {
       const level = owners.length === 0 ? 'debug' : 'warn';
       this.options.log[level]({ backend: backend.name, method: request.method, ...(owners.length > 1 && { rids: owners.map((o) => requestId(o.ctx)) }) }, `refused ${request.method}: ${why}; set servers.${backend.name}.isolation: session to give each client its own connection`);
       return Promise.reject(
-        new SwitchboardError('SB_AMBIGUOUS_OWNER', `mcp-switchboard cannot route ${request.method} from "${backend.name}": ${why}. Set servers.${backend.name}.isolation: session in router.yaml.`, {
-          rpcCode: JsonRpcCode.InvalidRequest,
-        }),
+        new SwitchboardError('SB_AMBIGUOUS_OWNER', `mcp-switchboard cannot route ${request.method} from "${backend.name}": ${why}. Set servers.${backend.name}.isolation: session in router.yaml.`),
       );
     }
     return this.forwardToSession(owners[0]!.session, backend, request, signal);
@@ -119,7 +117,7 @@ export class Relay {
   refuseListingRequest(backend: Backend, request: JSONRPCRequest): Promise<Result> {
     this.options.log.debug({ backend: backend.name, method: request.method }, 'refused a server request on the listing connection of an isolated server');
     return Promise.reject(
-      new SwitchboardError('SB_AMBIGUOUS_OWNER', `${request.method} is answered only on a client's own connection to "${backend.name}"`, { rpcCode: JsonRpcCode.InvalidRequest }),
+      new SwitchboardError('SB_AMBIGUOUS_OWNER', `${request.method} is answered only on a client's own connection to "${backend.name}"`),
     );
   }
 
@@ -131,9 +129,7 @@ export class Relay {
     const needed = REQUIRED_CAPABILITY[request.method];
     if (needed && !session.clientCapabilities?.[needed]) {
       return Promise.reject(
-        new SwitchboardError('SB_CAPABILITY_MISSING', `the client "${session.clientName ?? 'unknown'}" did not declare the ${needed} capability, so ${request.method} from "${backend.name}" cannot be answered`, {
-          rpcCode: JsonRpcCode.MethodNotFound,
-        }),
+        new SwitchboardError('SB_CAPABILITY_MISSING', `the client "${session.clientName ?? 'unknown'}" did not declare the ${needed} capability, so ${request.method} from "${backend.name}" cannot be answered`),
       );
     }
     this.trackElicitation(session, request);

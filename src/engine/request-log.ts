@@ -4,10 +4,10 @@
  * A watcher of the pipeline (ForwardObserver): the router installs it only when the logger is at
  * debug, so at any other level the pipeline does not even call it.
  */
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import { requestId, type RequestContext } from './context.js';
-import type { ForwardObserver } from './engine.js';
+import type { ForwardEnd, ForwardObserver } from './engine.js';
 import type { Forward } from './services.js';
 
 export class RequestLog implements ForwardObserver {
@@ -18,9 +18,9 @@ export class RequestLog implements ForwardObserver {
     return log.isLevelEnabled('debug');
   }
 
-  start(ctx: RequestContext, plan: Forward): (error?: unknown) => void {
+  start(ctx: RequestContext, plan: Forward): ForwardEnd {
     const started = performance.now();
-    return (error) => {
+    return (error, result) => {
       this.log.debug(
         {
           rid: requestId(ctx),
@@ -28,7 +28,7 @@ export class RequestLog implements ForwardObserver {
           method: plan.method,
           ...(plan.publicName !== undefined && { tool: plan.publicName, original: plan.params.name }),
           ms: Math.round(performance.now() - started),
-          outcome: error === undefined ? 'ok' : errorCode(error),
+          outcome: error !== undefined ? errorCode(error) : (result as { isError?: unknown } | undefined)?.isError === true ? 'isError' : 'ok',
         },
         'request',
       );

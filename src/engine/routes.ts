@@ -6,7 +6,7 @@
  */
 import type { Result } from '@modelcontextprotocol/server';
 import type { ListKind } from '../backends/lists.js';
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { suggest } from '../util/suggest.js';
 import { mapGetPromptResultUris, mapReadResourceResultUris } from '../catalog/uri.js';
 import type { CatalogView, LocalToolHost } from '../catalog/view.js';
@@ -41,9 +41,7 @@ async function resolveSettled<T>(services: EngineServices, resolve: () => T | un
 function unknownName(kind: 'tool' | 'prompt', name: string, candidates: string[], separator: string): SwitchboardError {
   const close = suggest(name, candidates, { max: 3, separator, containment: true });
   const hint = close.length ? ` Did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : candidates.length ? '' : ' No backend offers any right now.';
-  return new SwitchboardError(kind === 'tool' ? 'SB_UNKNOWN_TOOL' : 'SB_UNKNOWN_PROMPT', `Unknown ${kind} "${name}".${hint}`, {
-    rpcCode: JsonRpcCode.InvalidParams,
-  });
+  return new SwitchboardError(kind === 'tool' ? 'SB_UNKNOWN_TOOL' : 'SB_UNKNOWN_PROMPT', `Unknown ${kind} "${name}".${hint}`);
 }
 
 function refuseTool(services: EngineServices, view: CatalogView, name: string): Error {
@@ -118,9 +116,7 @@ async function resolveUri(services: EngineServices, ctx: RequestContext, uri: st
   if (target) return target;
   const refused = view.refusal?.('resource', uri);
   if (refused) throw refused;
-  throw new SwitchboardError('SB_UNKNOWN_RESOURCE', `${method}: no backend owns the resource "${uri}". List resources to see the URIs this router serves.`, {
-    rpcCode: JsonRpcCode.InvalidParams,
-  });
+  throw new SwitchboardError('SB_UNKNOWN_RESOURCE', `${method}: no backend owns the resource "${uri}". List resources to see the URIs this router serves.`);
 }
 
 const readResource: Route = async (services, ctx, params) => {

@@ -76,6 +76,26 @@ export class Subscriptions {
     }
   }
 
+  /**
+   * A reload removed or restarted `server`: subscriptions on its connections end (leases released),
+   * except on `keep` (the restarted shared connection they were just moved to).
+   */
+  dropServer(server: string, keep?: Backend): void {
+    for (const [backend, uris] of this.byBackend) {
+      if (backend.name !== server || backend === keep) continue;
+      this.byBackend.delete(backend);
+      for (const sub of uris.values()) for (const release of sub.sessions.values()) release();
+    }
+  }
+
+  /** A reload restarted a shared connection: its subscribers stay subscribed on the new one (renewed once it is up). */
+  move(from: Backend, to: Backend): void {
+    const uris = this.byBackend.get(from);
+    if (!uris) return;
+    this.byBackend.delete(from);
+    this.byBackend.set(to, uris);
+  }
+
   /** notifications/resources/updated from a connection: deliver to its subscribers only. */
   updated(backend: Backend, backendUri: string, params: Record<string, unknown>): void {
     const sub = this.byBackend.get(backend)?.get(backendUri);

@@ -19,4 +19,9 @@ export class TaskOwners {
   dropSession(session: SessionRef): void {
     for (const [id, owner] of this.owners) if (owner === session) this.owners.delete(id);
   }
+
+  /** A reload removed or restarted a server: its tasks died with its process (`ofServer` picks their ids). */
+  dropWhere(ofServer: (publicId: string) => boolean): void {
+    for (const id of this.owners.keys()) if (ofServer(id)) this.owners.delete(id);
+  }
 }

@@ -6,7 +6,7 @@
  * notifications reach only it.
  */
 import type { Result } from '@modelcontextprotocol/server';
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { pageSections } from '../catalog/view.js';
 import type { RequestContext } from './context.js';
@@ -51,7 +51,7 @@ function requireTask(services: EngineServices, ctx: RequestContext, params: Para
   // Tasks are bound to the session that created them (spec: task isolation). Another session's
   // task looks exactly like one that does not exist, so its existence is not revealed either.
   if (!target || services.tasks.get(id) !== ctx.session) {
-    throw new SwitchboardError('SB_UNKNOWN_RESOURCE', `${method}: no backend owns the task "${id}"`, { rpcCode: JsonRpcCode.InvalidParams });
+    throw new SwitchboardError('SB_UNKNOWN_TASK', `${method}: no backend owns the task "${id}"`);
   }
   return target;
 }

@@ -15,10 +15,10 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { VERSION } from '../version.js';
 import { requestId, type RequestContext } from './context.js';
-import type { ForwardObserver } from './engine.js';
+import type { ForwardEnd, ForwardObserver } from './engine.js';
 import type { Forward } from './services.js';
 
 export interface Tracing {
@@ -48,7 +48,7 @@ const propagator = new W3CTraceContextPropagator();
 class TraceObserver implements ForwardObserver {
   constructor(private readonly tracer: ReturnType<TracerProvider['getTracer']>) {}
 
-  start(ctx: RequestContext, plan: Forward): (error?: unknown) => void {
+  start(ctx: RequestContext, plan: Forward): ForwardEnd {
     const original = typeof plan.params.name === 'string' ? plan.params.name : undefined;
     const front = this.tracer.startSpan(
       spanName(ctx.method, plan.publicName),
@@ -81,9 +81,10 @@ class TraceObserver implements ForwardObserver {
     const carrier: Carrier = {};
     propagator.inject(trace.setSpan(ROOT_CONTEXT, backend), carrier, defaultTextMapSetter);
     plan.meta = { ...plan.meta, ...carrier };
-    return (error) => {
-      finish(backend, error);
-      finish(front, error);
+    return (error, result) => {
+      const outcome = error === undefined && (result as { isError?: unknown } | undefined)?.isError === true ? 'tool_error' : 'ok';
+      finish(backend, error, outcome);
+      finish(front, error, outcome);
     };
   }
 }
@@ -100,9 +101,10 @@ function spanName(method: string, target: string | undefined): string {
   return target === undefined ? method : `${method} ${target}`;
 }
 
-function finish(span: Span, error: unknown): void {
+/** `ok`, `tool_error` (a result with isError: the protocol succeeded, the tool did not), or `error`. */
+function finish(span: Span, error: unknown, outcome: 'ok' | 'tool_error'): void {
   if (error === undefined) {
-    span.setAttribute('switchboard.outcome', 'ok');
+    span.setAttribute('switchboard.outcome', outcome);
   } else {
     const code = error instanceof SwitchboardError ? error.code : (error as { code?: unknown })?.code;
     const rpcCode = error instanceof SwitchboardError ? error.rpcCode : typeof code === 'number' ? code : undefined;

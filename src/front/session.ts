@@ -5,19 +5,11 @@
  * level, capabilities, what the client has been told), read by the engine through that context.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  LATEST_PROTOCOL_VERSION,
-  SUPPORTED_PROTOCOL_VERSIONS,
-  type ClientCapabilities,
-  type Implementation,
-  type LoggingLevel,
-  type RequestId,
-  type Result,
-  type Transport,
-} from '@modelcontextprotocol/server';
+import type { ClientCapabilities, Implementation, LoggingLevel, RequestId, Result, Transport } from '@modelcontextprotocol/server';
+import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '../rpc/protocol-version.js';
 import type { ListKind } from '../backends/lists.js';
 import type { CatalogView } from '../catalog/view.js';
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import type { RequestContext, SessionRef } from '../engine/context.js';
 import type { Engine } from '../engine/engine.js';
@@ -29,11 +21,14 @@ import { FRONT_CAPABILITIES, SERVER_INFO } from './capabilities.js';
 /** A client that does not answer roots/list soon keeps the default workspace; no need to wait a minute. */
 const ROOTS_TIMEOUT_MS = 10_000;
 
-const LIST_CHANGED_METHOD: Record<ListKind, string> = {
-  tools: 'notifications/tools/list_changed',
-  prompts: 'notifications/prompts/list_changed',
-  resources: 'notifications/resources/list_changed',
-  resourceTemplates: 'notifications/resources/list_changed',
+/** The lists a client is told about: templates have no notification of their own. */
+export type ListChangedKind = 'tools' | 'prompts' | 'resources';
+
+const LIST_CHANGED_KIND: Record<ListKind, ListChangedKind> = {
+  tools: 'tools',
+  prompts: 'prompts',
+  resources: 'resources',
+  resourceTemplates: 'resources',
 };
 
 /** What a session needs from the router that owns it. */
@@ -62,12 +57,14 @@ export class FrontSession implements SessionRef {
   private peer?: RpcPeer;
   private readonly log: Logger;
   private readonly closeListeners: Array<() => void> = [];
+  private readonly onListChangedSent?: (kind: ListChangedKind) => void;
 
   constructor(
     private readonly host: SessionHost,
-    options: { log: Logger; view: CatalogView },
+    options: { log: Logger; view: CatalogView; onListChangedSent?: (kind: ListChangedKind) => void },
   ) {
     this.view = options.view;
+    this.onListChangedSent = options.onListChangedSent;
     this.log = options.log.child({ session: this.id.slice(0, 8) });
   }
 
@@ -94,9 +91,9 @@ export class FrontSession implements SessionRef {
         onDiscard: (reason, detail) => this.log.debug({ detail: detail instanceof Error ? detail.message : detail }, reason),
       },
       {
-        timeout: (method, ms) => new SwitchboardError('SB_BACKEND_TIMEOUT', `the client did not answer ${method} within ${ms} ms`, { rpcCode: JsonRpcCode.RequestTimeout }),
-        closed: (method) => new SwitchboardError('SB_CANCELLED', `the client disconnected before answering ${method}`, { rpcCode: JsonRpcCode.ServerError }),
-        cancelled: (method) => new SwitchboardError('SB_CANCELLED', `${method} to the client was cancelled`, { rpcCode: JsonRpcCode.ServerError }),
+        timeout: (method, ms) => new SwitchboardError('SB_CLIENT_TIMEOUT', `the client did not answer ${method} within ${ms} ms`),
+        closed: (method) => new SwitchboardError('SB_CANCELLED', `the client disconnected before answering ${method}`),
+        cancelled: (method) => new SwitchboardError('SB_CANCELLED', `${method} to the client was cancelled`),
       },
     );
     await this.peer.start();
@@ -132,7 +129,7 @@ export class FrontSession implements SessionRef {
     if (typeof params.clientInfo === 'object' && params.clientInfo !== null) this.clientInfo = params.clientInfo as Implementation;
     const requested = params.protocolVersion;
     // Answer with the client's version when we speak it, else our latest (the client then decides).
-    this.protocolVersion = (SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(requested) ? requested : LATEST_PROTOCOL_VERSION;
+    this.protocolVersion = SUPPORTED_PROTOCOL_VERSIONS.includes(requested) ? requested : LATEST_PROTOCOL_VERSION;
     const instructions = this.host.instructions(this.view);
     return { protocolVersion: this.protocolVersion, capabilities: FRONT_CAPABILITIES, serverInfo: SERVER_INFO, ...(instructions && { instructions }) };
   }
@@ -177,8 +174,12 @@ export class FrontSession implements SessionRef {
     }
     if (asked !== this.rootsAsked || this.closed) return;
     const next = this.view.selectByRoots?.(uris);
-    if (!next) return;
-    this.view = next;
+    if (next) this.replaceView(next);
+  }
+
+  /** Switch this session to another view (roots chose one, or a reload rebuilt it) and tell the client what changed. */
+  replaceView(view: CatalogView): void {
+    this.view = view;
     this.listsChanged(['tools', 'prompts', 'resources', 'resourceTemplates']);
   }
 
@@ -189,15 +190,16 @@ export class FrontSession implements SessionRef {
   /** Tell this client about list changes it can see, once per change. */
   listsChanged(kinds: readonly ListKind[]): void {
     if (!this.initialized || this.closed) return;
-    const sent = new Set<string>();
+    const sent = new Set<ListChangedKind>();
     for (const kind of kinds) {
       const version = this.view.version(kind);
       if (this.known.get(kind) === version) continue;
       this.known.set(kind, version);
-      const method = LIST_CHANGED_METHOD[kind];
-      if (sent.has(method)) continue;
-      sent.add(method);
-      void this.peer?.notify(method);
+      const notice = LIST_CHANGED_KIND[kind];
+      if (sent.has(notice)) continue;
+      sent.add(notice);
+      void this.peer?.notify(`notifications/${notice}/list_changed`);
+      this.onListChangedSent?.(notice);
     }
   }
 

@@ -10,7 +10,7 @@
  * entry in one map: that is what lets every request kind cost what a plain call costs.
  */
 import type { JSONRPCMessage, RequestId, Result, Transport } from '@modelcontextprotocol/server';
-import { toWireError, UpstreamError } from '../errors.js';
+import { JsonRpcCode, SwitchboardError, toWireError, UpstreamError } from '../errors/index.js';
 import { isJsonRpcMessage } from './message-shape.js';
 
 export type Params = Record<string, unknown>;
@@ -173,7 +173,7 @@ export class RpcPeer {
         return;
       }
       const id = m?.id;
-      this.sendRaw({ jsonrpc: '2.0', id: typeof id === 'string' || typeof id === 'number' ? id : null, error: { code: -32600, message: 'Invalid Request: expected a JSON-RPC 2.0 request, notification or response' } });
+      this.sendRaw({ jsonrpc: '2.0', id: typeof id === 'string' || typeof id === 'number' ? id : null, error: toWireError(new SwitchboardError('SB_INVALID_REQUEST', 'Invalid Request: expected a JSON-RPC 2.0 request, notification or response')) });
       return;
     }
     const m = message as { id?: RequestId; method?: unknown; params?: unknown; result?: unknown; error?: unknown };
@@ -193,7 +193,7 @@ export class RpcPeer {
     }
     if (m.error !== undefined) {
       const e = m.error as { code?: unknown; message?: unknown; data?: unknown };
-      p.reject(new UpstreamError(typeof e.code === 'number' ? e.code : -32603, typeof e.message === 'string' ? e.message : 'error', e.data));
+      p.reject(new UpstreamError(typeof e.code === 'number' ? e.code : JsonRpcCode.InternalError, typeof e.message === 'string' ? e.message : 'error', e.data));
     } else {
       p.resolve((m.result ?? {}) as Result);
     }
@@ -318,8 +318,6 @@ export class RpcPeer {
   }
 }
 
-function duplicateId(id: RequestId): Error {
-  return Object.assign(new Error(`request id ${JSON.stringify(id)} is already in use by a request still being answered; use a new id for each request`), {
-    code: -32600,
-  });
+function duplicateId(id: RequestId): SwitchboardError {
+  return new SwitchboardError('SB_DUPLICATE_REQUEST_ID', `request id ${JSON.stringify(id)} is already in use by a request still being answered; use a new id for each request`);
 }

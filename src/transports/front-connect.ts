@@ -28,9 +28,16 @@ export class IdleReaper<K> {
     this.timer.unref();
   }
 
-  /** The client sent something. */
+  /** The client sent something. Re-inserted, so the map's order is least recently active first. */
   touch(key: K): void {
+    this.lastSeen.delete(key);
     this.lastSeen.set(key, Date.now());
+  }
+
+  /** The least recently active key with no request being answered (what a full front closes first). */
+  oldestIdle(): K | undefined {
+    for (const key of this.lastSeen.keys()) if (!this.busy.get(key)?.()) return key;
+    return undefined;
   }
 
   forget(key: K): void {
@@ -51,7 +58,7 @@ export class IdleReaper<K> {
     const now = Date.now();
     for (const [key, seen] of this.lastSeen) {
       if (this.busy.get(key)?.()) {
-        this.lastSeen.set(key, now);
+        this.touch(key);
         continue;
       }
       if (seen >= now - this.idleMs) continue;

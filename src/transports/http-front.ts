@@ -14,8 +14,8 @@ import type { CatalogView } from '../catalog/view.js';
 import type { Logger } from '../log.js';
 import { IdleReaper } from './front-connect.js';
 import { createGuards, type Guards } from './http-guards.js';
-import { readJsonBody, sendJsonRpcError } from './http-util.js';
-import { SwitchboardError } from '../errors.js';
+import { readJsonBody } from './http-util.js';
+import { SwitchboardError, sendHttpError } from '../errors/index.js';
 
 /**
  * Opens the MCP session of a new client: `serve` connects it to its router (with the route's view,
@@ -58,14 +58,7 @@ export class HttpFront {
     this.log = options.log.child({ front: 'http' });
     this.guards = createGuards({ listen: options.listen });
     this.server = createServer((req, res) => void this.handle(req, res).catch((err) => this.fail(res, err)));
-    this.reaper = new IdleReaper(options.listen.sessionIdleMs, (id) => {
-      const entry = this.sessions.get(id);
-      if (!entry) return;
-      this.log.info({ session: id.slice(0, 8) }, 'closing idle session');
-      this.sessions.delete(id);
-      void entry.transport.close().catch(() => undefined);
-      void entry.session.close();
-    });
+    this.reaper = new IdleReaper(options.listen.sessionIdleMs, (id) => this.closeSession(id, 'closing idle session'));
   }
 
   /** Start listening; resolves with the MCP endpoint URL (the real port when 0 was asked). */
@@ -102,7 +95,7 @@ export class HttpFront {
     for (const route of this.extraRoutes) if (await route(req, res, url)) return;
     const route = this.options.route ? this.options.route(url.pathname) : url.pathname === this.options.listen.path ? {} : undefined;
     if (!route) {
-      sendJsonRpcError(res, 404, -32601, `Not found: MCP is served at ${this.options.listen.path}`);
+      sendHttpError(res, new SwitchboardError('SB_UNKNOWN_PATH', `Not found: MCP is served at ${this.options.listen.path}`));
       return;
     }
     if (!this.guards.auth(req, res)) return;
@@ -120,7 +113,7 @@ export class HttpFront {
     if (sessionId) {
       const entry = this.sessions.get(sessionId);
       if (!entry) {
-        sendJsonRpcError(res, 404, -32001, 'Session not found: it ended or never existed; initialize a new session');
+        sendHttpError(res, new SwitchboardError('SB_UNKNOWN_SESSION', 'Session not found: it ended or never existed; initialize a new session'));
         return;
       }
       this.reaper.touch(sessionId);
@@ -128,13 +121,40 @@ export class HttpFront {
       return;
     }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
-      sendJsonRpcError(res, 400, -32000, 'Bad Request: send an initialize request without Mcp-Session-Id first, then the Mcp-Session-Id header it returns');
+      sendHttpError(res, new SwitchboardError('SB_SESSION_REQUIRED', 'Bad Request: send an initialize request without Mcp-Session-Id first, then the Mcp-Session-Id header it returns'));
       return;
     }
     await this.startSession(req, res, body, view?.());
   }
 
+  private closeSession(id: string, why: string): void {
+    const entry = this.sessions.get(id);
+    if (!entry) return;
+    this.log.info({ session: id.slice(0, 8) }, why);
+    this.sessions.delete(id);
+    this.reaper.forget(id);
+    void entry.transport.close().catch(() => undefined);
+    void entry.session.close();
+  }
+
+  /**
+   * At listen.maxSessions, a new client takes the place of the least recently active idle session
+   * (its client, if still there, gets 404 and re-initializes); when every session is answering a
+   * request, the newcomer is refused with 503 rather than cutting someone's call.
+   */
+  private makeRoom(): void {
+    const max = this.options.listen.maxSessions;
+    while (this.sessions.size >= max) {
+      const oldest = this.reaper.oldestIdle();
+      if (oldest === undefined) {
+        throw new SwitchboardError('SB_TOO_MANY_SESSIONS', `this router already serves ${max} sessions and every one is answering a request; retry shortly, or raise listen.maxSessions`);
+      }
+      this.closeSession(oldest, 'closing the least recently active idle session: listen.maxSessions reached');
+    }
+  }
+
   private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown, view?: CatalogView): Promise<void> {
+    this.makeRoom();
     const transport = new StreamableHttpServerTransport(randomUUID());
     const id = transport.sessionId;
     const session = await this.options.connect(transport, view);
@@ -150,14 +170,11 @@ export class HttpFront {
   }
 
   private fail(res: ServerResponse, err: unknown): void {
-    // Refusals the client can act on (a session cap, a shutdown) carry their status and say why.
-    if (err instanceof SwitchboardError && err.httpStatus !== undefined) {
-      this.log.warn({ err: err.message, code: err.code }, 'refused a request');
-      sendJsonRpcError(res, err.httpStatus, err.rpcCode, err.message);
-      return;
-    }
-    this.log.error({ err: String(err) }, 'http request failed');
-    sendJsonRpcError(res, 500, -32603, 'Internal error');
+    // Refusals the client can act on (a session cap, a shutdown) carry their status and say why;
+    // anything else is a 500 whose details stay in the log.
+    if (err instanceof SwitchboardError) this.log.warn({ err: err.message, code: err.code }, 'refused a request');
+    else this.log.error({ err: String(err) }, 'http request failed');
+    sendHttpError(res, err);
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { localhostAllowedHostnames, validateHostHeader, validateOriginHeader } from '@modelcontextprotocol/server';
 import type { ListenConfig } from '../config/types.js';
-import { sendJsonRpcError } from './http-util.js';
+import { SwitchboardError, sendHttpError } from '../errors/index.js';
 
 export interface GuardOptions {
   listen: Pick<ListenConfig, 'host' | 'authToken' | 'cors' | 'allowedOrigins' | 'allowedHosts'>;
@@ -34,14 +34,14 @@ export function createGuards({ listen }: GuardOptions) {
       if (!loopback && listen.allowedHosts.length === 0) return true;
       const result = validateHostHeader(req.headers.host, hosts);
       if (result.ok) return true;
-      sendJsonRpcError(res, 403, -32000, `${result.message}. Add the hostname to listen.allowedHosts if it is legitimate.`);
+      sendHttpError(res, new SwitchboardError('SB_FORBIDDEN_HOST', `${result.message}. Add the hostname to listen.allowedHosts if it is legitimate.`));
       return false;
     },
     origin(req: IncomingMessage, res: ServerResponse): boolean {
       if (listen.cors === true) return true;
       const result = validateOriginHeader(req.headers.origin, origins);
       if (result.ok) return true;
-      sendJsonRpcError(res, 403, -32000, `${result.message}. Add it to listen.allowedOrigins (or --cors) if it is legitimate.`);
+      sendHttpError(res, new SwitchboardError('SB_FORBIDDEN_ORIGIN', `${result.message}. Add it to listen.allowedOrigins (or --cors) if it is legitimate.`));
       return false;
     },
     auth(req: IncomingMessage, res: ServerResponse): boolean {
@@ -49,8 +49,9 @@ export function createGuards({ listen }: GuardOptions) {
       const header = req.headers.authorization ?? '';
       const presented = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
       if (presented.length === token.length && timingSafeEqual(presented, token)) return true;
-      res.setHeader('WWW-Authenticate', 'Bearer realm="mcp-switchboard"');
-      sendJsonRpcError(res, 401, -32001, 'Unauthorized: send "Authorization: Bearer <token>" with the token given to --auth-token / listen.authToken');
+      sendHttpError(res, new SwitchboardError('SB_UNAUTHORIZED', 'Unauthorized: send "Authorization: Bearer <token>" with the token given to --auth-token / listen.authToken'), {
+        headers: { 'WWW-Authenticate': 'Bearer realm="mcp-switchboard"' },
+      });
       return false;
     },
     /** Adds CORS headers; answers preflight requests. Returns false when the request was a preflight. */

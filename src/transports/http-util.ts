@@ -1,14 +1,6 @@
-/** Small HTTP helpers shared by the fronts: JSON-RPC error replies and the one bounded JSON body reader. */
+/** The one bounded JSON body reader of the HTTP fronts; its refusals go out through sendHttpError. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-
-export function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string, id: string | number | null = null): void {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }));
-}
+import { SwitchboardError, sendHttpError } from '../errors/index.js';
 
 class BodyTooLargeError extends Error {}
 
@@ -48,14 +40,17 @@ export async function readJsonBody(req: IncomingMessage, res: ServerResponse, li
   try {
     text = await readBody(req, limit);
   } catch (err) {
-    if (err instanceof BodyTooLargeError) sendJsonRpcError(res, 413, -32600, `Request body exceeds the limit of ${limit} bytes (listen.maxBodyBytes)`);
-    else sendJsonRpcError(res, 400, -32700, 'Parse error: could not read the request body');
+    if (err instanceof BodyTooLargeError) {
+      sendHttpError(res, new SwitchboardError('SB_BODY_TOO_LARGE', `Request body exceeds the limit of ${limit} bytes (listen.maxBodyBytes)`, { data: { limit } }));
+    } else {
+      sendHttpError(res, new SwitchboardError('SB_PARSE_ERROR', 'Parse error: could not read the request body'));
+    }
     return undefined;
   }
   try {
     return { value: JSON.parse(text) };
   } catch {
-    sendJsonRpcError(res, 400, -32700, 'Parse error: the request body is not valid JSON');
+    sendHttpError(res, new SwitchboardError('SB_PARSE_ERROR', 'Parse error: the request body is not valid JSON'));
     return undefined;
   }
 }

@@ -5,9 +5,9 @@
  * or limit added once applies to every output of both.
  */
 import type { ListenConfig } from '../config/types.js';
+import { SwitchboardError, sendHttpError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import { HttpFront, type ConnectWithView, type ExtraRoute, type HttpRoute } from './http-front.js';
-import { sendJsonRpcError } from './http-util.js';
 import { SseFront } from './sse-front.js';
 import { WsFront } from './ws-front.js';
 
@@ -63,7 +63,7 @@ export class NetworkFronts {
       // Without Streamable HTTP, HttpFront's own 404 would point at a path we do not serve.
       const served = [options.sse && `GET ${options.sse.ssePath} (SSE)`, options.wsPath && `${options.wsPath} (WebSocket)`].filter(Boolean).join(', ');
       this.http.extraRoutes.push((_req, res) => {
-        sendJsonRpcError(res, 404, -32601, `Not found: MCP is served at ${served}`);
+        sendHttpError(res, new SwitchboardError('SB_UNKNOWN_PATH', `Not found: MCP is served at ${served}`));
         return true;
       });
     }

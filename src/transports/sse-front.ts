@@ -9,12 +9,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ListenConfig } from '../config/types.js';
+import { SwitchboardError, sendHttpError, shuttingDown } from '../errors/index.js';
 import type { FrontSession } from '../front/session.js';
 import type { Logger } from '../log.js';
 import type { ConnectSession } from './front-connect.js';
 import { IdleReaper } from './front-connect.js';
 import { createGuards, type Guards } from './http-guards.js';
-import { sendJsonRpcError } from './http-util.js';
 import { SseServerTransport } from './sse-server.js';
 
 export interface SseFrontOptions {
@@ -62,8 +62,11 @@ export class SseFront {
       return true;
     }
     if (url.pathname === this.options.ssePath || url.pathname === this.options.messagePath) {
-      res.setHeader('Allow', url.pathname === this.options.ssePath ? 'GET' : 'POST');
-      sendJsonRpcError(res, 405, -32000, `Method not allowed: GET ${this.options.ssePath} opens a stream, POST ${this.options.messagePath}?sessionId=... sends a message`);
+      sendHttpError(
+        res,
+        new SwitchboardError('SB_METHOD_NOT_ALLOWED', `Method not allowed: GET ${this.options.ssePath} opens a stream, POST ${this.options.messagePath}?sessionId=... sends a message`),
+        { headers: { Allow: url.pathname === this.options.ssePath ? 'GET' : 'POST' } },
+      );
       return true;
     }
     return false;
@@ -71,7 +74,7 @@ export class SseFront {
 
   private async open(res: ServerResponse): Promise<void> {
     if (this.closing) {
-      sendJsonRpcError(res, 503, -32000, 'Server is shutting down');
+      sendHttpError(res, shuttingDown('the server'));
       return;
     }
     const transport = new SseServerTransport(this.endpoint, res, { maxBodyBytes: this.options.listen.maxBodyBytes });
@@ -101,7 +104,7 @@ export class SseFront {
     const entry = this.sessions.get(id);
     if (!entry) {
       req.resume();
-      sendJsonRpcError(res, 404, -32001, `Session not found: open a new stream with GET ${this.options.ssePath}`);
+      sendHttpError(res, new SwitchboardError('SB_UNKNOWN_SESSION', `Session not found: open a new stream with GET ${this.options.ssePath}`));
       return;
     }
     this.reaper.touch(id);

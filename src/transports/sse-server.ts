@@ -8,7 +8,8 @@
  * 404 for unknown sessions is the HTTP server's job; this class handles one connection.
  */
 import { randomUUID } from 'node:crypto';
-import { readJsonBody, sendJsonRpcError } from './http-util.js';
+import { SwitchboardError, sendHttpError } from '../errors/index.js';
+import { readJsonBody } from './http-util.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo, JSONRPCMessage, MessageExtraInfo, Transport } from '@modelcontextprotocol/server';
@@ -36,10 +37,9 @@ export function endpointWithSessionId(endpoint: string, sessionId: string): stri
   return `${path}?${params.toString()}${hash}`;
 }
 
-function writeText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  // An explicit length keeps Node from chunk-framing a body this small (one buffer, not three).
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers }).end(text);
-}
+const ACCEPTED = 'Accepted';
+// An explicit length keeps Node from chunk-framing a body this small (one buffer, not three).
+const ACCEPTED_HEADERS = { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(ACCEPTED.length) };
 
 export class SseServerTransport implements Transport {
   onclose?: () => void;
@@ -88,20 +88,21 @@ export class SseServerTransport implements Transport {
   /** Handles one POSTed message. */
   async handlePostMessage(req: IncomingMessage & { auth?: AuthInfo }, res: ServerResponse): Promise<void> {
     if (!this.started || this.closed) {
-      writeText(res, 404, 'Session not connected');
+      req.resume();
+      sendHttpError(res, new SwitchboardError('SB_UNKNOWN_SESSION', 'Session not found: its stream is closed; open a new stream'));
       return;
     }
     const contentType = req.headers['content-type'] ?? '';
     if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
       req.resume();
-      writeText(res, 415, 'Content-Type must be application/json');
+      sendHttpError(res, new SwitchboardError('SB_UNSUPPORTED_MEDIA_TYPE', 'Unsupported Media Type: send Content-Type: application/json'));
       return;
     }
     const parsed = await readJsonBody(req, res, this.maxBodyBytes);
     if (!parsed) return;
     const body = parsed.value;
     if (!isJsonRpcMessage(body)) {
-      sendJsonRpcError(res, 400, -32600, 'Invalid Request: expected a single JSON-RPC 2.0 message');
+      sendHttpError(res, new SwitchboardError('SB_INVALID_REQUEST', 'Invalid Request: expected a single JSON-RPC 2.0 message'));
       return;
     }
     const extra: MessageExtraInfo = {};
@@ -109,7 +110,7 @@ export class SseServerTransport implements Transport {
     // Hand the message on before acknowledging: the answer's path (usually a write to the server)
     // starts a syscall sooner, and it cannot overtake the 202, which is written in this same turn.
     this.onmessage?.(body, extra);
-    writeText(res, 202, 'Accepted');
+    res.writeHead(202, ACCEPTED_HEADERS).end(ACCEPTED);
   }
 
   async send(message: JSONRPCMessage): Promise<void> {

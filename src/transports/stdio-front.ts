@@ -8,6 +8,9 @@ import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { LineWriter } from '../util/line-writer.js';
 import { LineReader } from '../util/line-reader.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
+import { SwitchboardError, toWireError } from '../errors/index.js';
+import type { Logger } from '../log.js';
+import { CongestionDrops } from './congestion.js';
 
 /** Largest line accepted on stdin; a longer one gets a JSON-RPC error and is skipped. */
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -21,16 +24,19 @@ export class StdioFrontTransport implements Transport {
   private closed = false;
   private readonly reader: LineReader;
   private readonly writer: LineWriter;
+  private readonly drops: CongestionDrops;
 
   constructor(
     private readonly stdin: Readable = process.stdin,
     private readonly stdout: Writable = process.stdout,
+    options: { log?: Logger; maxBufferedBytes?: number } = {},
   ) {
     this.writer = new LineWriter(stdout);
+    this.drops = new CongestionDrops('stdio', options);
     this.reader = new LineReader(
       (line) => this.deliver(line),
       MAX_MESSAGE_BYTES,
-      () => this.reply(null, -32600, `Message too large: the limit is ${MAX_MESSAGE_BYTES} bytes`),
+      () => this.reply(new SwitchboardError('SB_MESSAGE_TOO_LARGE', `Message too large: the limit is ${MAX_MESSAGE_BYTES} bytes`, { data: { limit: MAX_MESSAGE_BYTES } })),
     );
   }
 
@@ -52,18 +58,19 @@ export class StdioFrontTransport implements Transport {
     try {
       message = JSON.parse(line);
     } catch {
-      this.reply(null, -32700, 'Parse error: a line on stdin was not valid JSON');
+      this.reply(new SwitchboardError('SB_PARSE_ERROR', 'Parse error: a line on stdin was not valid JSON'));
       return;
     }
     if (!isJsonRpcMessage(message)) {
-      this.reply(null, -32600, 'Invalid Request: expected a JSON-RPC 2.0 request, notification or response');
+      this.reply(new SwitchboardError('SB_INVALID_REQUEST', 'Invalid Request: expected a JSON-RPC 2.0 request, notification or response'));
       return;
     }
     this.onmessage?.(message);
   }
 
-  private reply(id: string | number | null, code: number, message: string): void {
-    void this.send({ jsonrpc: '2.0', id, error: { code, message } } as unknown as JSONRPCMessage).catch(() => undefined);
+  /** Errors about a message we could not read have no request id to answer: id null. */
+  private reply(err: SwitchboardError): void {
+    void this.send({ jsonrpc: '2.0', id: null, error: toWireError(err) } as unknown as JSONRPCMessage).catch(() => undefined);
   }
 
   private readonly onEnd = (): void => {
@@ -76,6 +83,7 @@ export class StdioFrontTransport implements Transport {
 
   send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) return Promise.reject(new Error('stdio front is closed'));
+    if (this.drops.drop(message, this.writer.bufferedBytes)) return Promise.resolve();
     this.writer.write(message);
     return Promise.resolve();
   }

@@ -12,9 +12,11 @@
  * in HttpFront before a request reaches here.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type RequestId, type Transport, type TransportSendOptions } from '@modelcontextprotocol/server';
-import { sendJsonRpcError } from './http-util.js';
+import type { JSONRPCMessage, RequestId, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '../rpc/protocol-version.js';
+import { SwitchboardError, sendHttpError, type SwitchboardErrorCode } from '../errors/index.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
+import { CongestionDrops } from './congestion.js';
 
 /** The answer to one POST that carried requests. */
 interface PostAnswer {
@@ -38,13 +40,15 @@ export class StreamableHttpServerTransport implements Transport {
   private standalone?: ServerResponse;
   private initialized = false;
   private closed = false;
+  /** Logs and progress toward a client that stopped reading its stream are dropped (congestion.ts). */
+  private readonly drops = new CongestionDrops('http', {});
 
   constructor(readonly sessionId: string) {}
 
   async start(): Promise<void> {}
 
   async handleRequest(req: IncomingMessage, res: ServerResponse, body?: unknown): Promise<void> {
-    if (this.closed) return sendJsonRpcError(res, 404, -32001, 'Session not found: it ended; initialize a new session');
+    if (this.closed) return refuse(res, 'SB_UNKNOWN_SESSION', 'Session not found: it ended; initialize a new session');
     if (req.method === 'POST') return this.post(req, res, body);
     if (req.method === 'GET') return this.get(req, res);
     if (req.method === 'DELETE') {
@@ -52,24 +56,23 @@ export class StreamableHttpServerTransport implements Transport {
       res.writeHead(200).end();
       return;
     }
-    res.setHeader('Allow', 'GET, POST, DELETE');
-    sendJsonRpcError(res, 405, -32000, 'Method not allowed');
+    sendHttpError(res, new SwitchboardError('SB_METHOD_NOT_ALLOWED', `Method not allowed: ${String(req.method)}; use GET, POST or DELETE`), { headers: { Allow: 'GET, POST, DELETE' } });
   }
 
   private post(req: IncomingMessage, res: ServerResponse, body: unknown): void {
     const accept = String(req.headers.accept ?? '');
     const acceptsJson = accept.includes('application/json') || accept.includes('*/*');
     const acceptsSse = accept.includes('text/event-stream') || accept.includes('*/*');
-    if (!acceptsJson && !acceptsSse) return sendJsonRpcError(res, 406, -32000, 'Not Acceptable: accept application/json and text/event-stream');
+    if (!acceptsJson && !acceptsSse) return refuse(res, 'SB_NOT_ACCEPTABLE', 'Not Acceptable: accept application/json and text/event-stream');
     const type = String(req.headers['content-type'] ?? '');
-    if (!type.includes('application/json')) return sendJsonRpcError(res, 415, -32000, 'Unsupported Media Type: send Content-Type: application/json');
+    if (!type.includes('application/json')) return refuse(res, 'SB_UNSUPPORTED_MEDIA_TYPE', 'Unsupported Media Type: send Content-Type: application/json');
     const batch = Array.isArray(body);
     const messages = (batch ? body : [body]) as unknown[];
-    if (messages.length === 0 || !messages.every(isJsonRpcMessage)) return sendJsonRpcError(res, 400, -32600, 'Invalid Request: expected JSON-RPC 2.0 message(s)');
+    if (messages.length === 0 || !messages.every(isJsonRpcMessage)) return refuse(res, 'SB_INVALID_REQUEST', 'Invalid Request: expected JSON-RPC 2.0 message(s)');
     const init = messages.some((m) => (m as { method?: unknown }).method === 'initialize');
     if (init) {
-      if (this.initialized) return sendJsonRpcError(res, 400, -32600, 'Invalid Request: this session is already initialized');
-      if (messages.length > 1) return sendJsonRpcError(res, 400, -32600, 'Invalid Request: initialize must be sent alone');
+      if (this.initialized) return refuse(res, 'SB_ALREADY_INITIALIZED', 'Invalid Request: this session is already initialized');
+      if (messages.length > 1) return refuse(res, 'SB_INVALID_REQUEST', 'Invalid Request: initialize must be sent alone');
       this.initialized = true;
     } else if (!this.versionOk(req, res)) {
       return;
@@ -92,17 +95,19 @@ export class StreamableHttpServerTransport implements Transport {
 
   private versionOk(req: IncomingMessage, res: ServerResponse): boolean {
     const version = req.headers['mcp-protocol-version'];
-    if (version === undefined || (SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(String(version))) return true;
-    sendJsonRpcError(res, 400, -32000, `Bad Request: unsupported MCP-Protocol-Version "${String(version)}"; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`);
+    if (version === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(String(version))) return true;
+    refuse(res, 'SB_UNSUPPORTED_PROTOCOL_VERSION', `Bad Request: unsupported MCP-Protocol-Version "${String(version)}"; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`, {
+      supported: [...SUPPORTED_PROTOCOL_VERSIONS],
+    });
     return false;
   }
 
   private get(req: IncomingMessage, res: ServerResponse): void {
     if (!String(req.headers.accept ?? '').includes('text/event-stream')) {
-      return sendJsonRpcError(res, 406, -32000, 'Not Acceptable: a GET stream needs Accept: text/event-stream');
+      return refuse(res, 'SB_NOT_ACCEPTABLE', 'Not Acceptable: a GET stream needs Accept: text/event-stream');
     }
     if (!this.versionOk(req, res)) return;
-    if (this.standalone && !this.standalone.writableEnded) return sendJsonRpcError(res, 409, -32000, 'Conflict: this session already has a GET stream open');
+    if (this.standalone && !this.standalone.writableEnded) return refuse(res, 'SB_STREAM_CONFLICT', 'Conflict: this session already has a GET stream open');
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'mcp-session-id': this.sessionId });
     res.flushHeaders();
     this.standalone = res;
@@ -119,13 +124,13 @@ export class StreamableHttpServerTransport implements Transport {
     if (!answer) {
       // Unrelated messages (list_changed, requests of no call) go on the GET stream when there is
       // one; a response whose POST is gone (client hung up) has nowhere to go.
-      if (!isResponse && this.standalone) writeEvent(this.standalone, message);
+      if (!isResponse && this.standalone && !this.drops.drop(message, this.standalone.writableLength)) writeEvent(this.standalone, message);
       return;
     }
     if (!isResponse) {
       if (!answer.acceptsSse) return; // a JSON-only client cannot receive mid-call messages
       if (!answer.sse) this.startSse(answer);
-      writeEvent(answer.res, message);
+      if (!this.drops.drop(message, answer.res.writableLength)) writeEvent(answer.res, message);
       return;
     }
     answer.pending.delete(m.id!);
@@ -159,6 +164,10 @@ export class StreamableHttpServerTransport implements Transport {
     this.standalone = undefined;
     this.onclose?.();
   }
+}
+
+function refuse(res: ServerResponse, code: SwitchboardErrorCode, message: string, data?: Record<string, unknown>): void {
+  sendHttpError(res, new SwitchboardError(code, message, data && { data }));
 }
 
 function writeEvent(res: ServerResponse, message: JSONRPCMessage): void {

@@ -9,10 +9,10 @@ import type { Transport } from '@modelcontextprotocol/server';
 import type { ListenConfig } from '../config/types.js';
 import type { FrontSession } from '../front/session.js';
 import type { CatalogView } from '../catalog/view.js';
+import { sendHttpError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import type { Workspaces } from '../workspace/workspaces.js';
 import { createGuards } from './http-guards.js';
-import { sendJsonRpcError } from './http-util.js';
 import { SseFront } from './sse-front.js';
 
 const WORKSPACE_PATH = /^\/w\/([^/]+)\/(mcp|sse|message)$/;
@@ -58,7 +58,7 @@ export class WorkspaceHttp {
     if (!parsed) return false;
     const refusal = this.options.workspaces.pathRefusal(parsed.name);
     if (refusal) {
-      if (this.guards.auth(req, res)) sendJsonRpcError(res, 404, -32601, `Not found: ${refusal.message}`);
+      if (this.guards.auth(req, res)) sendHttpError(res, refusal);
       return true;
     }
     if (parsed.endpoint === 'mcp') return false;

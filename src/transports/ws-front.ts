@@ -10,12 +10,11 @@ import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ListenConfig } from '../config/types.js';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError, sendHttpError, shuttingDown } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import type { ConnectSession } from './front-connect.js';
 import { IdleReaper } from './front-connect.js';
 import { createGuards, type Guards } from './http-guards.js';
-import { sendJsonRpcError } from './http-util.js';
 import { MCP_SUBPROTOCOL, WebSocketTransport } from './ws-transport.js';
 
 export interface WsFrontOptions {
@@ -68,8 +67,8 @@ export class WsFront {
     res.shouldKeepAlive = false;
     res.once('finish', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (this.closing) return sendJsonRpcError(res, 503, -32000, 'Server is shutting down');
-    if (url.pathname !== this.options.path) return sendJsonRpcError(res, 404, -32601, `Not found: WebSocket MCP is served at ${this.options.path}`);
+    if (this.closing) return sendHttpError(res, shuttingDown('the server'));
+    if (url.pathname !== this.options.path) return sendHttpError(res, new SwitchboardError('SB_UNKNOWN_PATH', `Not found: WebSocket MCP is served at ${this.options.path}`));
     if (!this.guards.host(req, res) || !this.guards.origin(req, res) || !this.guards.auth(req, res)) return;
     res.removeAllListeners('finish');
     res.detachSocket(socket as Socket);

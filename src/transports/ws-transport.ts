@@ -8,6 +8,7 @@
  */
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { WebSocket, type RawData } from 'ws';
+import { SwitchboardError, toWireError } from '../errors/index.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
 
 export const MCP_SUBPROTOCOL = 'mcp';
@@ -38,29 +39,29 @@ export class WebSocketTransport implements Transport {
 
   private readonly onData = (data: RawData, isBinary: boolean): void => {
     if (isBinary) {
-      this.reply(-32600, 'Invalid Request: send each JSON-RPC message as one text frame');
+      this.reply(new SwitchboardError('SB_INVALID_REQUEST', 'Invalid Request: send each JSON-RPC message as one text frame'));
       return;
     }
     if (rawLength(data) > this.maxMessageBytes) {
-      this.reply(-32600, `Message too large: the limit is ${this.maxMessageBytes} bytes (listen.maxBodyBytes); the session goes on`);
+      this.reply(new SwitchboardError('SB_MESSAGE_TOO_LARGE', `Message too large: the limit is ${this.maxMessageBytes} bytes (listen.maxBodyBytes); the session goes on`, { data: { limit: this.maxMessageBytes } }));
       return;
     }
     let message: unknown;
     try {
       message = JSON.parse(rawText(data));
     } catch {
-      this.reply(-32700, 'Parse error: a frame was not valid JSON');
+      this.reply(new SwitchboardError('SB_PARSE_ERROR', 'Parse error: a frame was not valid JSON'));
       return;
     }
     if (!isJsonRpcMessage(message)) {
-      this.reply(-32600, 'Invalid Request: expected one JSON-RPC 2.0 message per frame');
+      this.reply(new SwitchboardError('SB_INVALID_REQUEST', 'Invalid Request: expected one JSON-RPC 2.0 message per frame'));
       return;
     }
     this.onmessage?.(message);
   };
 
-  private reply(code: number, message: string): void {
-    void this.send({ jsonrpc: '2.0', id: null, error: { code, message } } as unknown as JSONRPCMessage).catch(() => undefined);
+  private reply(err: SwitchboardError): void {
+    void this.send({ jsonrpc: '2.0', id: null, error: toWireError(err) } as unknown as JSONRPCMessage).catch(() => undefined);
   }
 
   send(message: JSONRPCMessage): Promise<void> {

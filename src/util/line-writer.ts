@@ -9,6 +9,7 @@ import type { Writable } from 'node:stream';
 
 export class LineWriter {
   private pending: string[] = [];
+  private pendingChars = 0;
   /** A write happened this turn: later messages wait for the end-of-turn flush. */
   private busyTurn = false;
 
@@ -23,6 +24,12 @@ export class LineWriter {
       return;
     }
     this.pending.push(line);
+    this.pendingChars += line.length + 1;
+  }
+
+  /** What is written but not yet taken by the reader: the stream's buffer plus this turn's queue. */
+  get bufferedBytes(): number {
+    return this.stream.writableLength + this.pendingChars;
   }
 
   /** Write what is queued now (also used before close so nothing queued is lost). */
@@ -31,6 +38,7 @@ export class LineWriter {
     if (this.pending.length === 0) return;
     const data = this.pending.join('\n') + '\n';
     this.pending = [];
+    this.pendingChars = 0;
     this.writeOut(data);
   };
 

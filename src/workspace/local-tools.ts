@@ -7,7 +7,7 @@
  * so argument defaults, URI rewriting, progress and cancellation all apply unchanged.
  */
 import type { Result } from '@modelcontextprotocol/server';
-import { JsonRpcCode, RpcError, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { LocalTool } from '../catalog/view.js';
 import { CALL_TOOL_NAME, SEARCH_TOOLS_NAME } from './search/index.js';
 import type { ScopedTool } from './scope.js';
@@ -24,7 +24,7 @@ export interface SearchHost {
 export function searchToolsTool(host: SearchHost): LocalTool {
   return async (args, client) => {
     const query = args.query;
-    if (typeof query !== 'string' || query.trim() === '') throw new RpcError(JsonRpcCode.InvalidParams, 'search_tools: "query" must be a non-empty string');
+    if (typeof query !== 'string' || query.trim() === '') throw new SwitchboardError('SB_INVALID_PARAMS', 'search_tools: "query" must be a non-empty string');
     const limit = clampLimit(args.limit);
     const hits = host.search(query, limit);
     if (host.activate(hits)) client.listsChanged(['tools']);
@@ -42,11 +42,11 @@ export function searchToolsTool(host: SearchHost): LocalTool {
 
 export const callToolTool: LocalTool = async (args, client) => {
   const name = args.name;
-  if (typeof name !== 'string' || name === '') throw new RpcError(JsonRpcCode.InvalidParams, 'call_tool: "name" must be a tool name from search_tools');
+  if (typeof name !== 'string' || name === '') throw new SwitchboardError('SB_INVALID_PARAMS', 'call_tool: "name" must be a tool name from search_tools');
   if (name === SEARCH_TOOLS_NAME || name === CALL_TOOL_NAME) return errorResult(`call_tool runs catalog tools; call ${name} directly.`);
   const inner = args.arguments;
   if (inner !== undefined && (inner === null || typeof inner !== 'object' || Array.isArray(inner))) {
-    throw new RpcError(JsonRpcCode.InvalidParams, 'call_tool: "arguments" must be an object');
+    throw new SwitchboardError('SB_INVALID_PARAMS', 'call_tool: "arguments" must be an object');
   }
   try {
     return await client.callTool(name, inner as Record<string, unknown> | undefined);
@@ -60,7 +60,7 @@ export const callToolTool: LocalTool = async (args, client) => {
 
 function clampLimit(value: unknown): number {
   if (value === undefined) return DEFAULT_LIMIT;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new RpcError(JsonRpcCode.InvalidParams, 'search_tools: "limit" must be a number');
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new SwitchboardError('SB_INVALID_PARAMS', 'search_tools: "limit" must be a number');
   return Math.min(MAX_LIMIT, Math.max(1, Math.floor(value)));
 }
 

@@ -6,7 +6,7 @@
  * the ones that do; roots only ever pick among existing ones.
  */
 import type { WorkspaceConfig } from '../config/types.js';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { globToRegExp, literalPrefixLength } from './glob.js';
 
 export const DEFAULT_WORKSPACE = 'default';

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Tool } from '@modelcontextprotocol/client';
 import type { ListKind } from '../backends/lists.js';
 import type { CursorCodec } from '../catalog/cursor.js';
-import { JsonRpcCode, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { pageSections, type CatalogView, type Page, type ResolvedTarget } from '../catalog/view.js';
 import { callToolTool, searchToolsTool } from './local-tools.js';
 import type { ScopedTool } from './scope.js';
@@ -63,6 +63,11 @@ export class WorkspaceView implements CatalogView {
 
   get name(): string {
     return this.workspace.name;
+  }
+
+  /** The client roots this view was chosen by (a reload rebuilds the view with them). */
+  get roots(): readonly string[] | undefined {
+    return this.options.roots;
   }
 
   page(kind: ListKind, cursor?: string): Page {
@@ -181,6 +186,8 @@ export class WorkspaceView implements CatalogView {
     let entries: ScopedTool[];
     const max = this.workspace.config.maxTools;
     if (search) {
+      // A backend's new list is indexed when it arrives here, not by the next search_tools call.
+      this.workspace.syncSearchIndex();
       const pinned = scope.list.filter((t) => pinIndex(this.workspace.pin, t) !== -1);
       const activated = [...this.active.keys()].flatMap((n) => scope.byName.get(n) ?? []).filter((t) => !pinned.includes(t));
       entries = [...rankTools(pinned, this.rankInputs([])).slice(0, max), ...activated];
@@ -202,7 +209,7 @@ export class WorkspaceView implements CatalogView {
 }
 
 function outside(message: string): SwitchboardError {
-  return new SwitchboardError('SB_OUTSIDE_WORKSPACE', message, { rpcCode: JsonRpcCode.InvalidParams });
+  return new SwitchboardError('SB_OUTSIDE_WORKSPACE', message);
 }
 
 function hash(value: unknown): string {

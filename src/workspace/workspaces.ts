@@ -1,11 +1,12 @@
 /**
- * The workspaces of one router: built once from router.yaml, asked for a view whenever a session
- * opens (by flag/env, by URL path, by default) or a client's roots change.
+ * The workspaces of one router: built from router.yaml (and again on each reload), asked for a view
+ * whenever a session opens (by flag/env, by URL path, by default) or a client's roots change.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Catalog } from '../catalog/catalog.js';
 import type { CursorCodec } from '../catalog/cursor.js';
 import type { RouterConfig, WorkspaceConfig } from '../config/types.js';
-import { SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors/index.js';
 import { FullView, type CatalogView } from '../catalog/view.js';
 import type { Logger } from '../log.js';
 import { configWarnings } from './warnings.js';
@@ -27,17 +28,54 @@ export interface WorkspacesOptions {
 }
 
 export class Workspaces {
-  private readonly byName = new Map<string, Workspace>();
+  // Replaced whole by reload(), never edited in place: a view built before a reload keeps the
+  // Workspace it was built on until refreshView() gives its session a new one.
+  private byName = new Map<string, Workspace>();
   /** A workspace fixed for every session by flag or env; undefined when sessions choose. */
-  private readonly fixed?: Selection;
-  private readonly rootsChoose: boolean;
+  private fixed?: Selection;
+  private rootsChoose = false;
+  private config: RouterConfig;
 
   constructor(private readonly options: WorkspacesOptions) {
-    const { config, catalog, usage } = options;
-    for (const ws of config.workspaces) this.byName.set(ws.name, new Workspace(ws, { catalog, servers: config.servers, search: config.search, usage }));
-    const chosen = selectWorkspace(config.workspaces, { flag: options.flag, env: options.env });
-    if (chosen.source === 'flag' || chosen.source === 'env') this.fixed = chosen;
+    this.config = options.config;
+    this.apply(options.config, new Map());
+  }
+
+  /**
+   * Take a reloaded config. A workspace whose definition, servers and search settings are all
+   * unchanged keeps its Workspace (its sessions keep their views). Throws, changing nothing, when the
+   * workspace fixed by --workspace or $SWITCHBOARD_WORKSPACE is missing from the new config.
+   */
+  reload(config: RouterConfig): void {
+    const keep = isDeepStrictEqual(scopeInputs(this.config), scopeInputs(config)) ? this.byName : new Map<string, Workspace>();
+    this.apply(config, keep);
+    this.config = config;
+  }
+
+  private apply(config: RouterConfig, keep: ReadonlyMap<string, Workspace>): void {
+    const chosen = selectWorkspace(config.workspaces, { flag: this.options.flag, env: this.options.env });
+    const { catalog, usage } = this.options;
+    const byName = new Map<string, Workspace>();
+    for (const ws of config.workspaces) {
+      const old = keep.get(ws.name);
+      byName.set(ws.name, old && isDeepStrictEqual(old.config, ws) ? old : new Workspace(ws, { catalog, servers: config.servers, search: config.search, usage }));
+    }
+    this.byName = byName;
+    this.fixed = chosen.source === 'flag' || chosen.source === 'env' ? chosen : undefined;
     this.rootsChoose = config.workspaces.some((w) => w.roots?.length);
+  }
+
+  /**
+   * After reload(): the view a session moves to, or undefined when its view is still current. A
+   * changed workspace gives a new view of itself (chosen the same way, with the same roots); a
+   * removed one falls back to the view a new session would start with.
+   */
+  refreshView(view: CatalogView): CatalogView | undefined {
+    if (!(view instanceof WorkspaceView)) return undefined;
+    const current = this.byName.get(view.name);
+    if (current === view.workspace) return undefined;
+    if (!current) return this.initialView();
+    return view.selectByRoots ? this.implicitView(view.name, view.roots) : this.explicitView(view.name, view.roots);
   }
 
   names(): string[] {
@@ -65,10 +103,15 @@ export class Workspaces {
     return this.byName.has(name) ? undefined : unknownWorkspace(name, 'the URL path', this.names());
   }
 
+  /** Each workspace with the tools a new client of it is listed now (the status page shows them). */
+  listings(): Array<{ name: string; tools: string[] }> {
+    return this.names().map((name) => ({ name, tools: this.explicitView(name).toolNames() }));
+  }
+
   /** Log what in the workspaces matches nothing: called once backends are up, when names exist. */
   warnConfig(): void {
     for (const ws of this.byName.values()) {
-      for (const w of configWarnings(ws, this.options.config.servers)) this.options.log.warn({ field: w.path }, `${w.path}: ${w.message}`);
+      for (const w of configWarnings(ws, this.config.servers)) this.options.log.warn({ field: w.path }, `${w.path}: ${w.message}`);
     }
   }
 
@@ -77,16 +120,17 @@ export class Workspaces {
   }
 
   private configs(): WorkspaceConfig[] {
-    return this.options.config.workspaces;
+    return this.config.workspaces;
   }
 
   private explicitView(name: string, roots?: readonly string[]): WorkspaceView {
-    return new WorkspaceView(this.byName.get(name)!, { codec: this.options.codec, pageSize: this.options.config.pageSize, ...(roots && { roots }) });
+    return new WorkspaceView(this.byName.get(name)!, { codec: this.options.codec, pageSize: this.config.pageSize, ...(roots && { roots }) });
   }
 
   private implicitView(name: string | undefined, roots?: readonly string[]): CatalogView {
     const select = this.rootsChoose ? (uris: readonly string[]) => this.forRoots(uris, name ?? '') : undefined;
-    const { catalog, codec, config } = this.options;
+    const { catalog, codec } = this.options;
+    const config = this.config;
     if (name === undefined) return new FullView(catalog, codec, config.pageSize, select);
     return new WorkspaceView(this.byName.get(name)!, { codec, pageSize: config.pageSize, ...(roots && { roots }), ...(select && { selectByRoots: select }) });
   }
@@ -98,4 +142,9 @@ export class Workspaces {
     this.options.log.info({ workspace: chosen.name ?? '(all)', source: chosen.source }, 'workspace chosen by the client roots');
     return this.implicitView(chosen.name, uris);
   }
+}
+
+/** What every Workspace is built on besides its own definition: a change here rebuilds them all. */
+function scopeInputs(config: RouterConfig): unknown {
+  return { search: config.search, servers: config.servers.map((s) => [s.name, s.enabled, s.tags, s.description]) };
 }

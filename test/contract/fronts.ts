@@ -230,7 +230,7 @@ export function memoryFront(): FrontDriver {
     ended: 'one session fewer',
     async start(configPath) {
       const { config } = await loadConfig({ path: configPath, env: process.env, cwd: process.cwd() });
-      router = new Router(config, { log: silentLogger(), firstListWaitMs: 3000 });
+      router = new Router(config, { log: silentLogger(), waitForFirstStart: true });
       await router.start();
     },
     async open() {

@@ -41,6 +41,14 @@ async function openSession(url: string): Promise<string> {
   return id as string;
 }
 
+/** The JSON-RPC error of an HTTP refusal, which is always an application/json body. */
+function refusal(res: { headers: Record<string, unknown>; body: string }): { code: number; message: string; data: { reason: string } } {
+  expect(res.headers['content-type']).toBe('application/json');
+  const body = JSON.parse(res.body) as { jsonrpc: string; id: unknown; error: { code: number; message: string; data: { reason: string } } };
+  expect([body.jsonrpc, body.id]).toEqual(['2.0', null]);
+  return body.error;
+}
+
 function toolsList(url: string, sessionId: string, id = 2) {
   return httpRequest(url, { method: 'POST', headers: sessionHeaders(sessionId), body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/list' }) });
 }
@@ -104,11 +112,20 @@ describe('serve --http', () => {
     const unknown = '3b5c8c3e-0000-4000-8000-000000000000';
     const res = await toolsList(url, unknown);
     expect(res.status).toBe(404);
-    expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: expect.any(Number) } });
+    // Its own code: not -32001, which is a timeout.
+    expect(refusal(res)).toMatchObject({ code: -32003, data: { reason: 'SB_UNKNOWN_SESSION' } });
     const get = await httpRequest(url, { headers: { accept: 'text/event-stream', 'mcp-session-id': unknown, 'mcp-protocol-version': PROTOCOL_VERSION } });
-    expect(get.status).toBe(404);
+    expect([get.status, refusal(get).code]).toEqual([404, -32003]);
     const del = await httpRequest(url, { method: 'DELETE', headers: sessionHeaders(unknown) });
-    expect(del.status).toBe(404);
+    expect([del.status, refusal(del).code]).toEqual([404, -32003]);
+  });
+
+  it('answers a request without Mcp-Session-Id that is not initialize with 400 naming what to send', async () => {
+    const res = await httpRequest(url, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+    expect(res.status).toBe(400);
+    const error = refusal(res);
+    expect(error).toMatchObject({ code: -32004, data: { reason: 'SB_SESSION_REQUIRED' } });
+    expect(error.message).toContain('send an initialize request without Mcp-Session-Id first');
   });
 
   it('serves a hand-made session, then DELETE ends it and its id gets 404', async () => {
@@ -138,12 +155,14 @@ describe('serve --http', () => {
   it('refuses a foreign Host header with 403 (DNS rebinding)', async () => {
     const res = await httpRequest(url, { method: 'POST', headers: { ...JSON_HEADERS, host: 'evil.example' }, body: initializeBody });
     expect(res.status).toBe(403);
+    expect(refusal(res)).toMatchObject({ code: -32032, data: { reason: 'SB_FORBIDDEN_HOST' } });
     expect(res.headers['mcp-session-id']).toBeUndefined();
   });
 
   it('refuses a foreign Origin with 403, and accepts its own', async () => {
     const evil = await httpRequest(url, { method: 'POST', headers: { ...JSON_HEADERS, origin: 'http://evil.example' }, body: initializeBody });
     expect(evil.status).toBe(403);
+    expect(refusal(evil)).toMatchObject({ code: -32031, data: { reason: 'SB_FORBIDDEN_ORIGIN' } });
     expect(evil.headers['mcp-session-id']).toBeUndefined();
     const own = await httpRequest(url, { method: 'POST', headers: { ...JSON_HEADERS, origin }, body: initializeBody });
     expect(own.status).toBe(200);
@@ -160,7 +179,7 @@ describe('serve --http', () => {
     const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: { pad: 'x'.repeat(MAX_BODY_BYTES * 2) } } });
     const res = await httpRequest(url, { method: 'POST', headers: JSON_HEADERS, body: big });
     expect(res.status).toBe(413);
-    expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600 } });
+    expect(refusal(res)).toMatchObject({ code: -32600, data: { reason: 'SB_BODY_TOO_LARGE', limit: MAX_BODY_BYTES } });
     // Without Content-Length the limit holds while streaming.
     const chunked = await httpRequest(url, { method: 'POST', headers: JSON_HEADERS, body: big, chunked: true });
     expect(chunked.status).toBe(413);
@@ -169,7 +188,7 @@ describe('serve --http', () => {
   it('answers a body that is not JSON with 400 and -32700', async () => {
     const res = await httpRequest(url, { method: 'POST', headers: JSON_HEADERS, body: '{"jsonrpc": "2.0", "id": 1, "method": ' });
     expect(res.status).toBe(400);
-    expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32700 } });
+    expect(refusal(res)).toMatchObject({ code: -32700, data: { reason: 'SB_PARSE_ERROR' } });
   });
 
   // Last: it stops the shared server.
@@ -208,8 +227,10 @@ describe('serve --http with --auth-token', () => {
     const none = await httpRequest(url, { method: 'POST', headers: JSON_HEADERS, body: initializeBody });
     expect(none.status).toBe(401);
     expect(none.headers['www-authenticate']).toMatch(/^Bearer/);
+    // Its own code: not -32001 (a timeout) nor -32003 (an unknown session).
+    expect(refusal(none)).toMatchObject({ code: -32030, data: { reason: 'SB_UNAUTHORIZED' } });
     const wrong = await httpRequest(url, { method: 'POST', headers: { ...JSON_HEADERS, authorization: 'Bearer s3cre7' }, body: initializeBody });
-    expect(wrong.status).toBe(401);
+    expect([wrong.status, refusal(wrong).code]).toEqual([401, -32030]);
   });
 
   it('serves a client that presents the token', async () => {

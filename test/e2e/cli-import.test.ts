@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type RemoteTarget, type StdioTarget } from '../../src/config/index.js';
-import { SwitchboardError } from '../../src/errors.js';
+import { SwitchboardError } from '../../src/errors/index.js';
 import { assertBuilt, PROJECT_ROOT } from '../helpers/cli.js';
 import { runTool, sandbox } from './cli-tools-helpers.js';
 

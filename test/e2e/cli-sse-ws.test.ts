@@ -7,6 +7,7 @@ import { Client, SSEClientTransport, StreamableHTTPClientTransport, type Transpo
 import { connectWebSocket } from '../helpers/ws-client.js';
 import { assertBuilt, spawnCli, tempDir, type CliProcess } from '../helpers/cli.js';
 import { fixtureStdioCommand } from '../helpers/spawn-fixture.js';
+import { httpRequest } from '../helpers/http-raw.js';
 
 const LISTENING = /mcp-switchboard listening on (\S+)\n/g;
 
@@ -66,13 +67,28 @@ describe('serve --transport sse', () => {
     expect(echoed).toEqual([{ type: 'text', text: 'echo:over http' }]);
   });
 
-  it('answers an unknown SSE session with 404', async () => {
+  it('answers an unknown SSE session with 404 and a JSON-RPC error', async () => {
     const res = await fetch(urls[1]!.replace(/\/sse$/, '/message?sessionId=nope'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
     });
-    expect(res.status).toBe(404);
+    expect([res.status, res.headers.get('content-type')]).toEqual([404, 'application/json']);
+    expect(await res.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32003, data: { reason: 'SB_UNKNOWN_SESSION' } } });
+  });
+
+  it('answers a message that is not JSON with 415 and a JSON-RPC error, never text/plain', async () => {
+    const stream = await fetch(urls[1]!, { headers: { accept: 'text/event-stream' } });
+    const reader = stream.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    const endpoint = /data: (\S+)/.exec(first)![1]!;
+    try {
+      const res = await fetch(new URL(endpoint, urls[1]!), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'ping' });
+      expect([res.status, res.headers.get('content-type')]).toEqual([415, 'application/json']);
+      expect(await res.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32064, data: { reason: 'SB_UNSUPPORTED_MEDIA_TYPE' } } });
+    } finally {
+      await reader.cancel();
+    }
   });
 });
 
@@ -104,5 +120,10 @@ describe('serve --transport ws', () => {
   it('refuses a WebSocket upgrade from a foreign Origin', async () => {
     const ws = urls.find((u) => u.startsWith('ws://'))!;
     await expect(connectWebSocket(ws, { headers: { origin: 'http://evil.example' } })).rejects.toThrow(/403/);
+    // The refusal is a JSON-RPC error body, as on every HTTP front.
+    const upgrade = { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' };
+    const refused = await httpRequest(ws.replace(/^ws/, 'http'), { headers: { ...upgrade, origin: 'http://evil.example' } });
+    expect([refused.status, refused.headers['content-type']]).toEqual([403, 'application/json']);
+    expect(JSON.parse(refused.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32031, data: { reason: 'SB_FORBIDDEN_ORIGIN' } } });
   });
 });

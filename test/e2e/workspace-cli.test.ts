@@ -167,7 +167,9 @@ describe('workspaces over HTTP', () => {
     expect(sorted(await toolNames(sse))).toEqual(API_TOOLS);
     const res = await fetch(new URL('/w/nope/mcp', base), { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' });
     expect(res.status).toBe(404);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/unknown workspace "nope"; known workspaces: api, web, trimmed, finder/);
+    const { error } = (await res.json()) as { error: { code: number; message: string; data: { reason: string } } };
+    expect([error.code, error.data.reason]).toEqual([-32080, 'SB_UNKNOWN_WORKSPACE']);
+    expect(error.message).toMatch(/unknown workspace "nope"; known workspaces: api, web, trimmed, finder/);
     const everything = await connect('/mcp');
     expect((await toolNames(everything)).length).toBe(2 * FIXTURE_TOOL_NAMES.length);
   });

@@ -1,6 +1,6 @@
 /** Shared bits of the catalog property tests: a seeded PRNG and the bad-cursor assertion. */
 import { expect } from 'vitest';
-import { SwitchboardError } from '../../src/errors.js';
+import { SwitchboardError } from '../../src/errors/index.js';
 
 /** Small seeded PRNG (mulberry32) so property tests are reproducible. */
 export function rng(seed: number): () => number {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProtocolError } from '@modelcontextprotocol/client';
 import { configFromServers } from '../../src/config/defaults.js';
-import { passthroughResult } from '../../src/backends/passthrough.js';
+import { passthroughResult } from '../helpers/passthrough.js';
 import { silentLogger } from '../../src/log.js';
 import { Router } from '../../src/router.js';
 import { eventually } from '../helpers/eventually.js';
@@ -192,6 +192,9 @@ describe('relay of calls in flight: two clients, one router, backends a and b', 
     const roots = await bare.client.callTool({ name: 'a__ask_roots', arguments: {} });
     expect(roots.isError).toBe(true);
     expect(textOf(roots)).toContain('did not declare the roots capability');
+    // The backend gets the refusal with its catalog code, not a bare -32603.
+    const refusals = aWire.sent.flatMap((m) => ('error' in m ? [m.error] : []));
+    expect(refusals).toContainEqual({ code: -32601, message: expect.stringContaining('did not declare the sampling capability'), data: { reason: 'SB_CAPABILITY_MISSING' } });
     expect(asked(c1, 'sampling/createMessage')).toHaveLength(2);
     await bare.client.close();
   });

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromServers } from '../../src/config/defaults.js';
 import type { ListKind } from '../../src/backends/lists.js';
-import { passthroughResult } from '../../src/backends/passthrough.js';
+import { passthroughResult } from '../helpers/passthrough.js';
 import { silentLogger } from '../../src/log.js';
 import { Router } from '../../src/router.js';
 import { pageSections, type CatalogView, type Page, type ResolvedTarget } from '../../src/catalog/view.js';

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromServers } from '../../src/config/defaults.js';
-import { passthroughResult } from '../../src/backends/passthrough.js';
+import { passthroughResult } from '../helpers/passthrough.js';
 import { silentLogger } from '../../src/log.js';
 import { Router } from '../../src/router.js';
 import { FIXTURE_TOOL_NAMES } from '../fixtures/fixture-server.js';

@@ -152,29 +152,50 @@ describe('SseServerTransport over loopback HTTP', () => {
     const post = (body: string, contentType = 'application/json'): Promise<Response> =>
       fetch(`${harness.base}${endpoint}`, { method: 'POST', headers: { 'content-type': contentType }, body });
 
-    const malformed = await post('{"jsonrpc":');
-    expect(malformed.status).toBe(400);
-    expect(await malformed.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32700 } });
-
-    const notRpc = await post('{"hello":"world"}');
-    expect(notRpc.status).toBe(400);
-    expect(await notRpc.json()).toMatchObject({ error: { code: -32600 } });
-
-    const batch = await post('[{"jsonrpc":"2.0","method":"ping","id":1}]');
-    expect(batch.status).toBe(400);
-
-    const tooBig = await post(JSON.stringify({ jsonrpc: '2.0', method: 'x', params: { pad: 'x'.repeat(4096) } }));
-    expect(tooBig.status).toBe(413);
-    // The same reader and reply as the Streamable HTTP front (transports/http-util.ts).
-    expect(await tooBig.json()).toEqual({
-      jsonrpc: '2.0',
-      id: null,
-      error: { code: -32600, message: 'Request body exceeds the limit of 2048 bytes (listen.maxBodyBytes)' },
+    // Every refusal is a JSON-RPC error body (never text/plain), with the catalog's code as data.reason.
+    const refusal = async (res: Response) => ({
+      status: res.status,
+      type: res.headers.get('content-type'),
+      body: (await res.json()) as { jsonrpc: string; id: unknown; error: { code: number; message: string; data: { reason: string } } },
     });
 
-    const wrongType = await post('{}', 'text/plain');
-    expect(wrongType.status).toBe(415);
+    const malformed = await refusal(await post('{"jsonrpc":'));
+    expect([malformed.status, malformed.type]).toEqual([400, 'application/json']);
+    expect(malformed.body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32700, data: { reason: 'SB_PARSE_ERROR' } } });
+
+    const notRpc = await refusal(await post('{"hello":"world"}'));
+    expect([notRpc.status, notRpc.body.error.code, notRpc.body.error.data.reason]).toEqual([400, -32600, 'SB_INVALID_REQUEST']);
+
+    const batch = await refusal(await post('[{"jsonrpc":"2.0","method":"ping","id":1}]'));
+    expect([batch.status, batch.body.error.code, batch.body.error.data.reason]).toEqual([400, -32600, 'SB_INVALID_REQUEST']);
+
+    const tooBig = await refusal(await post(JSON.stringify({ jsonrpc: '2.0', method: 'x', params: { pad: 'x'.repeat(4096) } })));
+    expect([tooBig.status, tooBig.type]).toEqual([413, 'application/json']);
+    expect(tooBig.body.error).toEqual({
+      code: -32600,
+      message: 'Request body exceeds the limit of 2048 bytes (listen.maxBodyBytes)',
+      data: { reason: 'SB_BODY_TOO_LARGE', limit: 2048 },
+    });
+
+    const wrongType = await refusal(await post('{}', 'text/plain'));
+    expect([wrongType.status, wrongType.type]).toEqual([415, 'application/json']);
+    expect(wrongType.body.error).toMatchObject({ code: -32064, data: { reason: 'SB_UNSUPPORTED_MEDIA_TYPE' } });
     abort.abort();
+  });
+
+  it('answers a POST to a transport whose stream is gone with a JSON 404, not text', async () => {
+    // Never started: the state of a transport whose client hung up before the POST arrived.
+    const gone = new SseServerTransport('/message', undefined as never);
+    const poster = createServer((req, res) => void gone.handlePostMessage(req, res));
+    await new Promise<void>((resolve) => poster.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = poster.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","method":"ping","id":1}' });
+      expect([res.status, res.headers.get('content-type')]).toEqual([404, 'application/json']);
+      expect(((await res.json()) as { error: unknown }).error).toMatchObject({ code: -32003, data: { reason: 'SB_UNKNOWN_SESSION' } });
+    } finally {
+      await new Promise<void>((resolve) => poster.close(() => resolve()));
+    }
   });
 
   it('answers 404 for an unknown session (the routing server does that)', async () => {

@@ -89,11 +89,17 @@ describe('call arguments', () => {
     expect(() => buildArguments(undefined, ['novalue'])).toThrow(/--arg: expected key=value, got "novalue"/);
   });
 
-  it('exit codes: -32010 and timeouts 4, an unlisted name refused 3, any other error 2', () => {
-    expect(exitForError(-32010, true)).toBe(4);
-    expect(exitForError(-32001, true)).toBe(4);
-    expect(exitForError(-32602, false)).toBe(3);
-    expect(exitForError(-32602, true)).toBe(2);
-    expect(exitForError(-32050, false)).toBe(2);
+  it('exit codes: backend down, busy or timed out 4, unknown tool 3, any other error 2', () => {
+    expect(exitForError(-32010, 'SB_BACKEND_UNAVAILABLE', true)).toBe(4);
+    expect(exitForError(-32001, 'SB_BACKEND_TIMEOUT', true)).toBe(4);
+    expect(exitForError(-32011, 'SB_BACKEND_BUSY', true)).toBe(4);
+    expect(exitForError(-32602, 'SB_UNKNOWN_TOOL', false)).toBe(3);
+    expect(exitForError(-32602, 'SB_INVALID_PARAMS', true)).toBe(2);
+    // Without the router's reason (call --url): the JSON-RPC code alone.
+    expect(exitForError(-32010, undefined, true)).toBe(4);
+    expect(exitForError(-32001, undefined, true)).toBe(4);
+    expect(exitForError(-32602, undefined, false)).toBe(3);
+    expect(exitForError(-32602, undefined, true)).toBe(2);
+    expect(exitForError(-32050, undefined, false)).toBe(2);
   });
 });

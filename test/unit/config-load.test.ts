@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SwitchboardError } from '../../src/errors.js';
+import { SwitchboardError } from '../../src/errors/index.js';
 import { configFromServers, defaultListenConfig, loadConfig, makeServerConfig, parseConfig, resolveConfigPath } from '../../src/config/index.js';
 
 const MINIMAL = 'servers:\n  a: { command: x }\n';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
-import { SwitchboardError } from '../../src/errors.js';
+import { SwitchboardError } from '../../src/errors/index.js';
 
 const parse = (yaml: string) => parseConfig(yaml, { env: {}, sourceName: 'router.yaml', baseDir: '/tmp' });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SwitchboardError } from '../../src/errors.js';
+import { SwitchboardError } from '../../src/errors/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import { RouterFileSchema } from '../../src/config/schema.js';
 import { knownKeysAt } from '../../src/config/issues.js';

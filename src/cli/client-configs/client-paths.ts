@@ -1,7 +1,7 @@
 /** Where each MCP client keeps the config file `switchboard install` edits. */
 import { homedir } from 'node:os';
 import { join, win32 } from 'node:path';
-import { SwitchboardError } from '../../errors.js';
+import { SwitchboardError } from '../../errors/index.js';
 
 export const CLIENTS = ['claude-desktop', 'cursor', 'vscode', 'claude-code'] as const;
 export type Client = (typeof CLIENTS)[number];

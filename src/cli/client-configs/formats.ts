@@ -8,7 +8,7 @@
  * - VS Code (.vscode/mcp.json): `servers` with `type: stdio|http|sse`, an `inputs` array whose
  *   `${input:id}` references VS Code prompts for, and `envFile`.
  */
-import { SwitchboardError } from '../../errors.js';
+import { SwitchboardError } from '../../errors/index.js';
 
 export type ClientFormat = 'claude-desktop' | 'mcp-json' | 'vscode';
 

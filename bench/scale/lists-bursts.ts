@@ -1,0 +1,116 @@
+/**
+ * Big catalogs, bursts, search and idle memory, each direct against routed through `switchboard serve`
+ * on stdio. The backend is test/fixtures/scale-backend.mjs: a precomputed 1,500-tool list served in
+ * pages of 100, and a `burst` tool that sends N notifications and then answers.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LineClient, median, percentile } from './line-client.js';
+import { CLI, MEMORY_SERVER, ROOT, SCALE_BACKEND } from './paths.js';
+
+const TOOLS = 1500;
+/** The fixture lists echo, sleep and burst besides its numbered tools. */
+const SCALE_ENV = { SCALE_TOOLS: String(TOOLS - 3), SCALE_PAGE: '100' };
+
+function scaleConfig(extra = ''): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-scale-'));
+  const path = join(dir, 'router.yaml');
+  writeFileSync(path, `servers:\n  s:\n    command: node\n    args: [${JSON.stringify(SCALE_BACKEND)}]\n    env: { SCALE_TOOLS: "${SCALE_ENV.SCALE_TOOLS}", SCALE_PAGE: "100" }\n${extra}`);
+  return path;
+}
+
+const directClient = () => new LineClient('node', [SCALE_BACKEND], { env: SCALE_ENV });
+const routedClient = (config: string, ...flags: string[]) => new LineClient('node', [CLI, 'serve', '--config', config, '--log-level', 'silent', ...flags], { cwd: ROOT });
+
+async function timeLists(client: LineClient, reps: number): Promise<{ ms: number; tools: number }> {
+  await client.initialize();
+  let tools = 0;
+  for (let i = 0; i < 5; i++) tools = (await client.listAll()).length;
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await client.listAll();
+    times.push(performance.now() - t0);
+  }
+  await client.close();
+  return { ms: median(times), tools };
+}
+
+export async function fullList(reps: number): Promise<{ direct: number; routed: number; tools: number }> {
+  const direct = await timeLists(directClient(), reps);
+  const routed = await timeLists(routedClient(scaleConfig()), reps);
+  if (routed.tools !== TOOLS || direct.tools !== TOOLS) throw new Error(`expected ${TOOLS} tools, got direct ${direct.tools}, routed ${routed.tools}`);
+  return { direct: direct.ms, routed: routed.ms, tools: routed.tools };
+}
+
+async function timeBurst(client: LineClient, tool: string, kind: 'progress' | 'message', count: number, rounds: number): Promise<{ ms: number; inOrder: boolean }> {
+  await client.initialize();
+  await client.listAll(); // a routed client waits for its backend here
+  const times: number[] = [];
+  let inOrder = true;
+  for (let r = 0; r < rounds; r++) {
+    client.notes = [];
+    client.collect = true;
+    const t0 = performance.now();
+    await client.request('tools/call', { name: tool, arguments: { count, kind }, _meta: { progressToken: 'p' } });
+    times.push(performance.now() - t0);
+    client.collect = false;
+    const seen = client.notes.map((n) => (kind === 'progress' ? (n.params!.progress as number) : (n.params!.data as { i: number }).i));
+    inOrder &&= seen.length === count && seen.every((v, i) => v === i + 1);
+  }
+  await client.close();
+  return { ms: median(times), inOrder };
+}
+
+export async function bursts(count: number, rounds: number) {
+  const rows = [];
+  for (const kind of ['progress', 'message'] as const) {
+    const direct = await timeBurst(directClient(), 'burst', kind, count, rounds);
+    const routed = await timeBurst(routedClient(scaleConfig()), 's__burst', kind, count, rounds);
+    rows.push({ kind, direct: direct.ms, routed: routed.ms, inOrder: direct.inOrder && routed.inOrder });
+  }
+  return rows;
+}
+
+const QUERIES = ['read item 00042', 'store writes', 'tool number 1234', 'echo text back', 'notifications burst', 'item 00777 store', 'sleep milliseconds', 'fixture reads'];
+
+/** search_tools over 1,500 tools in a search-mode workspace: the first search, then p50/p99. */
+export async function search(calls: number): Promise<{ first: number; p50: number; p99: number }> {
+  const client = routedClient(scaleConfig('workspaces:\n  all:\n    servers: [s]\n    search: true\n'), '--workspace', 'all');
+  await client.initialize();
+  await client.listAll();
+  const call = (i: number) => client.request('tools/call', { name: 'search_tools', arguments: { query: QUERIES[i % QUERIES.length] } });
+  const t0 = performance.now();
+  await call(0);
+  const first = performance.now() - t0;
+  for (let i = 0; i < 100; i++) await call(i);
+  const times: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const s = performance.now();
+    await call(i);
+    times.push(performance.now() - s);
+  }
+  await client.close();
+  times.sort((a, b) => a - b);
+  return { first, p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+function rssMb(pid: number): number {
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+/** RSS of `serve` with the bundled router.yaml once its backends are up and it has sat idle, and of server-memory alone. */
+export async function idleRss(settleMs: number): Promise<{ router: number; server: number }> {
+  const router = routedClient(join(ROOT, 'router.yaml'));
+  await router.initialize();
+  await router.listAll();
+  const server = new LineClient('node', [MEMORY_SERVER], { env: { MEMORY_FILE_PATH: join(mkdtempSync(join(tmpdir(), 'sb-scale-')), 'm.jsonl') } });
+  await server.initialize();
+  await server.listAll();
+  await new Promise((r) => setTimeout(r, settleMs));
+  const result = { router: rssMb(router.pid), server: rssMb(server.pid) };
+  await Promise.all([router.close(), server.close()]);
+  return result;
+}

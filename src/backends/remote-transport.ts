@@ -1,0 +1,75 @@
+/**
+ * The SDK's Streamable HTTP and legacy SSE client transports, loaded when a remote backend first
+ * connects. A value import of '@modelcontextprotocol/client' loads the whole SDK and builds its zod
+ * schemas; a router with only stdio backends never needs it, and one with remote backends should
+ * spawn its stdio children before paying for it.
+ */
+import type { JSONRPCMessage, Transport, TransportSendOptions } from '@modelcontextprotocol/client';
+import type { RemoteTarget } from '../config/types.js';
+
+export class LazyRemoteTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  private inner?: Transport;
+  private version?: string;
+  private closed = false;
+
+  constructor(
+    private readonly kind: 'http' | 'sse',
+    private readonly target: RemoteTarget,
+    /** The fetch for requests (e.g. one adding a traceparent header); default: global fetch. */
+    private readonly fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>,
+  ) {}
+
+  async start(): Promise<void> {
+    const { SSEClientTransport, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
+    if (this.closed) throw new Error('the connection was closed before it started');
+    const url = new URL(this.target.url);
+    const requestInit = { headers: this.target.headers };
+    const custom = this.fetch ? { fetch: this.fetch } : {};
+    const inner: Transport =
+      this.kind === 'http'
+        ? new StreamableHTTPClientTransport(url, { requestInit, ...custom })
+        : new SSEClientTransport(url, { requestInit, ...custom, eventSourceInit: { fetch: headersFetch(this.target.headers) } });
+    inner.onmessage = (m) => this.onmessage?.(m);
+    inner.onerror = (e) => this.onerror?.(e);
+    inner.onclose = () => this.onclose?.();
+    if (this.version) inner.setProtocolVersion?.(this.version);
+    this.inner = inner;
+    await inner.start();
+  }
+
+  get sessionId(): string | undefined {
+    return this.inner?.sessionId;
+  }
+
+  setProtocolVersion(version: string): void {
+    this.version = version;
+    this.inner?.setProtocolVersion?.(version);
+  }
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (!this.inner) return Promise.reject(new Error('the connection has not started'));
+    return this.inner.send(message, options);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.inner) await this.inner.close();
+    else this.onclose?.();
+  }
+}
+
+/**
+ * EventSource ignores requestInit; give its GET the configured headers (e.g. Authorization).
+ * Set through Headers so a configured name replaces the SDK's own case-insensitively: merging plain
+ * objects sent "authorization" and "Authorization" both, joined into one invalid value.
+ */
+function headersFetch(configured: Record<string, string>) {
+  return (input: string | URL | Request, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    for (const [name, value] of Object.entries(configured)) headers.set(name, value);
+    return fetch(input, { ...init, headers });
+  };
+}
