@@ -20,6 +20,7 @@ import { Engine } from './engine/engine.js';
 import type { InflightRequests } from './engine/inflight.js';
 import { mostVerbose } from './engine/log-levels.js';
 import { Relay } from './engine/relay.js';
+import { RequestLog } from './engine/request-log.js';
 import { resolveTaskId } from './engine/tasks.js';
 import type { BackendDirectory } from './engine/services.js';
 import type { Admission, ForwardObserver } from './engine/engine.js';
@@ -99,7 +100,7 @@ export class Router implements SessionHost {
       pageSize: config.pageSize,
       backends: this.directory(),
       admissions: [this.limits.admission, ...(options.admissions ?? [])],
-      ...(options.observers && { observers: options.observers }),
+      observers: [...(options.observers ?? []), ...(RequestLog.wanted(this.log) ? [new RequestLog(this.log)] : [])],
     });
     this.relay = new Relay({
       catalog: this.catalog,

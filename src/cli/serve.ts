@@ -10,7 +10,7 @@ import { DEFAULT_SHUTDOWN_GRACE_MS } from '../config/defaults.js';
 import { configSecrets, createRedactor } from '../config/redact.js';
 import type { ListenConfig, RouterConfig } from '../config/types.js';
 import { SwitchboardError } from '../errors/index.js';
-import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
+import { LOG_LEVELS, type LogLevel } from '../log.js';
 import { Router } from '../router.js';
 import { StdioFrontTransport } from '../transports/stdio-front.js';
 import type { NetworkFronts } from '../transports/network-fronts.js';
@@ -20,7 +20,10 @@ import type { CatalogView } from '../catalog/view.js';
 import type { Transport } from '@modelcontextprotocol/server';
 import type { Workspaces } from '../workspace/workspaces.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
+import { cliLogger, LOG_FORMAT_HELP } from './logging.js';
 import { CLOSE_DEADLINE_MS, onShutdown } from './shutdown.js';
+import { startTracing } from './telemetry.js';
+import { createWorkspaces } from './workspaces.js';
 
 export const SERVE_HELP = `Usage: switchboard serve [options]
 
@@ -42,6 +45,7 @@ Options:
                              Prometheus metrics are /metrics (HTTP fronts; same bearer token as MCP)
       --max-body-bytes N     largest request body (default 4194304)
       --log-level LEVEL      trace | debug | info | warn | error | fatal | silent (default info)
+      ${LOG_FORMAT_HELP}
   -w, --workspace NAME       serve only workspace NAME from the config (default: $SWITCHBOARD_WORKSPACE;
                              else over HTTP /w/NAME/mcp, the client's roots, or the "default" workspace)
       --watch                reload the config whenever the file changes (SIGHUP reloads it always):
@@ -74,6 +78,7 @@ export async function runServe(argv: string[]): Promise<void> {
     'status-path': { type: 'string' },
     'max-body-bytes': { type: 'string' },
     'log-level': { type: 'string' },
+    'log-format': { type: 'string' },
     workspace: { type: 'string', short: 'w' },
     watch: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -93,7 +98,7 @@ export async function runServe(argv: string[]): Promise<void> {
   // not in an error a client gets (docs/operations.md, "Secrets in logs and errors").
   const secrets = configSecrets(config, { minLength: MIN_REDACTED_LENGTH });
   const redact = createRedactor(secrets);
-  const log = createLogger(config.logLevel ?? 'info', 2, secrets.length > 0 ? { redact } : {});
+  const log = cliLogger({ format: values['log-format'], defaultLevel: config.logLevel ?? 'info', names: config.servers.map((s) => s.name), ...(secrets.length > 0 && { redact }) });
   const say = (text: string): void => void process.stderr.write(redact(text) + '\n');
   // Before any backend starts: every stdio backend's group is registered with it as it spawns.
   const watchdog = new Watchdog({ log });
@@ -108,11 +113,15 @@ export async function runServe(argv: string[]): Promise<void> {
     const [{ Observability }, { VERSION }] = await Promise.all([import('../status/observability.js'), import('../version.js')]);
     observability = new Observability({ config, version: VERSION, backends: () => router.allBackends(), workspaces: () => workspaces.listings() });
   }
+  // Off (and no OpenTelemetry module loaded) unless an OTLP endpoint is set.
+  const tracing = await startTracing(process.env);
+  const observed = observability?.routerOptions();
   const router = new Router(config, {
     log,
     waitForFirstStart: true,
-    transportFactory: createTransportFactory({ watchdog }),
-    ...observability?.routerOptions(),
+    transportFactory: createTransportFactory({ watchdog, traceHeaders: tracing !== undefined }),
+    ...observed,
+    observers: [...(observed?.observers ?? []), ...(tracing ? [tracing.observer] : [])],
     ...(secrets.length > 0 ? { redact } : {}),
   });
   const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
@@ -125,6 +134,7 @@ export async function runServe(argv: string[]): Promise<void> {
     workspaces = await createWorkspaces(router, log, values.workspace);
   } catch (err) {
     await router.close();
+    await tracing?.close();
     await watchdog.close();
     throw err;
   }
@@ -159,6 +169,7 @@ export async function runServe(argv: string[]): Promise<void> {
       await workspaceHttp?.close();
       await router.close();
       observability?.close();
+      await tracing?.close();
       // Last: it reaps only what router.close() failed to stop.
       await watchdog.close();
     },
@@ -198,19 +209,6 @@ export async function runServe(argv: string[]): Promise<void> {
   await reportStartup(router, started, path, say);
   // Names in workspace globs and overrides exist only once the backends are up.
   workspaces.warnConfig();
-}
-
-/** The workspaces of the config, with --workspace (else $SWITCHBOARD_WORKSPACE) fixing one for every client. */
-async function createWorkspaces(router: Router, log: Logger, flag: string | undefined): Promise<Workspaces> {
-  const [{ usageFilePath, UsageStore }, { Workspaces }] = await Promise.all([import('../workspace/usage.js'), import('../workspace/workspaces.js')]);
-  const usage = new UsageStore(usageFilePath(process.env), { log });
-  try {
-    return new Workspaces({ catalog: router.catalog, codec: router.cursorCodec, config: router.config, log, usage, flag, env: process.env.SWITCHBOARD_WORKSPACE });
-  } catch (err) {
-    // A name given on the command line or in the environment that the config lacks is a usage error.
-    if (err instanceof SwitchboardError && err.code === 'SB_UNKNOWN_WORKSPACE') throw new SwitchboardError('SB_USAGE', err.message);
-    throw err;
-  }
 }
 
 /** The command line's settings over a config's (validated once, applied to every config loaded). */

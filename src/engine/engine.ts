@@ -37,7 +37,8 @@ export type AdmissionResult = void | undefined | (() => void);
  * Watches forwards (metrics, the status page's recent calls, traces): `start` runs as the request is
  * sent, and the function it returns runs once with the outcome: the error, or the backend's result
  * (before mapping; a tool's `isError` result is a success of the protocol, not an error here).
- * Observers must be cheap and must not throw; they cannot change the request.
+ * Observers must be cheap and must not throw; they cannot change the request, except by adding
+ * `_meta` entries through `plan.meta` (trace context), which the engine merges in as it sends.
  */
 export type ForwardEnd = (error?: unknown, result?: Result) => void;
 
@@ -135,7 +136,8 @@ export class Engine implements EngineServices {
     const done = this.observers.length ? this.observe(ctx, plan) : undefined;
     try {
       plan.onSent?.();
-      result = await backend.request(plan.method, token === undefined ? plan.params : withoutProgressToken(plan.params), { signal: ctx.signal, onprogress });
+      const params = plan.meta ? withMeta(plan.params, plan.meta) : plan.params;
+      result = await backend.request(plan.method, token === undefined ? params : withoutProgressToken(params), { signal: ctx.signal, onprogress });
       done?.(undefined, result);
     } catch (err) {
       done?.(err);
@@ -168,6 +170,10 @@ export class Engine implements EngineServices {
 
 /** How long a result waits after the progress relayed just before it (only then). */
 const PROGRESS_SETTLE_MS = 5;
+
+function withMeta(params: Params, meta: Record<string, string>): Params {
+  return { ...params, _meta: { ...(params._meta as Params | undefined), ...meta } };
+}
 
 function withoutProgressToken(params: Params): Params {
   const meta = params._meta as Record<string, unknown> | undefined;

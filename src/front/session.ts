@@ -51,6 +51,8 @@ export class FrontSession implements SessionRef {
   private initialized = false;
   /** Sequence of roots/list requests: only the newest answer may switch the view. */
   private rootsAsked = 0;
+  /** Requests this session has handed to the engine: their router-unique log id (engine/context.ts). */
+  private requestCount = 0;
   private closed = false;
   private peer?: RpcPeer;
   private readonly log: Logger;
@@ -141,6 +143,7 @@ export class FrontSession implements SessionRef {
       id: request.id,
       method: request.method,
       signal: request.signal,
+      seq: ++this.requestCount,
       ...((typeof token === 'string' || typeof token === 'number') && { progressToken: token }),
     };
     return this.host.engine.handle(ctx, request.params);
