@@ -18,7 +18,8 @@ import { diffServers, type ServerDiff } from './config/diff.js';
 import type { RouterConfig, ServerConfig } from './config/types.js';
 import { Engine } from './engine/engine.js';
 import type { InflightRequests } from './engine/inflight.js';
-import { mostVerbose } from './engine/log-levels.js';
+import { LogLevelSync } from './engine/log-level-sync.js';
+import { mergedInstructions } from './engine/instructions.js';
 import { Relay } from './engine/relay.js';
 import { RequestLog } from './engine/request-log.js';
 import { resolveTaskId } from './engine/tasks.js';
@@ -71,7 +72,7 @@ export class Router implements SessionHost {
   private readonly backends = new Map<string, Backend>();
   private readonly sessions = new Set<FrontSession>();
   private readonly log: Logger;
-  private readonly backendLevels = new Map<string, string>();
+  private readonly levels: LogLevelSync;
   private readonly isolated: SessionBackends<FrontSession>;
   /** maxConcurrency / maxQueue per server: the first admission of every forward. */
   readonly limits: ServerLimits;
@@ -102,6 +103,7 @@ export class Router implements SessionHost {
       admissions: [this.limits.admission, ...(options.admissions ?? [])],
       observers: [...(options.observers ?? []), ...(RequestLog.wanted(this.log) ? [new RequestLog(this.log)] : [])],
     });
+    this.levels = new LogLevelSync(() => this.sessions, this.log);
     this.relay = new Relay({
       catalog: this.catalog,
       inflight: this.engine.inflight,
@@ -155,7 +157,7 @@ export class Router implements SessionHost {
         onStateChange: (backend) => {
           if (backend.state !== 'ready') return;
           void this.engine.subscriptions.resubscribe(backend);
-          this.applySessionLogLevel(session, backend);
+          this.levels.applyOwn(session, backend);
         },
       },
     });
@@ -261,19 +263,9 @@ export class Router implements SessionHost {
     return this.sessions.size;
   }
 
-  /**
-   * Backends' own instructions, each under its server's name, so a model knows whose advice it reads.
-   * Only the servers the session's view draws on: a workspace is a boundary for what it says, too.
-   */
+  /** What a client's view draws on, in the backends' own words (engine/instructions.ts). */
   instructions(view: CatalogView): string | undefined {
-    const parts: string[] = [];
-    for (const backend of this.backends.values()) {
-      if (view.includesServer?.(backend.name) === false) continue;
-      const text = backend.instructions;
-      const naming = backend.config.prefix === '' ? 'tools keep their own names' : `tools prefixed "${backend.config.prefix}${this.config.separator}"`;
-      if (text) parts.push(`## ${backend.name} (${naming})\n${text}`);
-    }
-    return parts.length ? parts.join('\n\n') : undefined;
+    return mergedInstructions(this.backends.values(), view, this.config.separator);
   }
 
   private onListsChanged(backend: Backend, kinds: ListKind[]): void {
@@ -289,15 +281,15 @@ export class Router implements SessionHost {
     if (backend.state === 'ready') {
       this.log.info({ backend: backend.name, transport: backend.transportKind, tools: backend.toolCount }, 'backend up');
       void this.engine.subscriptions.resubscribe(backend);
-      void this.applyLogLevel(backend);
+      void this.levels.applyShared(backend);
     } else if (backend.state === 'down') {
-      this.backendLevels.delete(backend.name);
+      this.levels.forget(backend.name);
       this.log.warn({ backend: backend.name, reason: backend.lastError }, 'backend down');
     } else if (backend.state === 'failed') {
-      this.backendLevels.delete(backend.name);
+      this.levels.forget(backend.name);
       this.log.error({ backend: backend.name, reason: backend.lastError }, 'backend failed; not restarting it until the config is reloaded');
     } else if (backend.state === 'idle') {
-      this.backendLevels.delete(backend.name);
+      this.levels.forget(backend.name);
       this.log.info({ backend: backend.name, tools: backend.toolCount }, 'backend idle (lazy): starts on its next use');
     }
   }
@@ -310,23 +302,11 @@ export class Router implements SessionHost {
 
   /** A shared backend runs at the most verbose level any session asked for; each session filters. */
   onLogLevelChanged(session?: FrontSession): void {
-    for (const backend of this.backends.values()) void this.applyLogLevel(backend);
-    if (session) for (const own of this.isolated.of(session)) this.applySessionLogLevel(session, own);
+    for (const backend of this.backends.values()) void this.levels.applyShared(backend);
+    if (session) for (const own of this.isolated.of(session)) this.levels.applyOwn(session, own);
   }
 
-  /** A session's own connection runs at exactly that session's level. */
-  private applySessionLogLevel(session: FrontSession, own: Backend): void {
-    if (!session.logLevel || own.state !== 'ready' || !own.capabilities?.logging) return;
-    void own.request('logging/setLevel', { level: session.logLevel }).catch(() => undefined);
-  }
 
-  private async applyLogLevel(backend: Backend): Promise<void> {
-    if (backend.state !== 'ready' || !backend.capabilities?.logging) return;
-    const level = mostVerbose([...this.sessions].flatMap((s) => (s.logLevel ? [s.logLevel] : [])));
-    if (!level || this.backendLevels.get(backend.name) === level) return;
-    this.backendLevels.set(backend.name, level);
-    await backend.request('logging/setLevel', { level }).catch((err) => this.log.debug({ err: String(err), backend: backend.name }, 'logging/setLevel failed'));
-  }
 
   /** Requests being answered right now, over every session. */
   activeRequests(): number {
@@ -397,7 +377,7 @@ export class Router implements SessionHost {
       this.backends.delete(name);
       this.catalog.removeServer(name);
     }
-    this.backendLevels.delete(name);
+    this.levels.forget(name);
     await Promise.all([old.close(reason), this.isolated.closeServer(name, reason)]);
   }
 
