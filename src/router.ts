@@ -25,6 +25,7 @@ import type { Admission, ForwardObserver } from './engine/engine.js';
 import { SwitchboardError, shuttingDown } from './errors/index.js';
 import { FrontSession, type ListChangedKind, type SessionHost } from './front/session.js';
 import type { Logger } from './log.js';
+import type { Principal } from './util/principal.js';
 import { VERSION } from './version.js';
 
 export interface RouterOptions {
@@ -215,10 +216,10 @@ export class Router implements SessionHost {
     return new FullView(this.catalog, this.cursorCodec, this.config.pageSize);
   }
 
-  /** Attach a front transport: one client, one session. */
-  async connect(transport: Transport, view: CatalogView = this.fullView()): Promise<FrontSession> {
+  /** Attach a front transport: one client, one session (with the principal its access token proved, if any). */
+  async connect(transport: Transport, view: CatalogView = this.fullView(), principal?: Principal): Promise<FrontSession> {
     if (this.closed) throw shuttingDown('the router');
-    const session = new FrontSession(this, { log: this.log, view, ...(this.options.onListChangedSent && { onListChangedSent: this.options.onListChangedSent }) });
+    const session = new FrontSession(this, { log: this.log, view, ...(principal && { principal }), ...(this.options.onListChangedSent && { onListChangedSent: this.options.onListChangedSent }) });
     this.sessions.add(session);
     session.onClose(() => {
       this.sessions.delete(session);

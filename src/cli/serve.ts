@@ -17,6 +17,7 @@ import type { Observability } from '../status/observability.js';
 import type { CatalogView } from '../catalog/view.js';
 import type { Transport } from '@modelcontextprotocol/server';
 import type { Workspaces } from '../workspace/workspaces.js';
+import type { Principal } from '../util/principal.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
 import { onShutdown } from './shutdown.js';
 
@@ -85,7 +86,11 @@ export async function runServe(argv: string[]): Promise<void> {
   const watchdog = new Watchdog({ log });
   const http = front !== 'stdio';
   // Before any child is spawned: a refused bind or a bad --status-path leaves nothing behind.
-  if (http) (await import('./listeners.js')).assertSafeBind(listen);
+  if (http) {
+    const { assertAuthConsistent, assertSafeBind } = await import('./listeners.js');
+    assertSafeBind(listen);
+    assertAuthConsistent(listen, config.workspaces);
+  }
   const statusPath = http ? await parseStatusPath(values['status-path'], listen) : rejectStatusPathOnStdio(values['status-path']);
   // Only an HTTP front has a port to show metrics and status on; stdio loads none of it. They read
   // the router and workspaces only when asked (a scrape, a status poll): both exist by then.
@@ -94,7 +99,11 @@ export async function runServe(argv: string[]): Promise<void> {
     const [{ Observability }, { VERSION }] = await Promise.all([import('../status/observability.js'), import('../version.js')]);
     observability = new Observability({ config, version: VERSION, backends: () => router.allBackends(), workspaces: () => workspaces.listings() });
   }
-  const router = new Router(config, { log, waitForFirstStart: true, transportFactory: createTransportFactory({ watchdog }), ...observability?.routerOptions() });
+  // A gateway shared through OAuth logs who called what (the audit trail); one user's does not need to.
+  const audit = listen.auth && http ? new (await import('../status/audit-log.js')).AuditLog(log) : undefined;
+  const hooks = observability?.routerOptions();
+  const observers = [...(hooks?.observers ?? []), ...(audit ? [audit] : [])];
+  const router = new Router(config, { log, waitForFirstStart: true, transportFactory: createTransportFactory({ watchdog }), ...hooks, observers });
   // Children first: they take the longest to be ready, and everything below (workspaces, search, the
   // HTTP fronts) is loaded while they start. A client's initialize never waits for them; its first
   // list does (each backend bounded by its own connectTimeout).
@@ -109,8 +118,8 @@ export async function runServe(argv: string[]): Promise<void> {
   }
   const frontKindOf = http ? (await import('../transports/front-kind.js')).frontKindOf : undefined;
   // Every session, whichever front and path it came through, is counted under its front.
-  const connect = async (t: Transport, view: CatalogView) => {
-    const session = await router.connect(t, view);
+  const connect = async (t: Transport, view: CatalogView, principal?: Principal) => {
+    const session = await router.connect(t, view, principal);
     return observability && frontKindOf ? observability.track(session, frontKindOf(t)) : session;
   };
   const [{ ConfigReloader }, { ConfigWatcher }] = await Promise.all([import('./reload.js'), import('./config-watch.js')]);
@@ -151,17 +160,20 @@ export async function runServe(argv: string[]): Promise<void> {
       import('./snippet.js'),
       import('../transports/status-routes.js'),
     ]);
-    workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect });
+    // One access-token verifier for every route of the port (one JWKS cache).
+    const tokens = listen.auth ? { tokens: new (await import('../transports/access-tokens.js')).AccessTokens(listen.auth) } : {};
+    workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect, ...tokens });
     fronts = new NetworkFronts({
       listen,
       log,
       // Sessions without a view of their own (legacy SSE, WebSocket) start where a new client would.
-      connect: (t, view) => connect(t, view ?? workspaces.initialView()),
+      connect: (t, view, principal) => connect(t, view ?? workspaces.initialView(principal), principal),
       route: workspaceHttp.route,
       extraRoutes: [
         workspaceHttp.extraRoute,
-        statusRoutes({ listen, statusPath, snapshot: () => observability.snapshot(), metrics: () => observability.metrics.render() }),
+        statusRoutes({ listen, statusPath, snapshot: () => observability.snapshot(), metrics: () => observability.metrics.render(), ...tokens }),
       ],
+      ...tokens,
       ...(front === 'sse' ? { sse: { ssePath: LEGACY_SSE_PATH, messagePath: LEGACY_MESSAGE_PATH } } : {}),
       ...(front === 'ws' ? { wsPath: listen.path } : {}),
     });
