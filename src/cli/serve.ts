@@ -123,7 +123,17 @@ export async function runServe(argv: string[]): Promise<void> {
     return observability && frontKindOf ? observability.track(session, frontKindOf(t)) : session;
   };
   const [{ ConfigReloader }, { ConfigWatcher }] = await Promise.all([import('./reload.js'), import('./config-watch.js')]);
-  const reloader = new ConfigReloader({ path, env: process.env, withFlags, router, workspaces, write: (line) => process.stderr.write(line + '\n') });
+  // The start-up rule holds for reloads too: allow lists an HTTP front without listen.auth would ignore are refused.
+  const check = http ? (await import('./listeners.js')).assertAuthConsistent : undefined;
+  const reloader = new ConfigReloader({
+    path,
+    env: process.env,
+    withFlags,
+    router,
+    workspaces,
+    write: (line) => process.stderr.write(line + '\n'),
+    ...(check && { check: (c: RouterConfig) => check(c.listen, c.workspaces) }),
+  });
   // SIGHUP's default action would end the process. Windows raises SIGHUP when its console closes, and
   // the process is ended moments later: there it still shuts down.
   const reloadOnHangup = process.platform !== 'win32';
@@ -250,8 +260,8 @@ async function parseStatusPath(value: string | undefined, listen: ListenConfig):
   const { DEFAULT_STATUS_PATH, reservedPaths } = await import('../transports/status-routes.js');
   if (value === undefined) return DEFAULT_STATUS_PATH;
   const path = parsePath(value, '--status-path');
-  if (reservedPaths(listen).includes(path) || path.startsWith('/w/')) {
-    throw new SwitchboardError('SB_USAGE', `--status-path: ${path} is already served (MCP, health, /metrics, /status.json or /w/NAME/); pick another path`);
+  if (reservedPaths(listen).includes(path) || path.startsWith('/w/') || path.startsWith('/.well-known/')) {
+    throw new SwitchboardError('SB_USAGE', `--status-path: ${path} is already served (MCP, health, /metrics, /status.json, /w/NAME/ or /.well-known/); pick another path`);
   }
   return path;
 }

@@ -5,11 +5,12 @@
  * for another audience, expired or from a foreign issuer get 401 with a WWW-Authenticate challenge
  * that names the metadata document, which is served; every forwarded call leaves an audit line.
  */
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { FIXTURE_TOOL_NAMES } from '../fixtures/fixture-server.js';
-import { assertBuilt, q, spawnCli, tempDir, type CliProcess } from '../helpers/cli.js';
+import { assertBuilt, q, runCli, spawnCli, tempDir, type CliProcess } from '../helpers/cli.js';
 import { JSON_HEADERS, httpOpen, httpRequest } from '../helpers/http-raw.js';
 import { foreignToken, startTestIssuer, type TestClient, type TestIssuer } from '../helpers/oidc-issuer.js';
 import { fixtureStdioCommand } from '../helpers/spawn-fixture.js';
@@ -183,5 +184,29 @@ describe('serve --http with listen.auth', () => {
     expect(typeof record['ms']).toBe('number');
     // Arguments never reach the log.
     expect(line).not.toContain('audited');
+  });
+});
+
+describe('allow lists without listen.auth', () => {
+  const tmp = tempDir('sb-oauth-allow-');
+  afterAll(() => tmp.remove());
+
+  it('refuse to start an HTTP front, and a reload that adds them keeps the running config', async () => {
+    const allow = `workspaces:\n  ops:\n    servers: [alpha]\n    allow: { groups: [ops] }\n`;
+    const config = tmp.write('router.yaml', `servers:\n${serverYaml('alpha')}${allow}`);
+    const refused = await runCli(['serve', '--http', '--port', '0', '--config', config]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('workspaces ops set "allow", which needs token claims: set listen.auth (issuer, audience) to serve them over HTTP');
+
+    writeFileSync(config, `servers:\n${serverYaml('alpha')}`);
+    const cli = spawnCli(['serve', '--http', '--port', '0', '--config', config], { env: { ...process.env, SWITCHBOARD_STATE_DIR: tmp.dir } });
+    try {
+      await cli.waitForStderr(/mcp-switchboard: 1\/1 backends up/, 25_000);
+      writeFileSync(config, `servers:\n${serverYaml('alpha')}${allow}`);
+      cli.child.kill('SIGHUP');
+      await cli.waitForStderr(/reload failed; still serving the previous config\. workspaces ops set "allow", which needs token claims/);
+    } finally {
+      await cli.kill();
+    }
   });
 });
