@@ -10,6 +10,7 @@ import { Backend, SHARED_CLIENT_CAPABILITIES } from './backends/backend.js';
 import { LIST_KINDS, type ListKind } from './backends/lists.js';
 import type { TransportFactory } from './backends/transport-factory.js';
 import { SessionBackends } from './backends/session-backends.js';
+import { ListCache, listingsDir } from './backends/list-cache.js';
 import { Catalog } from './catalog/catalog.js';
 import { CursorCodec } from './catalog/cursor.js';
 import { FullView, type CatalogView } from './catalog/view.js';
@@ -19,12 +20,15 @@ import { Engine } from './engine/engine.js';
 import type { InflightRequests } from './engine/inflight.js';
 import { mostVerbose } from './engine/log-levels.js';
 import { Relay } from './engine/relay.js';
+import { RequestLog } from './engine/request-log.js';
 import { resolveTaskId } from './engine/tasks.js';
 import type { BackendDirectory } from './engine/services.js';
 import type { Admission, ForwardObserver } from './engine/engine.js';
+import { ServerLimits } from './engine/server-limits.js';
 import { SwitchboardError, shuttingDown } from './errors/index.js';
+import { activeRequests, drainSessions } from './front/drain.js';
 import { FrontSession, type ListChangedKind, type SessionHost } from './front/session.js';
-import type { Logger } from './log.js';
+import type { Logger, Redactor } from './log.js';
 import type { Principal } from './util/principal.js';
 import { VERSION } from './version.js';
 
@@ -47,10 +51,14 @@ export interface RouterOptions {
   admissions?: Admission[];
   /** Watchers of every forward (metrics, recent calls, traces). */
   observers?: ForwardObserver[];
+  /** The state directory; lazy servers' listings are cached in its listings/. Default: util/state-dir.ts. */
+  stateDir?: string;
   /** A shared backend changed state (metrics and the status page count restarts and uptime). */
   onBackendState?: (backend: Backend) => void;
   /** A session told its client a list changed (metrics count them). */
   onListChangedSent?: (kind: ListChangedKind) => void;
+  /** Replaces the config's secret values in every error a client gets (config/redact.ts). */
+  redact?: Redactor;
 }
 
 const DEFAULT_ISOLATED_IDLE_MS = 10 * 60_000;
@@ -66,7 +74,12 @@ export class Router implements SessionHost {
   private readonly log: Logger;
   private readonly backendLevels = new Map<string, string>();
   private readonly isolated: SessionBackends<FrontSession>;
+  /** maxConcurrency / maxQueue per server: the first admission of every forward. */
+  readonly limits: ServerLimits;
+  private readonly listCache: ListCache;
   private closed = false;
+  /** Set by drain(): new sessions and new requests are refused with it. */
+  private refusal?: SwitchboardError;
   private started?: Promise<void>;
   private startDone = false;
   private current: RouterConfig;
@@ -80,13 +93,15 @@ export class Router implements SessionHost {
     const enabled = config.servers.filter((s) => s.enabled);
     this.catalog = new Catalog(config.separator, enabled.map((s) => ({ name: s.name, prefix: s.prefix })));
     this.isolated = new SessionBackends((session, server) => this.createSessionBackend(session, server), options.isolatedIdleMs ?? DEFAULT_ISOLATED_IDLE_MS);
+    this.limits = new ServerLimits(enabled);
+    this.listCache = new ListCache(listingsDir(options.stateDir));
     this.engine = new Engine({
       catalog: this.catalog,
       cursorCodec: this.cursorCodec,
       pageSize: config.pageSize,
       backends: this.directory(),
-      ...(options.admissions && { admissions: options.admissions }),
-      ...(options.observers && { observers: options.observers }),
+      admissions: [this.limits.admission, ...(options.admissions ?? [])],
+      observers: [...(options.observers ?? []), ...(RequestLog.wanted(this.log) ? [new RequestLog(this.log)] : [])],
     });
     this.relay = new Relay({
       catalog: this.catalog,
@@ -109,6 +124,7 @@ export class Router implements SessionHost {
       clientInfo: CLIENT_INFO,
       retryDelaysMs: this.options.retryDelaysMs,
       relistDebounceMs: this.options.relistDebounceMs,
+      listCache: this.listCache,
       // A connection a reload replaced may still report on its way out: only the current one speaks.
       hooks: {
         onListsChanged: (backend, kinds) => this.isCurrent(backend) && this.onListsChanged(backend, kinds),
@@ -122,7 +138,10 @@ export class Router implements SessionHost {
 
   private createSessionBackend(session: FrontSession, server: ServerConfig): Backend {
     const caps = session.clientCapabilities ?? {};
-    return new Backend(server, {
+    // A session's own connection starts on its first call and is reaped when idle: `lazy` is the
+    // shared listing connection's business (the catalog), not this one's.
+    const { lazy: _lazy, idleTimeoutMs: _idle, ...eager } = server;
+    return new Backend(eager, {
       log: this.log.child({ session: session.id.slice(0, 8) }),
       transportFactory: this.options.transportFactory,
       // Exactly what this session's client declared: the server sees the client it really serves.
@@ -219,7 +238,14 @@ export class Router implements SessionHost {
   /** Attach a front transport: one client, one session (with the principal its access token proved, if any). */
   async connect(transport: Transport, view: CatalogView = this.fullView(), principal?: Principal): Promise<FrontSession> {
     if (this.closed) throw shuttingDown('the router');
-    const session = new FrontSession(this, { log: this.log, view, ...(principal && { principal }), ...(this.options.onListChangedSent && { onListChangedSent: this.options.onListChangedSent }) });
+    if (this.refusal) throw this.refusal;
+    const session = new FrontSession(this, {
+      log: this.log,
+      view,
+      ...(principal && { principal }),
+      ...(this.options.onListChangedSent && { onListChangedSent: this.options.onListChangedSent }),
+      ...(this.options.redact && { redact: this.options.redact }),
+    });
     this.sessions.add(session);
     session.onClose(() => {
       this.sessions.delete(session);
@@ -269,6 +295,12 @@ export class Router implements SessionHost {
     } else if (backend.state === 'down') {
       this.backendLevels.delete(backend.name);
       this.log.warn({ backend: backend.name, reason: backend.lastError }, 'backend down');
+    } else if (backend.state === 'failed') {
+      this.backendLevels.delete(backend.name);
+      this.log.error({ backend: backend.name, reason: backend.lastError }, 'backend failed; not restarting it until the config is reloaded');
+    } else if (backend.state === 'idle') {
+      this.backendLevels.delete(backend.name);
+      this.log.info({ backend: backend.name, tools: backend.toolCount }, 'backend idle (lazy): starts on its next use');
     }
   }
 
@@ -298,6 +330,21 @@ export class Router implements SessionHost {
     await backend.request('logging/setLevel', { level }).catch((err) => this.log.debug({ err: String(err), backend: backend.name }, 'logging/setLevel failed'));
   }
 
+  /** Requests being answered right now, over every session. */
+  activeRequests(): number {
+    return activeRequests(this.sessions);
+  }
+
+  /**
+   * The first half of a graceful shutdown (front/drain.ts): new sessions and requests are refused at
+   * once, requests in flight get `graceMs` to finish, the rest are answered with SB_SHUTTING_DOWN.
+   */
+  async drain(reason: string, graceMs: number): Promise<void> {
+    if (this.closed || this.refusal) return;
+    this.refusal = new SwitchboardError('SB_SHUTTING_DOWN', `the router is shutting down (${reason}); reconnect in a moment`);
+    await drainSessions(this.sessions, this.refusal, { reason, graceMs, log: this.log });
+  }
+
   /**
    * Switch to a new config without dropping a session. Unchanged servers keep running; removed ones
    * stop (requests in flight fail saying so) and changed ones restart; added ones start. Sessions get
@@ -320,6 +367,9 @@ export class Router implements SessionHost {
       if (!successor) this.enlist(after);
     }
     for (const server of diff.added) this.enlist(server);
+    this.limits.configure(next.servers.filter((s) => s.enabled));
+    // A reload is the second chance of a server that gave up (restart.maxRestarts), changed or not.
+    for (const backend of this.backends.values()) if (backend.state === 'failed') void backend.revive();
     for (const session of this.sessions) {
       const view = refreshView?.(session.view);
       if (view) session.replaceView(view);
@@ -363,3 +413,4 @@ export class Router implements SessionHost {
 }
 
 function noop(): void {}
+

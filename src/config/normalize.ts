@@ -7,7 +7,7 @@ import { sanitizePrefix } from './prefix.js';
 import { resolve } from 'node:path';
 import type { LogLevel } from '../log.js';
 import type { RouterFile, ServerFile, WorkspaceFile } from './schema.js';
-import type { ListenConfig, RouterConfig, ServerConfig, ServerTarget, WorkspaceAllow, WorkspaceConfig } from './types.js';
+import type { ListenConfig, RestartConfig, RouterConfig, ServerConfig, ServerTarget, WorkspaceAllow, WorkspaceConfig } from './types.js';
 
 export interface NormalizeOptions {
   /** Directory relative `cwd:` values are resolved against: the config file's directory. */
@@ -40,7 +40,18 @@ function serverOf(name: string, s: ServerFile, baseDir: string): ServerConfig {
     isolation: s.isolation,
     tags: s.tags,
     ...(s.description === undefined ? {} : { description: s.description }),
+    ...(s.maxConcurrency === undefined ? {} : { maxConcurrency: s.maxConcurrency }),
+    ...(s.maxQueue === undefined ? {} : { maxQueue: s.maxQueue }),
+    ...(s.restart === undefined ? {} : { restart: restartOf(s.restart) }),
+    ...(s.healthCheck === undefined ? {} : { healthCheck: { ...s.healthCheck } }),
+    // Absent unless on, so configs that do not use these options normalize exactly as before.
+    ...(s.lazy ? { lazy: true } : {}),
+    ...(s.idleTimeout === undefined ? {} : { idleTimeoutMs: s.idleTimeout }),
   };
+}
+
+function restartOf(r: NonNullable<ServerFile['restart']>): RestartConfig {
+  return { initialDelayMs: r.initialDelayMs, maxDelayMs: r.maxDelayMs, ...(r.maxRestarts === undefined ? {} : { maxRestarts: r.maxRestarts }) };
 }
 
 function workspaceOf(name: string, w: WorkspaceFile): WorkspaceConfig {
@@ -79,6 +90,7 @@ export function normalizeConfig(file: RouterFile, opts: NormalizeOptions): Route
     pageSize: file.pagination.pageSize,
     servers: Object.entries(file.servers).map(([name, s]) => serverOf(name, s, opts.baseDir)),
     listen: listenOf(file.listen),
+    shutdownGraceMs: file.shutdownGraceMs,
     search: { ...file.search },
     workspaces: Object.entries(file.workspaces ?? {}).map(([name, w]) => workspaceOf(name, w)),
   };

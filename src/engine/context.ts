@@ -41,4 +41,15 @@ export interface RequestContext {
   /** Aborted when the client cancels or goes away. */
   readonly signal: AbortSignal;
   readonly progressToken?: ProgressToken;
+  /** The session's count of requests so far: with the session, the router-unique id logs carry. */
+  readonly seq?: number;
+}
+
+/**
+ * The id a request's log lines carry (front, engine and relay alike): the session's short id and its
+ * request count, unique in the router, unlike the client's own id which each client picks. Built
+ * only where a line is written: the hot path carries a number, never a string or a child logger.
+ */
+export function requestId(ctx: RequestContext): string {
+  return `${ctx.session.id.slice(0, 8)}-${ctx.seq ?? String(ctx.id)}`;
 }

@@ -80,9 +80,14 @@ export class WsFront {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (this.closing) return sendHttpError(res, shuttingDown('the server'));
     if (url.pathname !== this.options.path) return sendHttpError(res, new SwitchboardError('SB_UNKNOWN_PATH', `Not found: WebSocket MCP is served at ${this.options.path}`));
-    if (!this.guards.host(req, res) || !this.guards.origin(req, res) || !(await this.guards.auth(req, res))) return;
-    // The token check may take a JWKS fetch: the client may have given up meanwhile.
-    if (socket.destroyed) return;
+    if (!this.guards.host(req, res) || !this.guards.origin(req, res)) return;
+    // The token check may take a JWKS fetch: a client that resets meanwhile must not crash the
+    // process with an unhandled socket error, and one that has gone is not upgraded.
+    const onError = (): void => void socket.destroy();
+    socket.on('error', onError);
+    const authorized = await this.guards.auth(req, res);
+    socket.off('error', onError);
+    if (!authorized || socket.destroyed) return;
     res.removeAllListeners('finish');
     res.detachSocket(socket as Socket);
     const principal = principalOf(req);

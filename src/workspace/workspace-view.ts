@@ -193,6 +193,8 @@ export class WorkspaceView implements CatalogView {
     let entries: ScopedTool[];
     const max = this.workspace.config.maxTools;
     if (search) {
+      // A backend's new list is indexed when it arrives here, not by the next search_tools call.
+      this.workspace.syncSearchIndex();
       const pinned = scope.list.filter((t) => pinIndex(this.workspace.pin, t) !== -1);
       const activated = [...this.active.keys()].flatMap((n) => scope.byName.get(n) ?? []).filter((t) => !pinned.includes(t));
       entries = [...rankTools(pinned, this.rankInputs([])).slice(0, max), ...activated];
