@@ -30,6 +30,7 @@ import { SwitchboardError, shuttingDown } from './errors/index.js';
 import { activeRequests, drainSessions } from './front/drain.js';
 import { FrontSession, type ListChangedKind, type SessionHost } from './front/session.js';
 import type { Logger, Redactor } from './log.js';
+import type { Principal } from './util/principal.js';
 import { VERSION } from './version.js';
 
 export interface RouterOptions {
@@ -236,13 +237,14 @@ export class Router implements SessionHost {
     return new FullView(this.catalog, this.cursorCodec, this.config.pageSize);
   }
 
-  /** Attach a front transport: one client, one session. */
-  async connect(transport: Transport, view: CatalogView = this.fullView()): Promise<FrontSession> {
+  /** Attach a front transport: one client, one session (with the principal its access token proved, if any). */
+  async connect(transport: Transport, view: CatalogView = this.fullView(), principal?: Principal): Promise<FrontSession> {
     if (this.closed) throw shuttingDown('the router');
     if (this.refusal) throw this.refusal;
     const session = new FrontSession(this, {
       log: this.log,
       view,
+      ...(principal && { principal }),
       ...(this.options.onListChangedSent && { onListChangedSent: this.options.onListChangedSent }),
       ...(this.options.redact && { redact: this.options.redact }),
     });

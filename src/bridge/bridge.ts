@@ -73,7 +73,8 @@ export async function startBridge(options: BridgeOptions, deps: BridgeDeps): Pro
   const fronts = new NetworkFronts({
     listen: { ...options.listen, path: options.streamableHttpPath },
     log: deps.log,
-    connect: sessions.connect,
+    // The bridge serves one backend, no workspaces: a view is never chosen per client.
+    connect: (t) => sessions.connect(t),
     streamableHttp: options.output === 'streamableHttp',
     ...(options.output === 'sse' ? { sse: { ssePath: options.ssePath, messagePath: options.messagePath, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) } } : {}),
     // supergateway serves WebSocket on --messagePath; its users' clients point there.

@@ -19,6 +19,7 @@ import type { Observability } from '../status/observability.js';
 import type { CatalogView } from '../catalog/view.js';
 import type { Transport } from '@modelcontextprotocol/server';
 import type { Workspaces } from '../workspace/workspaces.js';
+import type { Principal } from '../util/principal.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
 import { cliLogger, LOG_FORMAT_HELP } from './logging.js';
 import { CLOSE_DEADLINE_MS, onShutdown } from './shutdown.js';
@@ -104,7 +105,11 @@ export async function runServe(argv: string[]): Promise<void> {
   const watchdog = new Watchdog({ log });
   const http = front !== 'stdio';
   // Before any child is spawned: a refused bind or a bad --status-path leaves nothing behind.
-  if (http) (await import('./listeners.js')).assertSafeBind(listen);
+  if (http) {
+    const { assertAuthConsistent, assertSafeBind } = await import('./listeners.js');
+    assertSafeBind(listen);
+    assertAuthConsistent(listen, config.workspaces);
+  }
   const statusPath = http ? await parseStatusPath(values['status-path'], listen) : rejectStatusPathOnStdio(values['status-path']);
   // Only an HTTP front has a port to show metrics and status on; stdio loads none of it. They read
   // the router and workspaces only when asked (a scrape, a status poll): both exist by then.
@@ -115,13 +120,15 @@ export async function runServe(argv: string[]): Promise<void> {
   }
   // Off (and no OpenTelemetry module loaded) unless an OTLP endpoint is set.
   const tracing = await startTracing(process.env);
+  // A gateway shared through OAuth logs who called what (the audit trail); one user's does not need to.
+  const audit = listen.auth && http ? new (await import('../status/audit-log.js')).AuditLog(log) : undefined;
   const observed = observability?.routerOptions();
   const router = new Router(config, {
     log,
     waitForFirstStart: true,
     transportFactory: createTransportFactory({ watchdog, traceHeaders: tracing !== undefined }),
     ...observed,
-    observers: [...(observed?.observers ?? []), ...(tracing ? [tracing.observer] : [])],
+    observers: [...(observed?.observers ?? []), ...(tracing ? [tracing.observer] : []), ...(audit ? [audit] : [])],
     ...(secrets.length > 0 ? { redact } : {}),
   });
   const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
@@ -140,12 +147,22 @@ export async function runServe(argv: string[]): Promise<void> {
   }
   const frontKindOf = http ? (await import('../transports/front-kind.js')).frontKindOf : undefined;
   // Every session, whichever front and path it came through, is counted under its front.
-  const connect = async (t: Transport, view: CatalogView) => {
-    const session = await router.connect(t, view);
+  const connect = async (t: Transport, view: CatalogView, principal?: Principal) => {
+    const session = await router.connect(t, view, principal);
     return observability && frontKindOf ? observability.track(session, frontKindOf(t)) : session;
   };
   const [{ ConfigReloader }, { ConfigWatcher }] = await Promise.all([import('./reload.js'), import('./config-watch.js')]);
-  const reloader = new ConfigReloader({ path, env: process.env, withFlags, router, workspaces, write: say });
+  // The start-up rule holds for reloads too: allow lists an HTTP front without listen.auth would ignore are refused.
+  const check = http ? (await import('./listeners.js')).assertAuthConsistent : undefined;
+  const reloader = new ConfigReloader({
+    path,
+    env: process.env,
+    withFlags,
+    router,
+    workspaces,
+    write: say,
+    ...(check && { check: (c: RouterConfig) => check(c.listen, c.workspaces) }),
+  });
   // SIGHUP's default action would end the process. Windows raises SIGHUP when its console closes, and
   // the process is ended moments later: there it still shuts down.
   const reloadOnHangup = process.platform !== 'win32';
@@ -188,17 +205,20 @@ export async function runServe(argv: string[]): Promise<void> {
       import('./snippet.js'),
       import('../transports/status-routes.js'),
     ]);
-    workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect });
+    // One access-token verifier for every route of the port (one JWKS cache).
+    const tokens = listen.auth ? { tokens: new (await import('../transports/access-tokens.js')).AccessTokens(listen.auth) } : {};
+    workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect, ...tokens });
     fronts = new NetworkFronts({
       listen,
       log,
       // Sessions without a view of their own (legacy SSE, WebSocket) start where a new client would.
-      connect: (t, view) => connect(t, view ?? workspaces.initialView()),
+      connect: (t, view, principal) => connect(t, view ?? workspaces.initialView(principal), principal),
       route: workspaceHttp.route,
       extraRoutes: [
         workspaceHttp.extraRoute,
-        statusRoutes({ listen, statusPath, snapshot: () => observability.snapshot(), metrics: () => observability.metrics.render() }),
+        statusRoutes({ listen, statusPath, snapshot: () => observability.snapshot(), metrics: () => observability.metrics.render(), ...tokens }),
       ],
+      ...tokens,
       ...(front === 'sse' ? { sse: { ssePath: LEGACY_SSE_PATH, messagePath: LEGACY_MESSAGE_PATH } } : {}),
       ...(front === 'ws' ? { wsPath: listen.path } : {}),
     });
@@ -262,8 +282,8 @@ async function parseStatusPath(value: string | undefined, listen: ListenConfig):
   const { DEFAULT_STATUS_PATH, reservedPaths } = await import('../transports/status-routes.js');
   if (value === undefined) return DEFAULT_STATUS_PATH;
   const path = parsePath(value, '--status-path');
-  if (reservedPaths(listen).includes(path) || path.startsWith('/w/')) {
-    throw new SwitchboardError('SB_USAGE', `--status-path: ${path} is already served (MCP, health, /metrics, /status.json or /w/NAME/); pick another path`);
+  if (reservedPaths(listen).includes(path) || path.startsWith('/w/') || path.startsWith('/.well-known/')) {
+    throw new SwitchboardError('SB_USAGE', `--status-path: ${path} is already served (MCP, health, /metrics, /status.json, /w/NAME/ or /.well-known/); pick another path`);
   }
   return path;
 }

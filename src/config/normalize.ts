@@ -7,7 +7,7 @@ import { sanitizePrefix } from './prefix.js';
 import { resolve } from 'node:path';
 import type { LogLevel } from '../log.js';
 import type { RouterFile, ServerFile, WorkspaceFile } from './schema.js';
-import type { ListenConfig, RestartConfig, RouterConfig, ServerConfig, ServerTarget, WorkspaceConfig } from './types.js';
+import type { ListenConfig, RestartConfig, RouterConfig, ServerConfig, ServerTarget, WorkspaceAllow, WorkspaceConfig } from './types.js';
 
 export interface NormalizeOptions {
   /** Directory relative `cwd:` values are resolved against: the config file's directory. */
@@ -64,14 +64,21 @@ function workspaceOf(name: string, w: WorkspaceFile): WorkspaceConfig {
   if (w.roots !== undefined) ws.roots = w.roots;
   if (w.context !== undefined) ws.context = w.context;
   if (w.search !== undefined) ws.search = w.search;
+  if (w.allow !== undefined) ws.allow = allowOf(w.allow);
   return ws;
 }
 
+/** Copies only the claims listed: a claim left out admits nobody by itself. */
+function allowOf(a: NonNullable<WorkspaceFile['allow']>): WorkspaceAllow {
+  return { ...(a.sub && { sub: a.sub }), ...(a.groups && { groups: a.groups }), ...(a.scope && { scope: a.scope }) };
+}
+
 function listenOf(l: RouterFile['listen']): ListenConfig {
-  const { authToken, cors, ...rest } = l;
+  const { authToken, cors, auth, ...rest } = l;
   return {
     ...rest,
     ...(authToken === undefined ? {} : { authToken }),
+    ...(auth === undefined ? {} : { auth: { issuer: auth.issuer, audience: auth.audience, scopes: auth.scopes, ...(auth.jwksUrl && { jwksUrl: auth.jwksUrl }) } }),
     // `cors: false` is the same as leaving it out.
     ...(cors === undefined || cors === false ? {} : { cors: cors === true ? true : cors }),
   };

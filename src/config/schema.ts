@@ -96,6 +96,21 @@ const ServerSchema = mapping(
   'server settings (command: or url:, and options)',
 );
 
+const ListenAuthSchema = mapping(
+  {
+    issuer: httpUrl,
+    audience: httpUrl,
+    jwksUrl: httpUrl.optional(),
+    scopes: stringList.default([]),
+  },
+  'OAuth settings (issuer:, audience:, jwksUrl:, scopes:)',
+);
+
+const WorkspaceAllowSchema = mapping(
+  { sub: stringList.optional(), groups: stringList.optional(), scope: stringList.optional() },
+  'token claims allowed to use the workspace (sub:, groups:, scope:)',
+);
+
 const ListenSchema = mapping(
   {
     transport: oneOf(['stdio', 'http', 'sse', 'ws']).default('stdio'),
@@ -111,6 +126,7 @@ const ListenSchema = mapping(
     maxBodyBytes: int(1, Number.MAX_SAFE_INTEGER, 'expected a positive whole number of bytes').default(D.DEFAULT_MAX_BODY_BYTES),
     sessionIdleMs: positiveMs.default(D.DEFAULT_SESSION_IDLE_MS),
     maxSessions: int(1, Number.MAX_SAFE_INTEGER, 'expected a positive whole number of sessions').default(D.DEFAULT_MAX_SESSIONS),
+    auth: ListenAuthSchema.optional(),
   },
   'listener settings (transport:, host:, port:, ...)',
 );
@@ -137,6 +153,7 @@ const WorkspaceSchema = mapping(
     roots: stringList.optional(),
     context: text.optional(),
     search: bool.optional(),
+    allow: WorkspaceAllowSchema.optional(),
   },
   'workspace settings (servers:, include:, exclude:, ...)',
 );

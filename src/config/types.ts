@@ -97,6 +97,26 @@ export interface ListenConfig {
   sessionIdleMs: number;
   /** Most Streamable HTTP sessions at once; past it the oldest idle one is closed, else 503. */
   maxSessions: number;
+  /** OAuth: the HTTP fronts are a protected resource that accepts this issuer's JWT access tokens. */
+  auth?: ListenAuthConfig;
+}
+
+export interface ListenAuthConfig {
+  /** The authorization server: tokens must carry exactly this `iss`. */
+  issuer: string;
+  /** This gateway's resource URL: tokens must name it in `aud` (RFC 8707 resource indicator). */
+  audience: string;
+  /** Absent: found in the issuer's metadata (OpenID discovery, else RFC 8414). */
+  jwksUrl?: string;
+  /** Scopes every token must carry; a token without one of them gets 403 insufficient_scope. */
+  scopes: string[];
+}
+
+/** Which token claims may use a workspace: any listed value of any listed claim admits. */
+export interface WorkspaceAllow {
+  sub?: string[];
+  groups?: string[];
+  scope?: string[];
 }
 
 export interface ToolOverride {
@@ -125,6 +145,8 @@ export interface WorkspaceConfig {
   context?: string;
   /** Absent: decided by `search.autoThreshold`. */
   search?: boolean;
+  /** Absent: open to every authenticated client. Enforced on HTTP fronts with listen.auth. */
+  allow?: WorkspaceAllow;
 }
 
 export interface SearchConfig {

@@ -8,6 +8,7 @@
 import type { ClientCapabilities, LoggingLevel, RequestId, Result } from '@modelcontextprotocol/server';
 import type { ListKind } from '../backends/lists.js';
 import type { CatalogView } from '../catalog/view.js';
+import type { Principal } from '../util/principal.js';
 
 export type ProgressToken = string | number;
 
@@ -17,6 +18,8 @@ export interface SessionRef {
   readonly logLevel?: LoggingLevel;
   readonly clientCapabilities?: ClientCapabilities;
   readonly clientName?: string;
+  /** Who the client's access token proved to be (HTTP fronts with listen.auth), for logs and audit. */
+  readonly principal?: Principal;
   readonly isInitialized: boolean;
   /** A notification to this client; with a request id it travels on that request's stream. */
   notify(method: string, params: Record<string, unknown>, relatedRequestId?: RequestId): void;

@@ -11,6 +11,7 @@ import type { ListKind } from '../backends/lists.js';
 import type { CatalogView } from '../catalog/view.js';
 import { SwitchboardError, UpstreamError, toWireError } from '../errors/index.js';
 import type { Logger, Redactor } from '../log.js';
+import type { Principal } from '../util/principal.js';
 import type { RequestContext, SessionRef } from '../engine/context.js';
 import type { Engine } from '../engine/engine.js';
 import { LOGGING_LEVELS, logLevelAllows } from '../engine/log-levels.js';
@@ -46,6 +47,7 @@ export class FrontSession implements SessionRef {
   clientCapabilities?: ClientCapabilities;
   clientInfo?: Implementation;
   protocolVersion?: string;
+  readonly principal?: Principal;
   /** Versions of each list this client has seen or been told about; a change notifies once. */
   private readonly known = new Map<ListKind, string>();
   private initialized = false;
@@ -64,11 +66,12 @@ export class FrontSession implements SessionRef {
 
   constructor(
     private readonly host: SessionHost,
-    options: { log: Logger; view: CatalogView; onListChangedSent?: (kind: ListChangedKind) => void; redact?: Redactor },
+    options: { log: Logger; view: CatalogView; principal?: Principal; onListChangedSent?: (kind: ListChangedKind) => void; redact?: Redactor },
   ) {
     this.view = options.view;
     this.onListChangedSent = options.onListChangedSent;
-    this.log = options.log.child({ session: this.id.slice(0, 8) });
+    if (options.principal) this.principal = options.principal;
+    this.log = options.log.child({ session: this.id.slice(0, 8), ...(options.principal && { sub: options.principal.sub }) });
     if (options.redact) this.redact = options.redact;
   }
 
