@@ -167,7 +167,8 @@ export class Router implements SessionHost {
   /** How the engine reaches backends: the shared connection, or a session's own for isolated servers. */
   private directory(): BackendDirectory {
     return {
-      acquire: async (server, session) => {
+      // Synchronous for a shared connection: the hot path awaits nothing to find its backend.
+      acquire: (server, session) => {
         const shared = this.backend(server);
         if (shared.config.isolation !== 'session') return { backend: shared, release: noop };
         return this.isolated.acquire(session as FrontSession, shared.config);

@@ -4,6 +4,7 @@
  * to the router (relayed notifications, server->client requests for a front session to answer), and a
  * transport error is probed with a ping.
  */
+import type { Cancellation } from '../rpc/cancellation.js';
 import type { JSONRPCRequest, Result, Transport } from '@modelcontextprotocol/client';
 import { SwitchboardError, UpstreamError } from '../errors/index.js';
 import type { Logger } from '../log.js';
@@ -13,6 +14,8 @@ import { LIST_CHANGED, type ListKind } from './lists.js';
 /** Options of one request a backend sends for a client. */
 export interface RequestOptions {
   signal?: AbortSignal;
+  /** The client request's cancellation, when the caller has one (cheaper than a signal). */
+  cancellation?: Cancellation;
   onprogress?: (progress: ProgressParams) => void;
   /** Overrides the server's configured timeout. */
   timeoutMs?: number;

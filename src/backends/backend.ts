@@ -12,10 +12,11 @@
  * SSE client transports and the types; correlation, progress, cancellation and timeouts are ours, so
  * a forwarded request costs one map entry and one write.
  */
+import { signalOf } from '../rpc/cancellation.js';
 import type { ClientCapabilities, Implementation, JSONRPCRequest, Result, ServerCapabilities, Transport } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import type { PeerErrors, RpcPeer } from '../rpc/peer.js';
+import type { OutboundOptions, PeerErrors, RpcPeer } from '../rpc/peer.js';
 import { abortable, isSessionLost, peerErrors, unavailable } from './backend-errors.js';
 import { KeyedDebounce, backendPeer, type RequestOptions } from './backend-peer.js';
 import { SHARED_CLIENT_CAPABILITIES, openConnection } from './connection.js';
@@ -311,10 +312,17 @@ export class Backend {
   }
 
   /** Send a request under the backend's own names; the result comes back untouched. A lazy backend is started first. */
-  async request(method: string, params: Record<string, unknown> | undefined, opts: RequestOptions = {}): Promise<Result> {
+  request(method: string, params: Record<string, unknown> | undefined, opts: RequestOptions = {}): Promise<Result> {
+    // The hot path: a connected, eagerly started stdio backend needs no bookkeeping and no retry.
+    if (!this.config.lazy && this.peer !== undefined && this.state === 'ready' && this.transportKind === 'stdio') return this.peer.request(method, params, this.peerOptions(opts));
+    return this.requestWithCare(method, params, opts);
+  }
+
+  /** Lazy start, idle accounting, and the one retry after a lost HTTP session. */
+  private async requestWithCare(method: string, params: Record<string, unknown> | undefined, opts: RequestOptions): Promise<Result> {
     this.active++; // an idle timer that fires meanwhile sees it and leaves the backend running
     try {
-      const peer = this.peer !== undefined && this.state === 'ready' ? this.peer : await this.wake(method, opts.signal);
+      const peer = this.peer !== undefined && this.state === 'ready' ? this.peer : await this.wake(method, opts.signal ?? (opts.cancellation && signalOf(opts.cancellation)));
       return await this.send(peer, method, params, opts);
     } finally {
       this.active--;
@@ -322,14 +330,19 @@ export class Backend {
     }
   }
 
+  private peerOptions(opts: RequestOptions): OutboundOptions {
+    return {
+      signal: opts.signal,
+      cancellation: opts.cancellation,
+      timeoutMs: opts.timeoutMs ?? this.config.timeoutMs,
+      onprogress: opts.onprogress,
+      resetTimeoutOnProgress: opts.onprogress !== undefined,
+    };
+  }
+
   private async send(peer: RpcPeer, method: string, params: Record<string, unknown> | undefined, opts: RequestOptions): Promise<Result> {
     try {
-      return await peer.request(method, params, {
-        signal: opts.signal,
-        timeoutMs: opts.timeoutMs ?? this.config.timeoutMs,
-        onprogress: opts.onprogress,
-        resetTimeoutOnProgress: opts.onprogress !== undefined,
-      });
+      return await peer.request(method, params, this.peerOptions(opts));
     } catch (err) {
       // A Streamable HTTP server that restarted forgets our session and answers 404 to everything.
       // It did not process the request, so re-initialize once and send it again instead of looping.

@@ -8,6 +8,7 @@
 import type { ClientCapabilities, LoggingLevel, RequestId, Result } from '@modelcontextprotocol/server';
 import type { ListKind } from '../backends/lists.js';
 import type { CatalogView } from '../catalog/view.js';
+import type { Cancellation } from '../rpc/cancellation.js';
 import type { Principal } from '../util/principal.js';
 
 export type ProgressToken = string | number;
@@ -40,6 +41,8 @@ export interface RequestContext {
   readonly method: string;
   /** Aborted when the client cancels or goes away. */
   readonly signal: AbortSignal;
+  /** The same as callbacks, without an AbortSignal's cost: the forward stage uses this when present. */
+  readonly cancellation?: Cancellation;
   readonly progressToken?: ProgressToken;
   /** The session's count of requests so far: with the session, the router-unique id logs carry. */
   readonly seq?: number;

@@ -145,7 +145,11 @@ export class FrontSession implements SessionRef {
       session: this,
       id: request.id,
       method: request.method,
-      signal: request.signal,
+      // An AbortSignal only for code that asks (relays, queues); the forward stage uses `cancellation`.
+      get signal() {
+        return request.signal;
+      },
+      cancellation: request.cancellation,
       seq: ++this.requestCount,
       ...((typeof token === 'string' || typeof token === 'number') && { progressToken: token }),
     };
