@@ -34,6 +34,12 @@ export type ServerTarget = StdioTarget | RemoteTarget;
 
 export type Isolation = 'shared' | 'session';
 
+/**
+ * Which MCP protocol era to speak to a backend. 'auto' probes with server/discover (time-bounded)
+ * and falls back to the 2025 initialize; the result is remembered in the state directory.
+ */
+export type ProtocolSetting = 'auto' | '2026-07-28' | '2025-11-25';
+
 export interface ServerConfig {
   name: string;
   /** Namespace for this backend's public names; '' means its names are published unprefixed. */
@@ -44,6 +50,7 @@ export interface ServerConfig {
   connectTimeoutMs: number;
   /** 'shared': one backend session for all clients; 'session': one per front session. */
   isolation: Isolation;
+  protocol: ProtocolSetting;
   tags: string[];
   description?: string;
 }
