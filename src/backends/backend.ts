@@ -14,11 +14,19 @@ import { SwitchboardError, UpstreamError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import { RpcPeer, type InboundRequest, type PeerErrors, type ProgressParams } from '../rpc/peer.js';
 import { defaultTransportFactory, type TransportFactory, type TransportKind } from './transport-factory.js';
-import { describeStartFailure } from './start-failure.js';
-import { LIST_KINDS, listAll, type BackendLists, type ListKind } from './lists.js';
-import { initialize, type Handshake } from './handshake.js';
+import { describeStartFailure, handshakeError } from './start-failure.js';
+import { emptyLists, LIST_KINDS, listAll, type BackendLists, type CacheHint, type ListKind } from './lists.js';
+import type { Handshake } from './handshake.js';
+import { negotiateOver } from './negotiate.js';
+import { ProtocolMemory, stateDirectory } from './protocol-memory.js';
+import { LISTEN_ACK, openListenStream } from './modern.js';
+import { SHARED_CLIENT_CAPABILITIES, type RequestOptions } from './backend-options.js';
+import { MODERN_PROTOCOL_VERSION, withEnvelope, type ProtocolEra } from '../rpc/envelope.js';
 
 export type BackendState = 'starting' | 'ready' | 'down' | 'closed';
+
+export type { RequestOptions } from './backend-options.js';
+export { SHARED_CLIENT_CAPABILITIES };
 
 export interface BackendHooks {
   /** The backend's lists changed (after a re-list, a disconnect or a reconnect). */
@@ -41,22 +49,9 @@ export interface BackendOptions {
   relistDebounceMs?: number;
   /** Retry delays after a failure, in ms; the last one repeats. */
   retryDelaysMs?: number[];
+  /** Where `protocol: auto` remembers what it found; default: the user's state directory. */
+  protocolMemory?: ProtocolMemory;
 }
-
-export interface RequestOptions {
-  signal?: AbortSignal;
-  onprogress?: (progress: ProgressParams) => void;
-  /** Overrides the server's configured timeout. */
-  timeoutMs?: number;
-  /** Set on the one automatic retry after a lost session, so it never loops. */
-  isRetry?: boolean;
-}
-
-export const SHARED_CLIENT_CAPABILITIES: ClientCapabilities = {
-  sampling: {},
-  elicitation: { form: {}, url: {} },
-  roots: { listChanged: true },
-};
 
 const DEFAULT_RETRY_DELAYS = [1000, 2000, 5000, 10_000, 30_000];
 /** How long a liveness ping after a transport error may take before the connection counts as dead. */
@@ -69,6 +64,10 @@ export class Backend {
   lastError?: string;
   transportKind?: TransportKind;
   lists: BackendLists = emptyLists();
+  /** How long a 2026-07-28 backend says each list may be cached, for the front to merge. */
+  cacheHints: Partial<Record<ListKind, CacheHint>> = {};
+  /** The era the current connection speaks (set once connected). */
+  era?: ProtocolEra;
   pid?: number;
 
   private peer?: RpcPeer;
@@ -132,35 +131,53 @@ export class Backend {
     // connection succeeds (the start-up summary and health reporting read this state).
     if (this.state !== 'down') this.setState('starting');
     const stderr: string[] = [];
-    const attempts = this.transportFactory(this.config, {
-      onStderrLine: (line) => {
+    const hooks = {
+      onStderrLine: (line: string) => {
         stderr.push(line);
         this.log.debug({ stderr: line }, 'backend stderr');
       },
-    });
+    };
+    const attempts = this.transportFactory(this.config, hooks);
     const failures: string[] = [];
+    const setting = this.config.protocol;
+    const memory = setting === 'auto' ? (this.options.protocolMemory ?? new ProtocolMemory(stateDirectory())) : undefined;
+    const remembered = await memory?.recall(this.config.target);
     for (const attempt of attempts) {
-      const peer = this.newPeer(attempt.transport);
       try {
-        await withTimeout(peer.start(), this.config.connectTimeoutMs);
-        const handshake = await initialize(peer, this.options.clientCapabilities ?? SHARED_CLIENT_CAPABILITIES, this.clientInfo(), this.config.connectTimeoutMs);
+        const { peer, handshake, era } = await negotiateOver({
+          attempt,
+          fresh: () => this.transportFactory(this.config, hooks).find((a) => a.kind === attempt.kind)!.transport,
+          newPeer: (transport) => this.newPeer(transport),
+          setting,
+          remembered,
+          envelope: this.envelope(),
+          connectTimeoutMs: this.config.connectTimeoutMs,
+          log: this.log,
+        });
         if ((this.state as BackendState) === 'closed') {
           await peer.close();
           return;
         }
         this.peer = peer;
         this.handshake = handshake;
+        this.era = era;
         this.transportKind = attempt.kind;
-        this.pid = (attempt.transport as { pid?: number }).pid;
+        this.pid = (peer.transport as { pid?: number }).pid;
+        if (memory && attempt.kind !== 'sse' && era !== remembered) {
+          memory.remember(this.name, this.config.target, era).catch((err: unknown) => this.log.warn({ err: String(err) }, 'could not remember the protocol era'));
+        }
         await this.relist(LIST_KINDS, false);
         this.attempts = 0;
         this.lastError = undefined;
         this.setState('ready');
         this.hooks.onListsChanged?.(this, LIST_KINDS.filter((k) => this.lists[k].length > 0));
+        if (era === MODERN_PROTOCOL_VERSION) openListenStream((m, p) => this.send(peer, m, p, {}), handshake.capabilities, this.log);
         return;
       } catch (err) {
-        if (this.peer === peer) this.peer = undefined;
-        await peer.close().catch(() => undefined);
+        // negotiateOver closed what it opened; a failure past it (re-listing) leaves ours to close.
+        const peer = this.peer;
+        this.peer = undefined;
+        await peer?.close().catch(() => undefined);
         failures.push(describeStartFailure(this.config, attempt.kind, handshakeError(err, this.config.connectTimeoutMs), stderr));
       }
     }
@@ -171,6 +188,15 @@ export class Backend {
 
   private clientInfo(): Implementation {
     return this.options.clientInfo ?? { name: 'mcp-switchboard', version: '0.1.0' };
+  }
+
+  private envelope(clientCapabilities?: ClientCapabilities) {
+    return { clientCapabilities: clientCapabilities ?? this.options.clientCapabilities ?? SHARED_CLIENT_CAPABILITIES, clientInfo: this.clientInfo() };
+  }
+
+  /** One request on a connection: a 2026-07-28 backend gets the envelope on every one (no session). */
+  private send(peer: RpcPeer, method: string, params: Record<string, unknown> | undefined, opts: Parameters<RpcPeer['request']>[2], caps?: ClientCapabilities): Promise<Result> {
+    return peer.request(method, this.era === MODERN_PROTOCOL_VERSION ? withEnvelope(params, this.envelope(caps)) : params, opts);
   }
 
   private newPeer(transport: Transport): RpcPeer {
@@ -197,7 +223,7 @@ export class Backend {
     if (this.probing || this.peer !== peer || this.state !== 'ready' || this.transportKind === 'stdio') return;
     this.probing = true;
     try {
-      await peer.request('ping', undefined, { timeoutMs: Math.min(PROBE_TIMEOUT_MS, this.config.timeoutMs) });
+      await this.send(peer, 'ping', undefined, { timeoutMs: Math.min(PROBE_TIMEOUT_MS, this.config.timeoutMs) });
     } catch (err) {
       // An error answer is still an answer: the server is there.
       if (!(err instanceof UpstreamError) && this.peer === peer) {
@@ -219,6 +245,7 @@ export class Backend {
   }
 
   private onBackendNotification(method: string, params: Record<string, unknown> | undefined): void {
+    if (method === LISTEN_ACK) return;
     const kinds = LIST_CHANGED[method];
     if (kinds) {
       for (const kind of kinds) this.scheduleRelist(kind);
@@ -243,11 +270,13 @@ export class Backend {
     if (!peer) return;
     const caps = this.capabilities ?? {};
     const changed: ListKind[] = [];
-    const request = (method: string, params: Record<string, unknown>) => peer.request(method, params, { timeoutMs: this.config.timeoutMs }) as Promise<Record<string, unknown>>;
+    const request = (method: string, params: Record<string, unknown>) => this.send(peer, method, params, { timeoutMs: this.config.timeoutMs }) as Promise<Record<string, unknown>>;
     await Promise.all(
       kinds.map(async (kind) => {
         const offered = kind === 'resourceTemplates' ? caps.resources : caps[kind];
-        const items = offered ? await listAll(request, kind) : [];
+        const { items, hint } = offered ? await listAll(request, kind) : { items: [], hint: undefined };
+        const { [kind]: _old, ...others } = this.cacheHints;
+        this.cacheHints = hint ? { ...others, [kind]: hint } : others;
         this.lists = { ...this.lists, [kind]: items };
         changed.push(kind);
       }),
@@ -263,6 +292,7 @@ export class Backend {
     this.log.warn('backend disconnected; will reconnect');
     const had = LIST_KINDS.filter((k) => this.lists[k].length > 0);
     this.lists = emptyLists();
+    this.cacheHints = {};
     this.setState('down');
     if (had.length) this.hooks.onListsChanged?.(this, had);
     this.scheduleRetry();
@@ -288,12 +318,13 @@ export class Backend {
     const peer = this.peer;
     if (!peer || this.state !== 'ready') throw this.unavailable();
     try {
-      return await peer.request(method, params, {
-        signal: opts.signal,
-        timeoutMs: opts.timeoutMs ?? this.config.timeoutMs,
-        onprogress: opts.onprogress,
-        resetTimeoutOnProgress: opts.onprogress !== undefined,
-      });
+      return await this.send(
+        peer,
+        method,
+        params,
+        { signal: opts.signal, timeoutMs: opts.timeoutMs ?? this.config.timeoutMs, onprogress: opts.onprogress, resetTimeoutOnProgress: opts.onprogress !== undefined },
+        opts.clientCapabilities,
+      );
     } catch (err) {
       // A Streamable HTTP server that restarted forgets our session and answers 404 to everything.
       // It did not process the request, so re-initialize once and send it again instead of looping.
@@ -360,27 +391,4 @@ const LIST_CHANGED: Record<string, readonly ListKind[] | undefined> = {
 
 function isSessionLost(err: unknown): boolean {
   return (err as { data?: { status?: unknown } })?.data?.status === 404;
-}
-
-/** A handshake timeout reads as what it is at start-up: no handshake within connectTimeout. */
-function handshakeError(err: unknown, connectTimeoutMs: number): unknown {
-  if (err instanceof SwitchboardError && err.code === 'SB_BACKEND_TIMEOUT') return new SwitchboardError('SB_BACKEND_START_FAILED', `no handshake within ${connectTimeoutMs} ms`);
-  if (err instanceof SwitchboardError && err.code === 'SB_BACKEND_UNAVAILABLE') return new SwitchboardError('SB_BACKEND_START_FAILED', 'the connection closed during the handshake');
-  return err;
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SwitchboardError('SB_BACKEND_START_FAILED', `no handshake within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function emptyLists(): BackendLists {
-  return { tools: [], prompts: [], resources: [], resourceTemplates: [] };
 }

@@ -28,13 +28,19 @@ const MAX_PAGES = 1000;
 /** Sends one list request under the backend's own names; the result comes back untouched. */
 export type ListRequest = (method: string, params: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
-export async function listAll<K extends ListKind>(request: ListRequest, kind: K): Promise<BackendLists[K]> {
+/**
+ * Every page of one list, and the cache hint a 2026-07-28 server put on it (the first page's speaks
+ * for the list: a server gives every page the same one).
+ */
+export async function listAll<K extends ListKind>(request: ListRequest, kind: K): Promise<{ items: BackendLists[K]; hint?: CacheHint }> {
   const items: unknown[] = [];
+  let hint: CacheHint | undefined;
   const seen = new Set<string>();
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const params = cursor === undefined ? {} : { cursor };
     const result = await request(LIST_METHOD[kind], params);
+    hint ??= cacheHintOf(result);
     const pageItems = result[kind];
     if (Array.isArray(pageItems)) items.push(...pageItems);
     const next = result.nextCursor;
@@ -42,5 +48,21 @@ export async function listAll<K extends ListKind>(request: ListRequest, kind: K)
     seen.add(next);
     cursor = next;
   }
-  return items as BackendLists[K];
+  return { items: items as BackendLists[K], ...(hint && { hint }) };
+}
+
+export function cacheHintOf(result: Record<string, unknown>): CacheHint | undefined {
+  const { ttlMs, cacheScope } = result;
+  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 0) return undefined;
+  return { ttlMs, cacheScope: cacheScope === 'public' ? 'public' : 'private' };
+}
+
+/** How long a 2026-07-28 server says a result may be cached, and by whom. */
+export interface CacheHint {
+  ttlMs: number;
+  cacheScope: 'public' | 'private';
+}
+
+export function emptyLists(): BackendLists {
+  return { tools: [], prompts: [], resources: [], resourceTemplates: [] };
 }

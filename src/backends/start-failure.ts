@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { ServerConfig, StdioTarget } from '../config/types.js';
-import { stripSdkPrefix } from '../errors/index.js';
+import { stripSdkPrefix, SwitchboardError } from '../errors/index.js';
 import { backendEnvironment } from './backend-env.js';
 import type { SpawnError } from './stdio-transport.js';
 import type { TransportKind } from './transport-factory.js';
@@ -40,4 +40,24 @@ export function describeStartFailure(server: ServerConfig, kind: TransportKind, 
   }
   if (/\b401\b|\b403\b|unauthorized/i.test(message)) return `${via}: ${target.url} refused our credentials (${field}.headers): ${message}`;
   return `${via}: ${message} (${field}.url)`;
+}
+
+/** A handshake timeout reads as what it is at start-up: no handshake within connectTimeout. */
+export function handshakeError(err: unknown, connectTimeoutMs: number): unknown {
+  if (err instanceof SwitchboardError && err.code === 'SB_BACKEND_TIMEOUT') return new SwitchboardError('SB_BACKEND_START_FAILED', `no handshake within ${connectTimeoutMs} ms`);
+  if (err instanceof SwitchboardError && err.code === 'SB_BACKEND_UNAVAILABLE') return new SwitchboardError('SB_BACKEND_START_FAILED', 'the connection closed during the handshake');
+  return err;
+}
+
+/** Starting a transport (spawning, connecting) counts against connectTimeout too. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SwitchboardError('SB_BACKEND_START_FAILED', `no handshake within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
