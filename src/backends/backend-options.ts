@@ -20,3 +20,12 @@ export const SHARED_CLIENT_CAPABILITIES: ClientCapabilities = {
   elicitation: { form: {}, url: {} },
   roots: { listChanged: true },
 };
+
+/** The part of a client's capabilities the router can relay to a backend (the rest it serves itself). */
+export function relayable(caps: ClientCapabilities): ClientCapabilities {
+  return {
+    ...(caps.sampling && { sampling: caps.sampling }),
+    ...(caps.elicitation && { elicitation: caps.elicitation }),
+    ...(caps.roots && { roots: caps.roots }),
+  };
+}

@@ -20,7 +20,7 @@ import type { Handshake } from './handshake.js';
 import { negotiateOver } from './negotiate.js';
 import { ProtocolMemory, stateDirectory } from './protocol-memory.js';
 import { LISTEN_ACK, openListenStream } from './modern.js';
-import { SHARED_CLIENT_CAPABILITIES, type RequestOptions } from './backend-options.js';
+import { relayable, SHARED_CLIENT_CAPABILITIES, type RequestOptions } from './backend-options.js';
 import { MODERN_PROTOCOL_VERSION, withEnvelope, type ProtocolEra } from '../rpc/envelope.js';
 
 export type BackendState = 'starting' | 'ready' | 'down' | 'closed';
@@ -190,8 +190,10 @@ export class Backend {
     return this.options.clientInfo ?? { name: 'mcp-switchboard', version: '0.1.0' };
   }
 
+  /** What a 2026-07-28 request says about its client: for a client's call, what the router can relay of that client's. */
   private envelope(clientCapabilities?: ClientCapabilities) {
-    return { clientCapabilities: clientCapabilities ?? this.options.clientCapabilities ?? SHARED_CLIENT_CAPABILITIES, clientInfo: this.clientInfo() };
+    const caps = clientCapabilities ? relayable(clientCapabilities) : (this.options.clientCapabilities ?? SHARED_CLIENT_CAPABILITIES);
+    return { clientCapabilities: caps, clientInfo: this.clientInfo() };
   }
 
   /** One request on a connection: a 2026-07-28 backend gets the envelope on every one (no session). */

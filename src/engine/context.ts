@@ -38,4 +38,6 @@ export interface RequestContext {
   /** Aborted when the client cancels or goes away. */
   readonly signal: AbortSignal;
   readonly progressToken?: ProgressToken;
+  /** The protocol era of the client's request; absent means 2025 (a session that initialized). */
+  readonly era?: '2026-07-28' | '2025-11-25';
 }

@@ -12,6 +12,7 @@
  * (progress token, HTTP backend, isolated connection, task) differ only in what each stage finds.
  * Speed comes from the stages being cheap: no schema parse, one map entry per request on each peer.
  */
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Result } from '@modelcontextprotocol/server';
 import { SwitchboardError } from '../errors/index.js';
@@ -19,6 +20,10 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { CursorCodec } from '../catalog/cursor.js';
 import type { RequestContext } from './context.js';
 import { InflightRequests } from './inflight.js';
+import { isInputRequired, MODERN_PROTOCOL_VERSION } from '../rpc/envelope.js';
+import { fulfilForLegacyClient } from './mrtr-legacy-client.js';
+import { openRequestState, sealRequestState } from './mrtr-modern-client.js';
+import { RequestStateSigner } from './request-state.js';
 import { decodeParams, type Params } from './params.js';
 import { ROUTES } from './routes.js';
 import type { BackendDirectory, EngineServices, Forward } from './services.js';
@@ -47,6 +52,8 @@ export interface EngineOptions {
   backends: BackendDirectory;
   admissions?: Admission[];
   observers?: ForwardObserver[];
+  /** HMAC key for requestState handed to 2026-07-28 clients (>= 32 bytes); default: random per engine. */
+  requestStateKey?: Uint8Array;
 }
 
 export class Engine implements EngineServices {
@@ -59,6 +66,7 @@ export class Engine implements EngineServices {
   readonly tasks = new TaskOwners();
   private readonly admissions: Admission[];
   private readonly observers: ForwardObserver[];
+  private readonly requestStates: RequestStateSigner;
 
   constructor(options: EngineOptions) {
     this.catalog = options.catalog;
@@ -67,6 +75,7 @@ export class Engine implements EngineServices {
     this.backends = options.backends;
     this.admissions = options.admissions ?? [];
     this.observers = options.observers ?? [];
+    this.requestStates = new RequestStateSigner(options.requestStateKey ?? randomBytes(32));
     this.subscriptions = new Subscriptions({ backendFor: (server, session) => options.backends.acquire(server, session) });
   }
 
@@ -102,9 +111,20 @@ export class Engine implements EngineServices {
           };
     let result: Result;
     const done = this.observers.length ? this.observe(ctx, plan) : undefined;
+    const modernClient = ctx.era === MODERN_PROTOCOL_VERSION;
+    const clientCapabilities = ctx.session.clientCapabilities;
+    const send = (params: Params) => backend.request(plan.method, params, { signal: ctx.signal, onprogress, clientCapabilities });
     try {
+      let params = token === undefined ? plan.params : withoutProgressToken(plan.params);
+      if (modernClient) params = openRequestState(this.requestStates, plan.server, plan.method, params);
       plan.onSent?.();
-      result = await backend.request(plan.method, token === undefined ? plan.params : withoutProgressToken(plan.params), { signal: ctx.signal, onprogress });
+      result = await send(params);
+      // A 2026-07-28 backend asking for input: a 2026 client answers it itself; a 2025 client is
+      // asked by the router, round by round, while the call stays in flight (MRTR).
+      if (isInputRequired(result)) {
+        result = modernClient ? sealRequestState(this.requestStates, plan.server, result) : await fulfilForLegacyClient(ctx, plan.server, params, result, send);
+      }
+      if (!modernClient && 'resultType' in result) result = withoutResultType(result);
       done?.(undefined, result);
     } catch (err) {
       done?.(err);
@@ -137,6 +157,12 @@ export class Engine implements EngineServices {
 
 /** How long a result waits after the progress relayed just before it (only then). */
 const PROGRESS_SETTLE_MS = 5;
+
+/** A 2025 client's results never carry the 2026 discriminator. */
+function withoutResultType(result: Result): Result {
+  const { resultType: _dropped, ...rest } = result;
+  return rest as Result;
+}
 
 function withoutProgressToken(params: Params): Params {
   const meta = params._meta as Record<string, unknown> | undefined;
