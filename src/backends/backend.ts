@@ -166,12 +166,13 @@ export class Backend {
         if (memory && attempt.kind !== 'sse' && era !== remembered) {
           memory.remember(this.name, this.config.target, era).catch((err: unknown) => this.log.warn({ err: String(err) }, 'could not remember the protocol era'));
         }
+        // Listen before listing, so no change can fall between the lists and the stream.
+        if (era === MODERN_PROTOCOL_VERSION) openListenStream((m, p) => this.send(peer, m, p, {}), handshake.capabilities, this.log);
         await this.relist(LIST_KINDS, false);
         this.attempts = 0;
         this.lastError = undefined;
         this.setState('ready');
         this.hooks.onListsChanged?.(this, LIST_KINDS.filter((k) => this.lists[k].length > 0));
-        if (era === MODERN_PROTOCOL_VERSION) openListenStream((m, p) => this.send(peer, m, p, {}), handshake.capabilities, this.log);
         return;
       } catch (err) {
         // negotiateOver closed what it opened; a failure past it (re-listing) leaves ours to close.

@@ -16,6 +16,7 @@ import { startModernHttpFixture, type ModernHttpFixture } from '../fixtures/mode
 import { eventually } from '../helpers/eventually.js';
 import { hostileServer, modernStdioServer } from '../helpers/modern-fixture.js';
 import { everythingServer } from '../helpers/relay-harness.js';
+import { spawnFixture } from '../helpers/spawn-fixture.js';
 
 const ENVELOPE_KEYS = ['io.modelcontextprotocol/protocolVersion', 'io.modelcontextprotocol/clientCapabilities', 'io.modelcontextprotocol/clientInfo'];
 
@@ -152,6 +153,22 @@ describe('protocol: auto', () => {
   });
 });
 
+describe('protocol: auto over Streamable HTTP', () => {
+  it('finds a 2025 HTTP server legacy and keeps its session', async () => {
+    const old = await spawnFixture({ name: 'old', transport: 'http' });
+    try {
+      const b = backend(makeServerConfig('old', { kind: 'http', url: old.url, headers: {} }, { protocol: 'auto' }));
+      await b.start();
+      expect(b.state).toBe('ready');
+      expect(b.era).toBe('2025-11-25');
+      expect((b.transport as { sessionId?: string }).sessionId).toBeTruthy();
+      expect((await b.request('tools/call', { name: 'echo', arguments: { text: 'x' } })).content).toEqual([{ type: 'text', text: 'echo:x' }]);
+    } finally {
+      await old.close();
+    }
+  });
+});
+
 describe('a 2026-07-28 backend over Streamable HTTP', () => {
   let fixture: ModernHttpFixture;
 
@@ -180,5 +197,13 @@ describe('a 2026-07-28 backend over Streamable HTTP', () => {
     expect(call!.meta!['io.modelcontextprotocol/clientCapabilities']).toEqual({ elicitation: { form: {} } });
     expect(call!.meta!['io.modelcontextprotocol/clientInfo']).toEqual({ name: 'mcp-switchboard', version: '0.1.0' });
     expect(readPost).toMatchObject({ bodyMethod: 'resources/read', mcpMethod: 'resources/read', mcpName: 'fixture://readme' });
+  });
+
+  it('holds a subscriptions/listen stream and re-lists on the change it announces', async () => {
+    const b = backend(makeServerConfig('web', { kind: 'http', url: fixture.url, headers: {} }, { protocol: '2026-07-28' }));
+    await b.start();
+    await eventually(() => fixture.seen.some((s) => s.bodyMethod === 'subscriptions/listen' && s.mcpMethod === 'subscriptions/listen'), { what: 'the listen POST' });
+    await b.request('tools/call', { name: 'grow', arguments: { tool: 'vine' } });
+    await eventually(() => b.lists.tools.some((t) => t.name === 'vine'), { what: 'the new tool in the backend list' });
   });
 });

@@ -6,10 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
-import { configFromServers } from '../../src/config/defaults.js';
+import { configFromServers, makeServerConfig } from '../../src/config/defaults.js';
 import type { RequestContext } from '../../src/engine/context.js';
 import { silentLogger } from '../../src/log.js';
 import { Router } from '../../src/router.js';
+import { startModernHttpFixture, type ModernHttpFixture } from '../fixtures/modern-server-http.js';
 import { modernStdioServer } from '../helpers/modern-fixture.js';
 import { rpcError, sentToolCalls, tapTransport, textOf, type Tap } from '../helpers/relay-harness.js';
 
@@ -116,5 +117,40 @@ describe('MRTR: modern backend, through the router', () => {
       await expect(forged).rejects.toMatchObject({ code: 'SB_INVALID_PARAMS', message: expect.stringContaining('not one this router issued') });
       expect(sentToolCalls(wire, 'profile').some((c) => c.params.requestState === 'name:Mallory')).toBe(false);
     });
+  });
+});
+
+describe('MRTR: modern backend over Streamable HTTP', () => {
+  let fixture: ModernHttpFixture;
+  let router: Router;
+
+  beforeAll(async () => {
+    fixture = await startModernHttpFixture('web');
+    router = new Router(configFromServers([makeServerConfig('web', { kind: 'http', url: fixture.url, headers: {} }, { protocol: 'auto', prefix: 'w' })]), {
+      log: silentLogger(),
+      retryDelaysMs: [600_000],
+    });
+    await router.start();
+  });
+
+  afterAll(async () => {
+    await router?.close();
+    await fixture?.close();
+  });
+
+  it('every round is a stateless POST whose Mcp-Method and Mcp-Name are the backend\'s own names', async () => {
+    expect(router.backend('web').era).toBe('2026-07-28');
+    const asked: Asked[] = [];
+    const client = await legacyClient(router, [{ name: 'Bo' }, { age: 5 }], asked);
+    fixture.seen.length = 0;
+    const result = await client.callTool({ name: 'w__profile', arguments: {} });
+    expect(textOf(result)).toBe('Bo is 5');
+    const calls = fixture.seen.filter((s) => s.bodyMethod === 'tools/call');
+    expect(calls.map((c) => [c.mcpMethod, c.mcpName, c.protocolVersion, c.sessionId])).toEqual([
+      ['tools/call', 'profile', '2026-07-28', undefined],
+      ['tools/call', 'profile', '2026-07-28', undefined],
+      ['tools/call', 'profile', '2026-07-28', undefined],
+    ]);
+    await client.close();
   });
 });
