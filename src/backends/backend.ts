@@ -199,7 +199,9 @@ export class Backend {
 
   /** One request on a connection: a 2026-07-28 backend gets the envelope on every one (no session). */
   private send(peer: RpcPeer, method: string, params: Record<string, unknown> | undefined, opts: Parameters<RpcPeer['request']>[2], caps?: ClientCapabilities): Promise<Result> {
-    return peer.request(method, this.era === MODERN_PROTOCOL_VERSION ? withEnvelope(params, this.envelope(caps)) : params, opts);
+    if (this.era !== MODERN_PROTOCOL_VERSION) return peer.request(method, params, opts);
+    // Over HTTP a 2026 request is cancelled by closing its own stream; there is no session to notify.
+    return peer.request(method, withEnvelope(params, this.envelope(caps)), this.transportKind === 'http' ? { ...opts, abortStreamOnCancel: true } : opts);
   }
 
   private newPeer(transport: Transport): RpcPeer {

@@ -47,7 +47,7 @@ describe('a 2026-07-28 backend over stdio', () => {
     expect(b.era).toBe('2026-07-28');
     expect(b.serverInfo).toEqual({ name: 'm', version: '2.0.0' });
     expect(b.instructions).toBe('modern fixture m');
-    expect(b.lists.tools.map((t) => t.name)).toEqual(['echo', 'confirm', 'profile', 'count', 'grow']);
+    expect(b.lists.tools.map((t) => t.name)).toEqual(['echo', 'confirm', 'profile', 'count', 'wait', 'grow']);
     expect(b.lists.resources.map((r) => r.uri)).toEqual(['fixture://readme']);
     expect(b.cacheHints.tools).toEqual({ ttlMs: 60_000, cacheScope: 'public' });
     expect(b.cacheHints.resources).toEqual({ ttlMs: 60_000, cacheScope: 'public' });
@@ -197,6 +197,17 @@ describe('a 2026-07-28 backend over Streamable HTTP', () => {
     expect(call!.meta!['io.modelcontextprotocol/clientCapabilities']).toEqual({ elicitation: { form: {} } });
     expect(call!.meta!['io.modelcontextprotocol/clientInfo']).toEqual({ name: 'mcp-switchboard', version: '0.1.0' });
     expect(readPost).toMatchObject({ bodyMethod: 'resources/read', mcpMethod: 'resources/read', mcpName: 'fixture://readme' });
+  });
+
+  it('a cancelled call closes its own stream, and the server sees the cancellation', async () => {
+    const b = backend(makeServerConfig('web', { kind: 'http', url: fixture.url, headers: {} }, { protocol: '2026-07-28' }));
+    await b.start();
+    const abort = new AbortController();
+    const call = b.request('tools/call', { name: 'wait', arguments: { ms: 30_000 } }, { signal: abort.signal });
+    await eventually(() => fixture.seen.some((s) => s.mcpName === 'wait'), { what: 'the wait POST' });
+    abort.abort('user gave up');
+    await expect(call).rejects.toMatchObject({ code: 'SB_CANCELLED' });
+    await eventually(() => fixture.state.cancelled.includes(30_000), { what: 'the server-side cancellation' });
   });
 
   it('holds a subscriptions/listen stream and re-lists on the change it announces', async () => {
