@@ -19,9 +19,9 @@ import { emptyLists, LIST_KINDS, listAll, type BackendLists, type CacheHint, typ
 import type { Handshake } from './handshake.js';
 import { negotiateOver } from './negotiate.js';
 import { ProtocolMemory, stateDirectory } from './protocol-memory.js';
-import { LISTEN_ACK, openListenStream } from './modern.js';
-import { relayable, SHARED_CLIENT_CAPABILITIES, type RequestOptions } from './backend-options.js';
-import { MODERN_PROTOCOL_VERSION, withEnvelope, type ProtocolEra } from '../rpc/envelope.js';
+import { LISTEN_ACK, ModernEnvelope, openListenStream } from './modern.js';
+import { SHARED_CLIENT_CAPABILITIES, type RequestOptions } from './backend-options.js';
+import { MODERN_PROTOCOL_VERSION, type ProtocolEra } from '../rpc/envelope.js';
 
 export type BackendState = 'starting' | 'ready' | 'down' | 'closed';
 
@@ -82,6 +82,7 @@ export class Backend {
   private recovering?: Promise<boolean>;
   private probing = false;
   private readonly peerErrors: PeerErrors;
+  private readonly modern: ModernEnvelope;
   /** Why the router closed this connection on purpose (a reload): what requests cut short are told. */
   private closedBecause?: string;
 
@@ -93,6 +94,7 @@ export class Backend {
     this.log = options.log.child({ backend: config.name });
     this.hooks = options.hooks ?? {};
     this.transportFactory = options.transportFactory ?? defaultTransportFactory;
+    this.modern = new ModernEnvelope(options.clientCapabilities ?? SHARED_CLIENT_CAPABILITIES, options.clientInfo ?? { name: 'mcp-switchboard', version: '0.1.0' });
     this.peerErrors = {
       timeout: (method, ms) =>
         new SwitchboardError('SB_BACKEND_TIMEOUT', `server "${this.name}" did not answer ${method} within ${ms} ms (raise servers.${this.name}.timeout if it needs longer)`),
@@ -150,7 +152,7 @@ export class Backend {
           newPeer: (transport) => this.newPeer(transport),
           setting,
           remembered,
-          envelope: this.envelope(),
+          envelope: this.modern.envelope(),
           connectTimeoutMs: this.config.connectTimeoutMs,
           log: this.log,
         });
@@ -187,21 +189,11 @@ export class Backend {
     this.scheduleRetry();
   }
 
-  private clientInfo(): Implementation {
-    return this.options.clientInfo ?? { name: 'mcp-switchboard', version: '0.1.0' };
-  }
-
-  /** What a 2026-07-28 request says about its client: for a client's call, what the router can relay of that client's. */
-  private envelope(clientCapabilities?: ClientCapabilities) {
-    const caps = clientCapabilities ? relayable(clientCapabilities) : (this.options.clientCapabilities ?? SHARED_CLIENT_CAPABILITIES);
-    return { clientCapabilities: caps, clientInfo: this.clientInfo() };
-  }
-
   /** One request on a connection: a 2026-07-28 backend gets the envelope on every one (no session). */
   private send(peer: RpcPeer, method: string, params: Record<string, unknown> | undefined, opts: Parameters<RpcPeer['request']>[2], caps?: ClientCapabilities): Promise<Result> {
     if (this.era !== MODERN_PROTOCOL_VERSION) return peer.request(method, params, opts);
     // Over HTTP a 2026 request is cancelled by closing its own stream; there is no session to notify.
-    return peer.request(method, withEnvelope(params, this.envelope(caps)), this.transportKind === 'http' ? { ...opts, abortStreamOnCancel: true } : opts);
+    return peer.request(method, this.modern.params(params, caps), this.transportKind === 'http' ? { ...opts, abortStreamOnCancel: true } : opts);
   }
 
   private newPeer(transport: Transport): RpcPeer {
@@ -322,6 +314,7 @@ export class Backend {
   async request(method: string, params: Record<string, unknown> | undefined, opts: RequestOptions = {}): Promise<Result> {
     const peer = this.peer;
     if (!peer || this.state !== 'ready') throw this.unavailable();
+    if (method === 'logging/setLevel' && this.era === MODERN_PROTOCOL_VERSION) return this.modern.setLevel(params);
     try {
       return await this.send(
         peer,

@@ -1,10 +1,37 @@
 /**
- * The subscriptions/listen stream of a 2026-07-28 backend: such a server announces list changes only
- * there, so one stays open per connection, and its notifications re-list like a 2025 server's
- * unsolicited ones.
+ * Speaking 2026-07-28 to one backend: what every request carries (there is no session), and the
+ * subscriptions/listen stream (such a server announces list changes only there, so one stays open
+ * per connection, and its notifications re-list like a 2025 server's unsolicited ones).
  */
-import type { ServerCapabilities } from '@modelcontextprotocol/client';
+import type { ClientCapabilities, Implementation, ServerCapabilities } from '@modelcontextprotocol/client';
 import type { Logger } from '../log.js';
+import { withEnvelope, type Envelope } from '../rpc/envelope.js';
+import { relayable } from './backend-options.js';
+
+export class ModernEnvelope {
+  /** What logging/setLevel asked for: that era has no such request, the level rides on every one. */
+  private logLevel?: string;
+
+  constructor(
+    private readonly connectionCapabilities: ClientCapabilities,
+    private readonly clientInfo: Implementation,
+  ) {}
+
+  /** For a client's call, what the router can relay of that client's capabilities; else the connection's. */
+  envelope(clientCapabilities?: ClientCapabilities): Envelope {
+    const caps = clientCapabilities ? relayable(clientCapabilities) : this.connectionCapabilities;
+    return { clientCapabilities: caps, clientInfo: this.clientInfo, ...(this.logLevel !== undefined && { logLevel: this.logLevel }) };
+  }
+
+  params(params: Record<string, unknown> | undefined, clientCapabilities?: ClientCapabilities): Record<string, unknown> {
+    return withEnvelope(params, this.envelope(clientCapabilities));
+  }
+
+  setLevel(params: Record<string, unknown> | undefined): Record<string, never> {
+    if (typeof params?.level === 'string') this.logLevel = params.level;
+    return {};
+  }
+}
 
 /** The first message on a listen stream: the server's agreement, nothing for a client to see. */
 export const LISTEN_ACK = 'notifications/subscriptions/acknowledged';

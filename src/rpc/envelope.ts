@@ -13,12 +13,15 @@ export const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersio
 export const CLIENT_CAPABILITIES_META_KEY = 'io.modelcontextprotocol/clientCapabilities';
 export const CLIENT_INFO_META_KEY = 'io.modelcontextprotocol/clientInfo';
 export const SERVER_INFO_META_KEY = 'io.modelcontextprotocol/serverInfo';
+export const LOG_LEVEL_META_KEY = 'io.modelcontextprotocol/logLevel';
 
 export type ProtocolEra = '2026-07-28' | '2025-11-25';
 
 export interface Envelope {
   clientCapabilities: ClientCapabilities;
   clientInfo: Implementation;
+  /** The least severe log level the client wants from this request (no logging/setLevel in 2026). */
+  logLevel?: string;
 }
 
 /** `params` with the envelope added to its `_meta` (anything already in `_meta` is kept). */
@@ -31,6 +34,7 @@ export function withEnvelope(params: Record<string, unknown> | undefined, envelo
       [PROTOCOL_VERSION_META_KEY]: MODERN_PROTOCOL_VERSION,
       [CLIENT_CAPABILITIES_META_KEY]: envelope.clientCapabilities,
       [CLIENT_INFO_META_KEY]: envelope.clientInfo,
+      ...(envelope.logLevel !== undefined && { [LOG_LEVEL_META_KEY]: envelope.logLevel }),
     },
   };
 }

@@ -199,6 +199,16 @@ describe('a 2026-07-28 backend over Streamable HTTP', () => {
     expect(readPost).toMatchObject({ bodyMethod: 'resources/read', mcpMethod: 'resources/read', mcpName: 'fixture://readme' });
   });
 
+  it('logging/setLevel is not sent (2026 has none): the level rides on every later request', async () => {
+    const b = backend(makeServerConfig('web', { kind: 'http', url: fixture.url, headers: {} }, { protocol: '2026-07-28' }));
+    await b.start();
+    fixture.seen.length = 0;
+    expect(await b.request('logging/setLevel', { level: 'debug' })).toEqual({});
+    await b.request('tools/call', { name: 'echo', arguments: { text: 'x' } });
+    expect(fixture.seen.map((s) => s.bodyMethod)).toEqual(['tools/call']);
+    expect(fixture.seen[0]!.meta!['io.modelcontextprotocol/logLevel']).toBe('debug');
+  });
+
   it('a cancelled call closes its own stream, and the server sees the cancellation', async () => {
     const b = backend(makeServerConfig('web', { kind: 'http', url: fixture.url, headers: {} }, { protocol: '2026-07-28' }));
     await b.start();

@@ -4,6 +4,7 @@ import * as server from '@modelcontextprotocol/server';
 import {
   CLIENT_CAPABILITIES_META_KEY,
   CLIENT_INFO_META_KEY,
+  LOG_LEVEL_META_KEY,
   PROTOCOL_VERSION_META_KEY,
   SERVER_INFO_META_KEY,
   isInputRequired,
@@ -16,6 +17,7 @@ describe('the 2026-07-28 envelope kept without loading the SDK', () => {
     expect(CLIENT_CAPABILITIES_META_KEY).toBe(server.CLIENT_CAPABILITIES_META_KEY);
     expect(CLIENT_INFO_META_KEY).toBe(client.CLIENT_INFO_META_KEY);
     expect(SERVER_INFO_META_KEY).toBe(server.SERVER_INFO_META_KEY);
+    expect(LOG_LEVEL_META_KEY).toBe(server.LOG_LEVEL_META_KEY);
   });
 
   it('adds the envelope next to what _meta already holds', () => {
