@@ -19,7 +19,7 @@ import { emptyLists, LIST_KINDS, listAll, type BackendLists, type CacheHint, typ
 import type { Handshake } from './handshake.js';
 import { negotiateOver } from './negotiate.js';
 import { ProtocolMemory, stateDirectory } from './protocol-memory.js';
-import { LISTEN_ACK, ModernEnvelope, openListenStream } from './modern.js';
+import { LISTEN_ACK, ListenStream, ModernEnvelope } from './modern.js';
 import { SHARED_CLIENT_CAPABILITIES, type RequestOptions } from './backend-options.js';
 import { MODERN_PROTOCOL_VERSION, type ProtocolEra } from '../rpc/envelope.js';
 
@@ -83,6 +83,7 @@ export class Backend {
   private probing = false;
   private readonly peerErrors: PeerErrors;
   private readonly modern: ModernEnvelope;
+  private listen?: ListenStream;
   /** Why the router closed this connection on purpose (a reload): what requests cut short are told. */
   private closedBecause?: string;
 
@@ -169,7 +170,8 @@ export class Backend {
           memory.remember(this.name, this.config.target, era).catch((err: unknown) => this.log.warn({ err: String(err) }, 'could not remember the protocol era'));
         }
         // Listen before listing, so no change can fall between the lists and the stream.
-        if (era === MODERN_PROTOCOL_VERSION) openListenStream((m, p) => this.send(peer, m, p, {}), handshake.capabilities, this.log);
+        this.listen = era === MODERN_PROTOCOL_VERSION ? new ListenStream((m, p, signal) => this.send(peer, m, p, { signal }), handshake.capabilities, this.log) : undefined;
+        this.listen?.open();
         await this.relist(LIST_KINDS, false);
         this.attempts = 0;
         this.lastError = undefined;
@@ -315,6 +317,7 @@ export class Backend {
     const peer = this.peer;
     if (!peer || this.state !== 'ready') throw this.unavailable();
     if (method === 'logging/setLevel' && this.era === MODERN_PROTOCOL_VERSION) return this.modern.setLevel(params);
+    if (this.listen && (method === 'resources/subscribe' || method === 'resources/unsubscribe')) return this.listen.change(method, params);
     try {
       return await this.send(
         peer,

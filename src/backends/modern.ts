@@ -36,21 +36,61 @@ export class ModernEnvelope {
 /** The first message on a listen stream: the server's agreement, nothing for a client to see. */
 export const LISTEN_ACK = 'notifications/subscriptions/acknowledged';
 
-/** The list changes worth listening for, or undefined when the server announces none. */
-export function listenFilter(caps: ServerCapabilities | undefined): Record<string, boolean> | undefined {
-  const filter: Record<string, boolean> = {};
+/** What to listen for: the list changes the server declares, and the resources subscribed to. */
+export function listenFilter(caps: ServerCapabilities | undefined, uris: readonly string[] = []): Record<string, unknown> | undefined {
+  const filter: Record<string, unknown> = {};
   if (caps?.tools?.listChanged) filter.toolsListChanged = true;
   if (caps?.prompts?.listChanged) filter.promptsListChanged = true;
   if (caps?.resources?.listChanged) filter.resourcesListChanged = true;
+  if (caps?.resources && uris.length > 0) filter.resourceSubscriptions = [...uris];
   return Object.keys(filter).length ? filter : undefined;
 }
 
-/** Open the stream (it lives as long as the connection); its notifications reach the peer's handler. */
-export function openListenStream(send: (method: string, params: Record<string, unknown>) => Promise<unknown>, caps: ServerCapabilities | undefined, log: Logger): void {
-  const notifications = listenFilter(caps);
-  if (!notifications) return;
-  send('subscriptions/listen', { notifications }).then(
-    () => log.debug('the backend ended its subscriptions/listen stream'),
-    (err: unknown) => log.debug({ err: err instanceof Error ? err.message : String(err) }, 'subscriptions/listen ended'),
-  );
+export type ListenSend = (method: string, params: Record<string, unknown>, signal: AbortSignal) => Promise<unknown>;
+
+/**
+ * The one subscriptions/listen stream of a connection. 2026 has no resources/subscribe: a
+ * subscription is a URI in the stream's filter, so subscribing reopens the stream with the new
+ * filter (changes made together are coalesced into one reopen).
+ */
+export class ListenStream {
+  private readonly uris = new Set<string>();
+  private current?: AbortController;
+  private reopenQueued = false;
+
+  constructor(
+    private readonly send: ListenSend,
+    private readonly caps: ServerCapabilities | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  open(): void {
+    this.current?.abort('the subscriptions changed');
+    const notifications = listenFilter(this.caps, [...this.uris]);
+    const controller = new AbortController();
+    this.current = notifications ? controller : undefined;
+    if (!notifications) return;
+    this.send('subscriptions/listen', { notifications }, controller.signal).then(
+      () => this.log.debug('the backend ended its subscriptions/listen stream'),
+      (err: unknown) => {
+        if (!controller.signal.aborted) this.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'subscriptions/listen ended');
+      },
+    );
+  }
+
+  /** resources/subscribe or resources/unsubscribe, answered here as a 2025 server would. */
+  change(method: string, params: Record<string, unknown> | undefined): Record<string, never> {
+    const uri = params?.uri;
+    if (typeof uri !== 'string') return {};
+    if (method === 'resources/subscribe') this.uris.add(uri);
+    else this.uris.delete(uri);
+    if (!this.reopenQueued) {
+      this.reopenQueued = true;
+      queueMicrotask(() => {
+        this.reopenQueued = false;
+        this.open();
+      });
+    }
+    return {};
+  }
 }

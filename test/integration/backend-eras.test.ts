@@ -15,7 +15,7 @@ import { createLogger, silentLogger } from '../../src/log.js';
 import { startModernHttpFixture, type ModernHttpFixture } from '../fixtures/modern-server-http.js';
 import { eventually } from '../helpers/eventually.js';
 import { hostileServer, modernStdioServer } from '../helpers/modern-fixture.js';
-import { everythingServer } from '../helpers/relay-harness.js';
+import { everythingServer, sentRequests, tapTransport } from '../helpers/relay-harness.js';
 import { spawnFixture } from '../helpers/spawn-fixture.js';
 
 const ENVELOPE_KEYS = ['io.modelcontextprotocol/protocolVersion', 'io.modelcontextprotocol/clientCapabilities', 'io.modelcontextprotocol/clientInfo'];
@@ -47,7 +47,7 @@ describe('a 2026-07-28 backend over stdio', () => {
     expect(b.era).toBe('2026-07-28');
     expect(b.serverInfo).toEqual({ name: 'm', version: '2.0.0' });
     expect(b.instructions).toBe('modern fixture m');
-    expect(b.lists.tools.map((t) => t.name)).toEqual(['echo', 'confirm', 'profile', 'count', 'wait', 'grow']);
+    expect(b.lists.tools.map((t) => t.name)).toEqual(['echo', 'confirm', 'profile', 'count', 'wait', 'grow', 'touch']);
     expect(b.lists.resources.map((r) => r.uri)).toEqual(['fixture://readme']);
     expect(b.cacheHints.tools).toEqual({ ttlMs: 60_000, cacheScope: 'public' });
     expect(b.cacheHints.resources).toEqual({ ttlMs: 60_000, cacheScope: 'public' });
@@ -72,6 +72,34 @@ describe('a 2026-07-28 backend over stdio', () => {
     await b.start();
     await b.request('tools/call', { name: 'grow', arguments: { tool: 'sprout' } });
     await eventually(() => b.lists.tools.some((t) => t.name === 'sprout'), { what: 'the new tool in the backend list' });
+  });
+
+  it('resources/subscribe becomes a URI in the listen filter; its updates arrive, and stop after unsubscribe', async () => {
+    const updates: string[] = [];
+    const b = new Backend(modernStdioServer('m', { protocol: '2026-07-28' }), {
+      log: silentLogger(),
+      retryDelaysMs: [600_000],
+      hooks: { onNotification: (_b, method, params) => void (method === 'notifications/resources/updated' && updates.push(String(params?.uri))) },
+    });
+    backends.push(b);
+    await b.start();
+    const tap = tapTransport(b.transport!);
+    expect(await b.request('resources/subscribe', { uri: 'fixture://readme' })).toEqual({});
+    const listen = await eventually(() => sentRequests(tap, 'subscriptions/listen').at(-1), { what: 'the reopened listen stream' });
+    expect(listen.params.notifications).toEqual({ toolsListChanged: true, promptsListChanged: true, resourcesListChanged: true, resourceSubscriptions: ['fixture://readme'] });
+    await eventually(() => tap.received.some((m) => 'method' in m && m.method === 'notifications/subscriptions/acknowledged'), { what: 'the acknowledgement' });
+    await b.request('tools/call', { name: 'touch', arguments: { uri: 'fixture://readme' } });
+    await eventually(() => updates.length === 1, { what: 'the resource update' });
+    expect(updates).toEqual(['fixture://readme']);
+    expect(sentRequests(tap, 'resources/subscribe')).toEqual([]);
+
+    await b.request('resources/unsubscribe', { uri: 'fixture://readme' });
+    await eventually(() => sentRequests(tap, 'subscriptions/listen').length === 2, { what: 'the listen stream without the URI' });
+    expect(sentRequests(tap, 'subscriptions/listen')[1]!.params.notifications).not.toHaveProperty('resourceSubscriptions');
+    await eventually(() => tap.received.filter((m) => 'method' in m && m.method === 'notifications/subscriptions/acknowledged').length === 2, { what: 'the second acknowledgement' });
+    // On stdio the update would be written before touch's result: none means none was sent.
+    await b.request('tools/call', { name: 'touch', arguments: { uri: 'fixture://readme' } });
+    expect(updates).toEqual(['fixture://readme']);
   });
 
   it('protocol: 2026-07-28 refuses a 2025 server with a sentence that says what to set', async () => {
