@@ -2,7 +2,7 @@
  * Fetching a backend's complete lists. Backends paginate; we follow nextCursor to the end, and guard
  * against servers that echo a cursor back (a bug that made peers loop forever).
  */
-import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
+import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, ServerCapabilities, Tool } from '@modelcontextprotocol/client';
 
 export interface BackendLists {
   tools: Tool[];
@@ -63,6 +63,45 @@ export interface CacheHint {
   cacheScope: 'public' | 'private';
 }
 
+/** `hints` with kind's hint replaced (or dropped when the list came without one). */
+export function withHint(hints: Partial<Record<ListKind, CacheHint>>, kind: ListKind, hint: CacheHint | undefined): Partial<Record<ListKind, CacheHint>> {
+  const { [kind]: _old, ...others } = hints;
+  return hint ? { ...others, [kind]: hint } : others;
+}
+
 export function emptyLists(): BackendLists {
   return { tools: [], prompts: [], resources: [], resourceTemplates: [] };
+}
+
+export function nonEmptyKinds(lists: BackendLists): ListKind[] {
+  return LIST_KINDS.filter((k) => lists[k].length > 0);
+}
+
+/** Which lists a backend's list_changed notification covers (templates ride on resources'). */
+export const LIST_CHANGED: Record<string, readonly ListKind[] | undefined> = {
+  'notifications/tools/list_changed': ['tools'],
+  'notifications/prompts/list_changed': ['prompts'],
+  'notifications/resources/list_changed': ['resources', 'resourceTemplates'],
+};
+
+/**
+ * Every page of each of `kinds`; a list the server does not offer (by its capabilities) is empty.
+ * `onHint` hears each fetched list's cache hint (undefined: none, as from every 2025 server).
+ */
+export async function fetchLists(
+  request: ListRequest,
+  caps: ServerCapabilities,
+  kinds: readonly ListKind[],
+  onHint?: (kind: ListKind, hint: CacheHint | undefined) => void,
+): Promise<Partial<BackendLists>> {
+  const out: Partial<Record<ListKind, unknown[]>> = {};
+  await Promise.all(
+    kinds.map(async (kind) => {
+      const offered = kind === 'resourceTemplates' ? caps.resources : caps[kind];
+      const { items, hint } = offered ? await listAll(request, kind) : { items: [], hint: undefined };
+      out[kind] = items;
+      onHint?.(kind, hint);
+    }),
+  );
+  return out as Partial<BackendLists>;
 }

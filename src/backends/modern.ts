@@ -3,10 +3,20 @@
  * subscriptions/listen stream (such a server announces list changes only there, so one stays open
  * per connection, and its notifications re-list like a 2025 server's unsolicited ones).
  */
-import type { ClientCapabilities, Implementation, ServerCapabilities } from '@modelcontextprotocol/client';
+import type { ClientCapabilities, Implementation, Result, ServerCapabilities } from '@modelcontextprotocol/client';
 import type { Logger } from '../log.js';
-import { withEnvelope, type Envelope } from '../rpc/envelope.js';
-import { relayable } from './backend-options.js';
+import { MODERN_PROTOCOL_VERSION, withEnvelope, type Envelope, type ProtocolEra } from '../rpc/envelope.js';
+import type { OutboundOptions, RpcPeer } from '../rpc/peer.js';
+import type { TransportKind } from './transport-factory.js';
+
+/** The part of a client's capabilities the router can relay to a backend (the rest it serves itself). */
+export function relayable(caps: ClientCapabilities): ClientCapabilities {
+  return {
+    ...(caps.sampling && { sampling: caps.sampling }),
+    ...(caps.elicitation && { elicitation: caps.elicitation }),
+    ...(caps.roots && { roots: caps.roots }),
+  };
+}
 
 export class ModernEnvelope {
   /** What logging/setLevel asked for: that era has no such request, the level rides on every one. */
@@ -27,9 +37,37 @@ export class ModernEnvelope {
     return withEnvelope(params, this.envelope(clientCapabilities));
   }
 
-  setLevel(params: Record<string, unknown> | undefined): Record<string, never> {
-    if (typeof params?.level === 'string') this.logLevel = params.level;
-    return {};
+  /** How to send on a connection of this era: plain for 2025, with the envelope for 2026. */
+  via(peer: RpcPeer, era: ProtocolEra | undefined, kind: TransportKind | undefined) {
+    return (method: string, params: Record<string, unknown> | undefined, opts: OutboundOptions, caps?: ClientCapabilities): Promise<Result> =>
+      era === MODERN_PROTOCOL_VERSION ? this.request(peer, kind, method, params, opts, caps) : peer.request(method, params, opts);
+  }
+
+  /** The listen stream of a 2026 connection, opened (before the first listing, so no change falls between). */
+  listenOn(peer: RpcPeer, era: ProtocolEra, kind: TransportKind, caps: ServerCapabilities | undefined, log: Logger): ListenStream | undefined {
+    if (era !== MODERN_PROTOCOL_VERSION) return undefined;
+    const stream = new ListenStream((m, p, signal) => this.request(peer, kind, m, p, { signal }), caps, log);
+    stream.open();
+    return stream;
+  }
+
+  /** A request on a 2026 connection: the envelope added; over HTTP, cancelling closes the request's own stream. */
+  request(peer: RpcPeer, kind: TransportKind | undefined, method: string, params: Record<string, unknown> | undefined, opts: OutboundOptions, caps?: ClientCapabilities): Promise<Result> {
+    return peer.request(method, this.params(params, caps), kind === 'http' ? { ...opts, abortStreamOnCancel: true } : opts);
+  }
+
+  /**
+   * What the backend answers itself on a 2026 connection, or undefined: that revision has no
+   * logging/setLevel (the level rides on every request) and no resources/subscribe (a subscription
+   * is a URI in the listen stream's filter).
+   */
+  answerLocally(method: string, params: Record<string, unknown> | undefined, listen: ListenStream | undefined): Result | undefined {
+    if (method === 'logging/setLevel') {
+      if (typeof params?.level === 'string') this.logLevel = params.level;
+      return {};
+    }
+    if (listen && (method === 'resources/subscribe' || method === 'resources/unsubscribe')) return listen.change(method, params);
+    return undefined;
   }
 }
 

@@ -15,7 +15,7 @@ import type { Logger } from '../log.js';
 import { MODERN_PROTOCOL_VERSION, SERVER_INFO_META_KEY, withEnvelope, type Envelope, type ProtocolEra } from '../rpc/envelope.js';
 import type { RpcPeer } from '../rpc/peer.js';
 import { initialize, type Handshake } from './handshake.js';
-import { withTimeout } from './start-failure.js';
+import { handshakeError, isHandshakeTimeout, withTimeout } from './backend-errors.js';
 import type { TransportAttempt, TransportKind } from './transport-factory.js';
 
 /** The longest a probe of a server of unknown era may take before it counts as "not modern". */
@@ -74,7 +74,7 @@ export async function negotiate(input: NegotiationInput): Promise<Negotiated> {
     } catch (err) {
       // Found legacy before, refuses initialize now: it may have been upgraded. Probe afresh.
       input.log.info({ err: err instanceof Error ? err.message : String(err) }, 'remembered as 2025-11-25 but initialize failed; probing with server/discover');
-      await peer.close();
+      abandon(peer);
     }
   }
   return probe(input);
@@ -95,7 +95,7 @@ async function probe(input: NegotiationInput): Promise<Negotiated> {
       // No answer in time, or the connection broke: this connection cannot be trusted with an
       // initialize (a late answer, a dead child). Start over on a fresh one.
       input.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'server/discover probe got no answer; initialize on a fresh connection');
-      await peer.close();
+      abandon(peer);
       peer = await input.open();
     }
   }
@@ -108,25 +108,21 @@ async function forcedModern(input: NegotiationInput): Promise<Negotiated> {
   try {
     handshake = await discover(peer, input.envelope, input.connectTimeoutMs);
   } catch (err) {
-    await peer.close();
     if (err instanceof UpstreamError) throw notModern(`it answered server/discover with an error: ${err.message}`);
     throw err;
   }
-  if (!handshake) {
-    await peer.close();
-    throw notModern('its server/discover answer does not list 2026-07-28');
-  }
+  if (!handshake) throw notModern('its server/discover answer does not list 2026-07-28');
   return { peer, handshake, era: MODERN_PROTOCOL_VERSION };
 }
 
 async function legacy(input: NegotiationInput, peer: RpcPeer): Promise<Negotiated> {
-  try {
-    const handshake = await initialize(peer, input.envelope.clientCapabilities, input.envelope.clientInfo, input.connectTimeoutMs);
-    return { peer, handshake, era: '2025-11-25' };
-  } catch (err) {
-    await peer.close();
-    throw err;
-  }
+  const handshake = await initialize(peer, input.envelope.clientCapabilities, input.envelope.clientInfo, input.connectTimeoutMs);
+  return { peer, handshake, era: '2025-11-25' };
+}
+
+/** A connection given up on mid-negotiation: nobody waits for it to die (it may use its whole grace). */
+function abandon(peer: RpcPeer): void {
+  peer.close().catch(() => undefined);
 }
 
 function notModern(why: string): SwitchboardError {
@@ -155,7 +151,11 @@ export async function negotiateOver(input: AttemptInput): Promise<Negotiated> {
   try {
     return await negotiate({ ...input, kind: input.attempt.kind, open });
   } catch (err) {
-    await latest?.close().catch(() => undefined);
+    // Failures are closed here, whichever step failed. One that did not answer in time may use its
+    // whole shutdown grace: nobody waits for that. One that exited is gone already, and waiting lets
+    // its last stderr lines into the message.
+    const closing = latest?.close().catch(() => undefined);
+    if (!isHandshakeTimeout(handshakeError(err, input.connectTimeoutMs))) await closing;
     throw err;
   }
 }

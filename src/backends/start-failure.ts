@@ -42,22 +42,14 @@ export function describeStartFailure(server: ServerConfig, kind: TransportKind, 
   return `${via}: ${message} (${field}.url)`;
 }
 
-/** A handshake timeout reads as what it is at start-up: no handshake within connectTimeout. */
-export function handshakeError(err: unknown, connectTimeoutMs: number): unknown {
-  if (err instanceof SwitchboardError && err.code === 'SB_BACKEND_TIMEOUT') return new SwitchboardError('SB_BACKEND_START_FAILED', `no handshake within ${connectTimeoutMs} ms`);
-  if (err instanceof SwitchboardError && err.code === 'SB_BACKEND_UNAVAILABLE') return new SwitchboardError('SB_BACKEND_START_FAILED', 'the connection closed during the handshake');
-  return err;
-}
-
-/** Starting a transport (spawning, connecting) counts against connectTimeout too. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SwitchboardError('SB_BACKEND_START_FAILED', `no handshake within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/**
+ * The config field a start failure points at, for a "what to fix" hint: the one the description
+ * names in parentheses (describeStartFailure always names one when it knows it), else the timeout
+ * for a server that never answered, else the server's whole entry.
+ */
+export function failureField(description: string, server: string): string {
+  const named = /\((servers\.[^\s)]+)\)/.exec(description)?.[1];
+  if (named) return named;
+  if (/no handshake within/.test(description)) return `servers.${server}.connectTimeout`;
+  return `servers.${server}`;
 }
