@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { ServerConfig, StdioTarget } from '../config/types.js';
-import { stripSdkPrefix, SwitchboardError } from '../errors/index.js';
+import { stripSdkPrefix } from '../errors/index.js';
 import { backendEnvironment } from './backend-env.js';
 import type { SpawnError } from './stdio-transport.js';
 import type { TransportKind } from './transport-factory.js';
