@@ -44,6 +44,8 @@ export interface RequestContext {
   /** The same as callbacks, without an AbortSignal's cost: the forward stage uses this when present. */
   readonly cancellation?: Cancellation;
   readonly progressToken?: ProgressToken;
+  /** The protocol era of the client's request; absent means 2025 (a session that initialized). */
+  readonly era?: '2026-07-28' | '2025-11-25';
   /** The session's count of requests so far: with the session, the router-unique id logs carry. */
   readonly seq?: number;
 }

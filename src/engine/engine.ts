@@ -12,6 +12,7 @@
  * (progress token, HTTP backend, isolated connection, task) differ only in what each stage finds.
  * Speed comes from the stages being cheap: no schema parse, one map entry per request on each peer.
  */
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Result } from '@modelcontextprotocol/server';
 import { SwitchboardError } from '../errors/index.js';
@@ -20,6 +21,10 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { CursorCodec } from '../catalog/cursor.js';
 import type { RequestContext } from './context.js';
 import { InflightRequests } from './inflight.js';
+import { isInputRequired, MODERN_PROTOCOL_VERSION } from '../rpc/envelope.js';
+import { fulfilForLegacyClient } from './mrtr-legacy-client.js';
+import { openRequestState, sealRequestState } from './mrtr-modern-client.js';
+import { RequestStateSigner } from './request-state.js';
 import { decodeParams, type Params } from './params.js';
 import { ROUTES } from './routes.js';
 import type { BackendDirectory, EngineServices, Forward, Plan } from './services.js';
@@ -54,6 +59,8 @@ export interface EngineOptions {
   backends: BackendDirectory;
   admissions?: Admission[];
   observers?: ForwardObserver[];
+  /** HMAC key for requestState handed to 2026-07-28 clients (>= 32 bytes); default: random per engine. */
+  requestStateKey?: Uint8Array;
 }
 
 export class Engine implements EngineServices {
@@ -66,6 +73,7 @@ export class Engine implements EngineServices {
   readonly tasks = new TaskOwners();
   private readonly admissions: Admission[];
   private readonly observers: ForwardObserver[];
+  private readonly requestStates: RequestStateSigner;
 
   constructor(options: EngineOptions) {
     this.catalog = options.catalog;
@@ -74,6 +82,7 @@ export class Engine implements EngineServices {
     this.backends = options.backends;
     this.admissions = options.admissions ?? [];
     this.observers = options.observers ?? [];
+    this.requestStates = new RequestStateSigner(options.requestStateKey ?? randomBytes(32));
     this.subscriptions = new Subscriptions({ backendFor: async (server, session) => options.backends.acquire(server, session) });
   }
 
@@ -158,34 +167,46 @@ export class Engine implements EngineServices {
             ctx.session.notify('notifications/progress', { ...p, progressToken: token }, ctx.id);
           };
     const done = this.observers.length ? this.observe(ctx, plan) : undefined;
+    const modernClient = ctx.era === MODERN_PROTOCOL_VERSION;
+    const clientCapabilities = ctx.session.clientCapabilities;
+    const cancel = ctx.cancellation ? { cancellation: ctx.cancellation } : { signal: ctx.signal };
+    const send = (params: Params) => backend.request(plan.method, params, { ...cancel, onprogress, clientCapabilities });
     let sent: Promise<Result>;
+    let params: Params = plan.params;
     try {
+      const withPlanMeta = plan.meta ? withMeta(plan.params, plan.meta) : plan.params;
+      params = token === undefined ? withPlanMeta : withoutProgressToken(withPlanMeta);
+      if (modernClient) params = openRequestState(this.requestStates, plan.server, plan.method, params);
       plan.onSent?.();
-      const params = plan.meta ? withMeta(plan.params, plan.meta) : plan.params;
-      const opts = ctx.cancellation ? { cancellation: ctx.cancellation, onprogress } : { signal: ctx.signal, onprogress };
-      sent = backend.request(plan.method, token === undefined ? params : withoutProgressToken(params), opts);
+      sent = send(params);
     } catch (err) {
       sent = Promise.reject(err);
     }
-    return sent.then(
-      (result) => {
-        releaseInflight();
-        release();
-        done?.(undefined, result);
-        // SDK clients handle a notification a microtask after a response parsed from the same read,
-        // and drop progress whose request is already answered. A backend's last progress often
-        // arrives in one chunk with its result; give the client a moment to read it on its own.
-        const gap = lastRelay > 0 ? PROGRESS_SETTLE_MS - (performance.now() - lastRelay) : 0;
-        if (gap > 0) return sleep(gap).then(() => (plan.map ? plan.map(result) : result));
-        return plan.map ? plan.map(result) : result;
-      },
-      (err: unknown) => {
-        releaseInflight();
-        release();
-        done?.(err);
-        throw err;
-      },
-    );
+    const fail = (err: unknown): never => {
+      releaseInflight();
+      release();
+      done?.(err);
+      throw err;
+    };
+    const finish = (answer: Result): Result | Promise<Result> => {
+      const result = !modernClient && 'resultType' in answer ? withoutResultType(answer) : answer;
+      releaseInflight();
+      release();
+      done?.(undefined, result);
+      // SDK clients handle a notification a microtask after a response parsed from the same read,
+      // and drop progress whose request is already answered. A backend's last progress often
+      // arrives in one chunk with its result; give the client a moment to read it on its own.
+      const gap = lastRelay > 0 ? PROGRESS_SETTLE_MS - (performance.now() - lastRelay) : 0;
+      if (gap > 0) return sleep(gap).then(() => (plan.map ? plan.map(result) : result));
+      return plan.map ? plan.map(result) : result;
+    };
+    return sent.then((result) => {
+      // A 2026-07-28 backend asking for input: a 2026 client answers it itself; a 2025 client is
+      // asked by the router, round by round, while the call stays in flight (MRTR).
+      if (!isInputRequired(result)) return finish(result);
+      const next = modernClient ? Promise.resolve(sealRequestState(this.requestStates, plan.server, result)) : fulfilForLegacyClient(ctx, plan.server, params, result, send);
+      return next.then(finish, fail);
+    }, fail);
   }
 
   private observe(ctx: RequestContext, plan: Forward): ForwardEnd {
@@ -202,6 +223,12 @@ export class Engine implements EngineServices {
 
 /** How long a result waits after the progress relayed just before it (only then). */
 const PROGRESS_SETTLE_MS = 5;
+
+/** A 2025 client's results never carry the 2026 discriminator. */
+function withoutResultType(result: Result): Result {
+  const { resultType: _dropped, ...rest } = result;
+  return rest as Result;
+}
 
 function withMeta(params: Params, meta: Record<string, string>): Params {
   return { ...params, _meta: { ...(params._meta as Params | undefined), ...meta } };

@@ -16,7 +16,7 @@ import { publicTaskId } from './tasks.js';
 import type { TaskOwners } from './task-owners.js';
 
 /** Which client capability a server->client request needs. */
-const REQUIRED_CAPABILITY: Record<string, 'sampling' | 'elicitation' | 'roots' | undefined> = {
+export const REQUIRED_CAPABILITY: Record<string, 'sampling' | 'elicitation' | 'roots' | undefined> = {
   'sampling/createMessage': 'sampling',
   'elicitation/create': 'elicitation',
   'roots/list': 'roots',

@@ -34,6 +34,11 @@ export interface OutboundOptions {
   resetTimeoutOnProgress?: boolean;
   /** The inbound request this one is part of (Streamable HTTP sends it on that request's stream). */
   relatedRequestId?: RequestId;
+  /**
+   * Give the transport a signal for this request's own stream, aborted when the request is cancelled
+   * or times out: how a 2026-07-28 Streamable HTTP server is told (it has no session to notify).
+   */
+  abortStreamOnCancel?: boolean;
 }
 
 /** An inbound request while it is being answered. */
@@ -75,6 +80,7 @@ interface Pending {
   signal?: AbortSignal;
   onAbort?: () => void;
   offCancel?: () => void;
+  stream?: AbortController;
 }
 
 interface Inbound {
@@ -146,10 +152,12 @@ export class RpcPeer {
         opts.signal.addEventListener('abort', entry.onAbort, { once: true });
       }
       if (opts.cancellation) entry.offCancel = opts.cancellation.onCancel((reason) => this.cancelOutbound(id, reason));
+      if (opts.abortStreamOnCancel) entry.stream = new AbortController();
       this.pending.set(id, entry);
       if (timeoutMs > 0) this.ensureSweeper();
       const message = sent === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params: sent };
-      this.transport.send(message as JSONRPCMessage, opts.relatedRequestId === undefined ? undefined : { relatedRequestId: opts.relatedRequestId }).catch((err) => {
+      const sendOptions = opts.relatedRequestId === undefined && !entry.stream ? undefined : { relatedRequestId: opts.relatedRequestId, requestSignal: entry.stream?.signal };
+      this.transport.send(message as JSONRPCMessage, sendOptions).catch((err) => {
         const p = this.settle(id);
         p?.reject(err);
       });
@@ -283,6 +291,7 @@ export class RpcPeer {
     const p = this.settle(id);
     if (!p) return;
     void this.notify('notifications/cancelled', { requestId: id, reason: typeof reason === 'string' ? reason : 'cancelled' });
+    p.stream?.abort(reason);
     p.reject(this.errors.cancelled(p.method, reason));
   }
 
@@ -313,6 +322,7 @@ export class RpcPeer {
       }
       this.settle(id);
       void this.notify('notifications/cancelled', { requestId: id, reason: 'timed out' });
+      p.stream?.abort('timed out');
       p.reject(this.errors.timeout(p.method, p.timeoutMs));
     }
     if (withDeadline === 0) this.stopSweeper();
