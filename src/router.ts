@@ -24,6 +24,9 @@ import type { BackendDirectory } from './engine/services.js';
 import type { Admission, ForwardObserver } from './engine/engine.js';
 import { SwitchboardError, shuttingDown } from './errors/index.js';
 import { FrontSession, type ListChangedKind, type SessionHost } from './front/session.js';
+import { ModernDispatcher, type ModernHost } from './front/modern/dispatcher.js';
+import { ListenerRegistry } from './front/modern/listeners.js';
+import { HeldCalls } from './engine/mrtr/held-calls.js';
 import type { Logger } from './log.js';
 import { VERSION } from './version.js';
 
@@ -50,13 +53,19 @@ export interface RouterOptions {
   onBackendState?: (backend: Backend) => void;
   /** A session told its client a list changed (metrics count them). */
   onListChangedSent?: (kind: ListChangedKind) => void;
+  /** How long a call held for a 2026-07-28 client's MRTR retry waits (default 60 s). */
+  mrtrHoldMs?: number;
 }
 
 const DEFAULT_ISOLATED_IDLE_MS = 10 * 60_000;
 const CLIENT_INFO = { name: 'mcp-switchboard', version: VERSION };
 
-export class Router implements SessionHost {
+export class Router implements SessionHost, ModernHost {
   readonly catalog: Catalog;
+  /** 2026-07-28 requests: served without a session (see docs/protocol-eras.md). */
+  readonly modern: ModernDispatcher;
+  readonly heldCalls: HeldCalls;
+  readonly listeners = new ListenerRegistry();
   readonly cursorCodec = new CursorCodec(randomBytes(32));
   readonly engine: Engine;
   private readonly relay: Relay;
@@ -87,6 +96,8 @@ export class Router implements SessionHost {
       ...(options.admissions && { admissions: options.admissions }),
       ...(options.observers && { observers: options.observers }),
     });
+    this.heldCalls = new HeldCalls({ ...(options.mrtrHoldMs !== undefined && { holdMs: options.mrtrHoldMs }) });
+    this.modern = new ModernDispatcher(this);
     this.relay = new Relay({
       catalog: this.catalog,
       inflight: this.engine.inflight,
@@ -257,6 +268,11 @@ export class Router implements SessionHost {
     if (changed.length === 0) return;
     this.log.debug({ backend: backend.name, changed }, 'catalog changed');
     for (const session of this.sessions) session.listsChanged(changed);
+    this.listeners.listsChanged(changed);
+  }
+
+  serverNames(): string[] {
+    return [...this.backends.keys()];
   }
 
   private onBackendState(backend: Backend): void {
@@ -324,6 +340,7 @@ export class Router implements SessionHost {
       if (view) session.replaceView(view);
       else session.listsChanged(LIST_KINDS);
     }
+    this.listeners.listsChanged(LIST_KINDS);
     await Promise.all(stopping);
     return diff;
   }
@@ -355,6 +372,8 @@ export class Router implements SessionHost {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.heldCalls.close();
+    this.listeners.closeAll();
     await Promise.all([...this.sessions].map((s) => s.close()));
     await this.isolated.close();
     await Promise.all([...this.backends.values()].map((b) => b.close()));

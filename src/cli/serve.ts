@@ -145,11 +145,12 @@ export async function runServe(argv: string[]): Promise<void> {
     const session = await connect(transport, workspaces.initialView());
     session.onClose(shutdown);
   } else if (observability /* always, on an HTTP front */) {
-    const [{ WorkspaceHttp }, { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts }, { claudeDesktopSnippet }, { statusRoutes }] = await Promise.all([
+    const [{ WorkspaceHttp }, { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts }, { claudeDesktopSnippet }, { statusRoutes }, { ModernHttp }] = await Promise.all([
       import('../transports/workspace-routes.js'),
       import('../transports/network-fronts.js'),
       import('./snippet.js'),
       import('../transports/status-routes.js'),
+      import('../transports/modern-http.js'),
     ]);
     workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect });
     fronts = new NetworkFronts({
@@ -158,6 +159,7 @@ export async function runServe(argv: string[]): Promise<void> {
       // Sessions without a view of their own (legacy SSE, WebSocket) start where a new client would.
       connect: (t, view) => connect(t, view ?? workspaces.initialView()),
       route: workspaceHttp.route,
+      modern: { http: new ModernHttp(router.modern), defaultView: () => workspaces.initialView() },
       extraRoutes: [
         workspaceHttp.extraRoute,
         statusRoutes({ listen, statusPath, snapshot: () => observability.snapshot(), metrics: () => observability.metrics.render() }),

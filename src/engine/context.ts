@@ -11,6 +11,19 @@ import type { CatalogView } from '../catalog/view.js';
 
 export type ProgressToken = string | number;
 
+/**
+ * Which protocol era a request arrived in. 2025-11-25 covers every session-based revision (initialize
+ * handshake); 2026-07-28 is the stateless era (per-request _meta envelope, server/discover, MRTR).
+ */
+export type ProtocolEra = '2025-11-25' | '2026-07-28';
+
+export interface ClientRequestOptions {
+  signal: AbortSignal;
+  relatedRequestId?: RequestId;
+  /** The backend asking (a stateless session namespaces its MRTR input keys with it). */
+  server?: string;
+}
+
 export interface SessionRef {
   readonly id: string;
   readonly view: CatalogView;
@@ -21,7 +34,7 @@ export interface SessionRef {
   /** A notification to this client; with a request id it travels on that request's stream. */
   notify(method: string, params: Record<string, unknown>, relatedRequestId?: RequestId): void;
   /** A request to this client (sampling, elicitation, roots) made on a backend's behalf. */
-  request(method: string, params: unknown, opts: { signal: AbortSignal; relatedRequestId?: RequestId }): Promise<Result>;
+  request(method: string, params: unknown, opts: ClientRequestOptions): Promise<Result>;
   /** The client has now seen this list (a later change of it is news). */
   markListed(kind: ListKind): void;
   /** Tell the client about changes of the lists it can see, once per change. */
@@ -38,4 +51,6 @@ export interface RequestContext {
   /** Aborted when the client cancels or goes away. */
   readonly signal: AbortSignal;
   readonly progressToken?: ProgressToken;
+  /** Absent means 2025-11-25: every session-based front. */
+  readonly era?: ProtocolEra;
 }

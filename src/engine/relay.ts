@@ -134,8 +134,8 @@ export class Relay {
     }
     this.trackElicitation(session, request);
     const owner = this.options.inflight.owners(backend.name).find((o) => o.session === session);
-    if (owner) return session.request(request.method, request.params, { signal: AbortSignal.any([signal, owner.ctx.signal]), relatedRequestId: owner.ctx.id });
-    return session.request(request.method, request.params, { signal });
+    if (owner) return session.request(request.method, request.params, { signal: AbortSignal.any([signal, owner.ctx.signal]), relatedRequestId: owner.ctx.id, server: backend.name });
+    return session.request(request.method, request.params, { signal, server: backend.name });
   }
 
   /** URL-mode elicitations complete later, by notification: remember who was asked. */

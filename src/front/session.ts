@@ -17,6 +17,8 @@ import { LOGGING_LEVELS, logLevelAllows } from '../engine/log-levels.js';
 import { describe, invalidParams } from '../engine/params.js';
 import { RpcPeer, type InboundRequest } from '../rpc/peer.js';
 import { FRONT_CAPABILITIES, SERVER_INFO } from './capabilities.js';
+import type { ModernDispatcher } from './modern/dispatcher.js';
+import { isModernMessage } from './modern/envelope.js';
 
 /** A client that does not answer roots/list soon keeps the default workspace; no need to wait a minute. */
 const ROOTS_TIMEOUT_MS = 10_000;
@@ -34,6 +36,8 @@ const LIST_CHANGED_KIND: Record<ListKind, ListChangedKind> = {
 /** What a session needs from the router that owns it. */
 export interface SessionHost {
   readonly engine: Engine;
+  /** Serves 2026-07-28 requests (a connection that never initialized and sends the _meta envelope). */
+  readonly modern?: ModernDispatcher;
   instructions(view: CatalogView): string | undefined;
   onLogLevelChanged(session: FrontSession): void;
   onRootsChanged(session: FrontSession): void;
@@ -106,9 +110,15 @@ export class FrontSession implements SessionRef {
       case 'logging/setLevel':
         return this.setLevel(request.params);
     }
+    // A 2026-07-28 client on this connection (stdio) never initializes: each request stands alone.
+    if (this.host.modern && this.protocolVersion === undefined && isModernMessage(request)) {
+      const sink = { notify: (method: string, params: Record<string, unknown>) => void this.peer?.notify(method, params, request.id) };
+      return this.host.modern.dispatch(request, { view: this.view, sink, signal: request.signal });
+    }
     const meta = (request.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta;
     const token = meta?.progressToken;
     const ctx: RequestContext = {
+      era: '2025-11-25',
       session: this,
       id: request.id,
       method: request.method,

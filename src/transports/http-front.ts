@@ -16,6 +16,9 @@ import { IdleReaper } from './front-connect.js';
 import { createGuards, type Guards } from './http-guards.js';
 import { readJsonBody } from './http-util.js';
 import { SwitchboardError, sendHttpError } from '../errors/index.js';
+import { isModernMessage } from '../front/modern/envelope.js';
+import { isModernProtocolVersion } from '../rpc/protocol-version.js';
+import type { ModernHttp } from './modern-http.js';
 
 /**
  * Opens the MCP session of a new client: `serve` connects it to its router (with the route's view,
@@ -39,6 +42,8 @@ export interface HttpFrontOptions {
   connect: ConnectWithView;
   /** Default: only `listen.path`, with the connect default's view. */
   route?: HttpRoute;
+  /** 2026-07-28 requests (no session): served here, with the route's view or `defaultView`. */
+  modern?: { http: ModernHttp; defaultView: () => CatalogView };
 }
 
 interface HttpSession {
@@ -118,6 +123,11 @@ export class HttpFront {
       }
       this.reaper.touch(sessionId);
       await entry.transport.handleRequest(req, res, body);
+      return;
+    }
+    const modern = this.options.modern;
+    if (modern && req.method === 'POST' && (isModernMessage(body) || isModernProtocolVersion(header(req, 'mcp-protocol-version') ?? ''))) {
+      await modern.http.handle(req, res, body, view?.() ?? modern.defaultView());
       return;
     }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {

@@ -7,7 +7,7 @@
 import type { ListenConfig } from '../config/types.js';
 import { SwitchboardError, sendHttpError } from '../errors/index.js';
 import type { Logger } from '../log.js';
-import { HttpFront, type ConnectWithView, type ExtraRoute, type HttpRoute } from './http-front.js';
+import { HttpFront, type ConnectWithView, type ExtraRoute, type HttpFrontOptions, type HttpRoute } from './http-front.js';
 import { SseFront } from './sse-front.js';
 import { WsFront } from './ws-front.js';
 
@@ -27,6 +27,8 @@ export interface NetworkFrontsOptions {
   wsPath?: string;
   /** Added to every HTTP response (supergateway's --header in stdio-input modes). */
   responseHeaders?: Record<string, string>;
+  /** Serve 2026-07-28 clients (stateless) on the Streamable HTTP paths too. */
+  modern?: HttpFrontOptions['modern'];
 }
 
 export interface FrontUrls {
@@ -45,7 +47,7 @@ export class NetworkFronts {
     const connect = (t: Parameters<ConnectWithView>[0]) => options.connect(t);
     const streamable = options.streamableHttp ?? true;
     const route = streamable ? options.route : () => undefined;
-    this.http = new HttpFront({ listen, log, connect: options.connect, ...(route ? { route } : {}) });
+    this.http = new HttpFront({ listen, log, connect: options.connect, ...(route ? { route } : {}), ...(options.modern && { modern: options.modern }) });
     const headers = Object.entries(options.responseHeaders ?? {});
     if (headers.length) {
       this.http.extraRoutes.push((_req, res) => {
