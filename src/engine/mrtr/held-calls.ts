@@ -50,7 +50,7 @@ export class HeldCalls {
   }
 
   /** A retry carrying requestState (and inputResponses): the held call goes on. */
-  resume(request: RoundRequest): Promise<Result> {
+  async resume(request: RoundRequest): Promise<Result> {
     const claims = this.codec.verify(request.params?.requestState);
     const entry = this.calls.get(claims.call);
     if (!entry) throw bad('requestState names a call the router no longer holds (it finished, timed out or was cancelled); send the request again without inputResponses and requestState');
