@@ -13,7 +13,7 @@ import type { RequestId, Result } from '@modelcontextprotocol/server';
 import type { CatalogView } from '../catalog/view.js';
 import { SwitchboardError, sendHttpError, toWireError } from '../errors/index.js';
 import type { ModernDispatcher } from '../front/modern/dispatcher.js';
-import { readEnvelope } from '../front/modern/envelope.js';
+import { PROTOCOL_VERSION_META_KEY, readEnvelope } from '../front/modern/envelope.js';
 import { checkModernHeaders } from './modern-headers.js';
 
 const KEEPALIVE_MS = 15_000;
@@ -30,6 +30,13 @@ export class ModernHttp {
       return;
     }
     const id = m.id;
+    // The body decides the era; a protocol-version header that says otherwise is a mismatch, checked
+    // before the envelope itself (a 2025 header on a 2026 body is -32020, not "unsupported").
+    const claimed = envelopeVersion(m.params);
+    const sentVersion = req.headers['mcp-protocol-version'];
+    if (claimed !== undefined && typeof sentVersion === 'string' && sentVersion !== claimed) {
+      return sendHttpError(res, new SwitchboardError('SB_HEADER_MISMATCH', `Header mismatch: MCP-Protocol-Version is "${sentVersion}" but the body's _meta envelope says "${claimed}"`), { id });
+    }
     let version: string;
     try {
       version = readEnvelope(m.method, m.params).protocolVersion;
@@ -38,6 +45,8 @@ export class ModernHttp {
     }
     const wrongHeader = checkModernHeaders(req.headers, m.method, m.params, version);
     if (wrongHeader) return sendHttpError(res, wrongHeader, { id });
+    const unknown = this.dispatcher.refusal(m.method);
+    if (unknown) return sendHttpError(res, unknown, { id });
     const accept = String(req.headers.accept ?? '');
     const acceptsSse = accept.includes('text/event-stream') || accept.includes('*/*');
     const controller = new AbortController();
@@ -84,6 +93,11 @@ export class ModernHttp {
     res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
     res.end(payload);
   }
+}
+
+function envelopeVersion(params: unknown): string | undefined {
+  const version = (params as { _meta?: Record<string, unknown> } | undefined)?._meta?.[PROTOCOL_VERSION_META_KEY];
+  return typeof version === 'string' ? version : undefined;
 }
 
 function writeEvent(res: ServerResponse, message: object): void {

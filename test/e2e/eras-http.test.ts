@@ -29,7 +29,7 @@ interface RawAnswer {
 
 /** One 2026-07-28 request by hand, with the standard headers unless `headers` overrides them. */
 async function raw(url: string, id: number, method: string, params: Record<string, unknown>, headers: Record<string, string> = {}): Promise<RawAnswer> {
-  const name = typeof params.name === 'string' ? { 'mcp-name': params.name } : {};
+  const name: Record<string, string> = typeof params.name === 'string' ? { 'mcp-name': params.name } : {};
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': MODERN, 'mcp-method': method, ...name, ...headers },
@@ -183,11 +183,14 @@ describe('serve --http: 2025 and 2026 clients on one endpoint', () => {
     expect(replay.body.error).toMatchObject({ code: -32602, data: { reason: 'SB_BAD_REQUEST_STATE' } });
     expect(replay.body.error!.message).toMatch(/already used/);
 
+    const malformed = await raw(url, 12, 'tools/call', { name: 'fx__ask_twice', arguments: {}, inputResponses: { 'fx/2': 12345 }, requestState: round2.requestState });
+    expect(malformed.body.error).toMatchObject({ code: -32602, message: 'tools/call: params.inputResponses["fx/2"] must be a result object (an elicitation, sampling or roots result)' });
+
     const done = await raw(url, 6, 'tools/call', { name: 'fx__ask_twice', arguments: {}, inputResponses: { 'fx/2': { action: 'accept', content: { answer: 'two' } } }, requestState: round2.requestState });
     expect(done.body.result).toMatchObject({ resultType: 'complete', content: [{ type: 'text', text: '["one","two"]' }] });
   });
 
-  it('refuses a request whose Mcp-Method or Mcp-Name disagrees with its body: -32020, HTTP 400', async () => {
+  it('refuses headers that disagree with the body (-32020, HTTP 400) and removed methods (-32601, HTTP 404)', async () => {
     const method = await raw(url, 7, 'tools/call', { name: 'fx__echo', arguments: { text: 'x' } }, { 'mcp-method': 'tools/list' });
     expect(method.status).toBe(400);
     expect(method.body).toMatchObject({ id: 7, error: { code: -32020, data: { reason: 'SB_HEADER_MISMATCH' } } });
@@ -195,6 +198,12 @@ describe('serve --http: 2025 and 2026 clients on one endpoint', () => {
     const name = await raw(url, 8, 'tools/call', { name: 'fx__echo', arguments: { text: 'x' } }, { 'mcp-name': 'fx__sleep' });
     expect(name.status).toBe(400);
     expect(name.body.error!.message).toBe('Header mismatch: Mcp-Name is "fx__sleep" but params.name is "fx__echo"');
+    const version = await raw(url, 10, 'tools/list', {}, { 'mcp-protocol-version': '2025-11-25' });
+    expect(version.status).toBe(400);
+    expect(version.body.error!.message).toBe('Header mismatch: MCP-Protocol-Version is "2025-11-25" but the body\'s _meta envelope says "2026-07-28"');
+    const ping = await raw(url, 11, 'ping', {});
+    expect(ping.status).toBe(404);
+    expect(ping.body.error).toMatchObject({ code: -32601, message: 'Method not found: ping is not part of protocol 2026-07-28; no replacement is needed: every request stands alone' });
     const ok = await raw(url, 9, 'tools/call', { name: 'fx__echo', arguments: { text: 'x' } });
     expect(ok.body.result).toMatchObject({ resultType: 'complete', content: [{ type: 'text', text: 'echo:x' }] });
   });

@@ -13,6 +13,7 @@ import type { ProgressToken, RequestContext } from '../../engine/context.js';
 import type { Engine } from '../../engine/engine.js';
 import type { HeldCalls } from '../../engine/mrtr/held-calls.js';
 import { MODERN_PROTOCOL_VERSION } from '../../rpc/protocol-version.js';
+import { invalidParams } from '../../engine/params.js';
 import { CACHEABLE_METHODS, hintOf, mergeCacheHints, type CacheHint } from './cache-fields.js';
 import { discoverResult } from './discover.js';
 import { readEnvelope, withoutEnvelope, type Envelope } from './envelope.js';
@@ -62,6 +63,15 @@ export interface DispatchOptions {
 export class ModernDispatcher {
   constructor(private readonly host: ModernHost) {}
 
+  /** Why this method cannot be served in this era (HTTP answers it 404 before any work), if it cannot. */
+  refusal(method: string): SwitchboardError | undefined {
+    if (method === 'server/discover' || method === 'subscriptions/listen') return undefined;
+    const instead = LEGACY_ONLY[method];
+    if (instead) return new SwitchboardError('SB_METHOD_NOT_FOUND', `Method not found: ${method} is not part of protocol ${MODERN_PROTOCOL_VERSION}; ${instead}`);
+    if (!this.host.engine.serves(method)) return new SwitchboardError('SB_METHOD_NOT_FOUND', `Method not found: ${method}`);
+    return undefined;
+  }
+
   async dispatch(request: ModernRequest, opts: DispatchOptions): Promise<Result> {
     const result = await this.serve(request, opts);
     // 2026-07-28 results say what they are; a missing resultType is an error for a client of this era.
@@ -73,14 +83,14 @@ export class ModernDispatcher {
     const envelope = readEnvelope(method, request.params);
     if (method === 'server/discover') return discoverResult(this.host.instructions(opts.view));
     if (method === 'subscriptions/listen') return this.listen(request, envelope, opts);
-    const instead = LEGACY_ONLY[method];
-    if (instead) throw new SwitchboardError('SB_METHOD_NOT_FOUND', `Method not found: ${method} is not part of protocol ${MODERN_PROTOCOL_VERSION}; ${instead}`);
-    if (!this.host.engine.serves(method)) throw new SwitchboardError('SB_METHOD_NOT_FOUND', `Method not found: ${method}`);
+    const refused = this.refusal(method);
+    if (refused) throw refused;
     const raw = request.params as Record<string, unknown> | undefined;
     const params = withoutEnvelope(raw);
     const token = progressTokenOf(raw);
     let result: Result;
     if (MRTR_METHODS.has(method)) {
+      checkInputResponses(method, raw);
       const round = { method, params: raw, signal: opts.signal, sink: retokened(opts.sink, token) };
       result = raw?.requestState !== undefined
         ? await this.host.heldCalls.resume(round)
@@ -136,6 +146,17 @@ export class ModernDispatcher {
       hints = servers.map((s) => this.host.cacheHint?.(s, method));
     }
     return { ...result, ...mergeCacheHints(hints) };
+  }
+}
+
+/** inputResponses, when sent, map keys to result objects: anything else is refused before any work. */
+function checkInputResponses(method: string, params: Record<string, unknown> | undefined): void {
+  if (!params || !('inputResponses' in params)) return;
+  const responses = params.inputResponses;
+  const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(responses)) throw invalidParams(`${method}: params.inputResponses must be an object mapping each inputRequests key to its result`);
+  for (const [key, value] of Object.entries(responses as Record<string, unknown>)) {
+    if (!isObject(value)) throw invalidParams(`${method}: params.inputResponses["${key}"] must be a result object (an elicitation, sampling or roots result)`);
   }
 }
 
