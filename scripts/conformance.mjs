@@ -289,7 +289,9 @@ async function main() {
 async function runRequirements(opts) {
   const { parse } = await import('yaml');
   const req = createRequire(import.meta.url);
-  const root = dirname(req.resolve('conformance-next/package.json'));
+  // CONFORMANCE_NEXT: the package's directory, when the alias is installed elsewhere (a shared
+  // node_modules that another `npm install` prunes).
+  const root = process.env.CONFORMANCE_NEXT ?? dirname(req.resolve('conformance-next/package.json'));
   const cli = join(root, 'dist', 'index.js');
   const scenarios = parse(readFileSync(join(root, 'requirements', `${opts.requirements}.yaml`), 'utf8')).server;
   const node = node22Path();
