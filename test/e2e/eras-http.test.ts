@@ -15,7 +15,7 @@ import { textOf } from '../helpers/relay-harness.js';
 
 const MODERN = '2026-07-28';
 const LISTENING = /mcp-switchboard listening on (http:\/\/127\.0\.0\.1:\d+\/mcp)\n/;
-const FX_TOOLS = 'echo,sleep,cancellations,set_tools,ask_elicitation,ask_twice,ask_pair';
+const FX_TOOLS = 'echo,sleep,cancellations,set_tools,touch,ask_elicitation,ask_twice,ask_pair';
 const ENVELOPE = {
   'io.modelcontextprotocol/protocolVersion': MODERN,
   'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } },
@@ -141,6 +141,26 @@ describe('serve --http: 2025 and 2026 clients on one endpoint', () => {
     expect(changes).toEqual(['true']);
     expect((await modern.listTools()).tools.map((t) => t.name)).toContain('fx__extra');
     await subscription.close();
+  });
+
+  it('delivers resources/updated for the URIs a listener asked for, and unsubscribes the backend when it closes', async () => {
+    const client = await modernClient(url);
+    clients.push(client);
+    const resources = await client.listResources();
+    expect(resources).toMatchObject({ ttlMs: 0, cacheScope: 'private' });
+    const hello = resources.resources.find((r) => r.uri.endsWith('/static/hello'))!.uri;
+    const read = await client.readResource({ uri: hello });
+    expect(read).toMatchObject({ ttlMs: 0, cacheScope: 'private' });
+    const updates: Array<Record<string, unknown>> = [];
+    client.setNotificationHandler('notifications/resources/updated', async (n) => void updates.push(n.params as Record<string, unknown>));
+    const subscription = await client.listen({ resourceSubscriptions: [hello] });
+    expect(textOf(await client.callTool({ name: 'fx__touch', arguments: { uri: 'fixture://fx/static/hello' } }))).toBe('notified');
+    await eventually(() => updates.length > 0, { what: 'resources/updated on the listen stream' });
+    expect(updates[0]!.uri).toBe(hello);
+    await subscription.close();
+    await eventually(async () => textOf(await client.callTool({ name: 'fx__touch', arguments: { uri: 'fixture://fx/static/hello' } })) === 'not subscribed', {
+      what: 'the backend subscription to end with the listener',
+    });
   });
 
   it('turns a 2025 backend\'s elicitation into input_required and resumes the held call on the retry', async () => {
