@@ -45,7 +45,11 @@ export class Relay {
   onSharedNotification(backend: Backend, method: string, params: Record<string, unknown> | undefined): void {
     const p = params ?? {};
     if (method === 'notifications/message') {
-      for (const session of this.options.sessions()) session.relayLog(backend.name, p);
+      const sessions = this.options.sessions();
+      for (const session of sessions) session.relayLog(backend.name, p);
+      // Stateless (2026-07-28) requests have no session: one in flight at this backend hears its logs
+      // on its own stream, if its envelope asked for a level that admits them.
+      for (const { session } of this.options.inflight.owners(backend.name)) if (!sessions.has(session)) session.relayLog(backend.name, p);
     } else if (method === 'notifications/resources/updated' && typeof p.uri === 'string') {
       this.options.subscriptions.updated(backend, p.uri, p);
     } else {

@@ -15,7 +15,7 @@ import { textOf } from '../helpers/relay-harness.js';
 
 const MODERN = '2026-07-28';
 const LISTENING = /mcp-switchboard listening on (http:\/\/127\.0\.0\.1:\d+\/mcp)\n/;
-const FX_TOOLS = 'echo,sleep,cancellations,set_tools,touch,ask_elicitation,ask_twice,ask_pair';
+const FX_TOOLS = 'echo,sleep,cancellations,set_tools,touch,log,ask_elicitation,ask_twice,ask_pair';
 const ENVELOPE = {
   'io.modelcontextprotocol/protocolVersion': MODERN,
   'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } },
@@ -40,6 +40,18 @@ async function raw(url: string, id: number, method: string, params: Record<strin
     ? text.split('\n').filter((l) => l.startsWith('data:')).map((l) => JSON.parse(l.slice(5))).find((m) => 'id' in m)
     : JSON.parse(text);
   return { status: res.status, body: json };
+}
+
+/** Every message a modern tools/call's response carried (SSE frames, or the one JSON body). */
+async function frames(url: string, id: number, name: string, args: Record<string, unknown>, meta: Record<string, unknown>): Promise<Array<Record<string, unknown>>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': name },
+    body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args, _meta: { ...ENVELOPE, ...meta } } }),
+  });
+  const text = await res.text();
+  if (!(res.headers.get('content-type') ?? '').includes('text/event-stream')) return [JSON.parse(text)];
+  return text.split('\n').filter((l) => l.startsWith('data:')).map((l) => JSON.parse(l.slice(5)));
 }
 
 async function modernClient(url: string, answers: string[] = []): Promise<Client> {
@@ -141,6 +153,16 @@ describe('serve --http: 2025 and 2026 clients on one endpoint', () => {
     expect(changes).toEqual(['true']);
     expect((await modern.listTools()).tools.map((t) => t.name)).toContain('fx__extra');
     await subscription.close();
+  });
+
+  it('sends a backend\'s log on the request\'s own stream only when its envelope asked for that level', async () => {
+    const asked = await frames(url, 20, 'fx__log', { level: 'warning', message: 'careful' }, { 'io.modelcontextprotocol/logLevel': 'info' });
+    expect(asked.map((m) => m.method ?? 'result')).toEqual(['notifications/message', 'result']);
+    expect(asked[0]!.params).toMatchObject({ level: 'warning', logger: 'fx', data: 'careful' });
+    const quieter = await frames(url, 21, 'fx__log', { level: 'warning', message: 'careful' }, { 'io.modelcontextprotocol/logLevel': 'error' });
+    expect(quieter.map((m) => m.method ?? 'result')).toEqual(['result']);
+    const none = await frames(url, 22, 'fx__log', { level: 'emergency', message: 'loud' }, {});
+    expect(none.map((m) => m.method ?? 'result')).toEqual(['result']);
   });
 
   it('delivers resources/updated for the URIs a listener asked for, and unsubscribes the backend when it closes', async () => {
