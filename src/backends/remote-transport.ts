@@ -18,6 +18,8 @@ export class LazyRemoteTransport implements Transport {
   constructor(
     private readonly kind: 'http' | 'sse',
     private readonly target: RemoteTarget,
+    /** The fetch for requests (e.g. one adding a traceparent header); default: global fetch. */
+    private readonly fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>,
   ) {}
 
   async start(): Promise<void> {
@@ -25,10 +27,11 @@ export class LazyRemoteTransport implements Transport {
     if (this.closed) throw new Error('the connection was closed before it started');
     const url = new URL(this.target.url);
     const requestInit = { headers: this.target.headers };
+    const custom = this.fetch ? { fetch: this.fetch } : {};
     const inner: Transport =
       this.kind === 'http'
-        ? new StreamableHTTPClientTransport(url, { requestInit })
-        : new SSEClientTransport(url, { requestInit, eventSourceInit: { fetch: headersFetch(this.target.headers) } });
+        ? new StreamableHTTPClientTransport(url, { requestInit, ...custom })
+        : new SSEClientTransport(url, { requestInit, ...custom, eventSourceInit: { fetch: headersFetch(this.target.headers) } });
     inner.onmessage = (m) => this.onmessage?.(m);
     inner.onerror = (e) => this.onerror?.(e);
     inner.onclose = () => this.onclose?.();

@@ -7,6 +7,7 @@ import type { Transport } from '@modelcontextprotocol/client';
 import type { RemoteTarget, ServerConfig } from '../config/types.js';
 import { LazyRemoteTransport } from './remote-transport.js';
 import { StdioBackendTransport } from './stdio-transport.js';
+import { withTraceparentHeader } from './trace-header.js';
 import type { ProcessGroupGuard } from './watchdog.js';
 
 export type TransportKind = 'stdio' | 'http' | 'sse';
@@ -23,13 +24,15 @@ export interface TransportHooks {
   onStderrLine?: (line: string) => void;
 }
 
-function remoteTransport(kind: 'http' | 'sse', target: RemoteTarget): Transport {
-  return new LazyRemoteTransport(kind, target);
+function remoteTransport(kind: 'http' | 'sse', target: RemoteTarget, options: TransportFactoryOptions): Transport {
+  return new LazyRemoteTransport(kind, target, options.traceHeaders ? withTraceparentHeader() : undefined);
 }
 
 export interface TransportFactoryOptions {
   /** Guards every stdio backend's process group against the router dying without closing it. */
   watchdog?: ProcessGroupGuard;
+  /** Copy a request's `_meta.traceparent` into a `traceparent` HTTP header (set while tracing is on). */
+  traceHeaders?: boolean;
 }
 
 /** The transports to try, in order. Each attempt gets a fresh transport object. */
@@ -44,11 +47,11 @@ function transportsFor(server: ServerConfig, hooks: TransportHooks, options: Tra
   }
   if (target.kind === 'auto') {
     return [
-      { kind: 'http', transport: remoteTransport('http', target) },
-      { kind: 'sse', transport: remoteTransport('sse', target) },
+      { kind: 'http', transport: remoteTransport('http', target, options) },
+      { kind: 'sse', transport: remoteTransport('sse', target, options) },
     ];
   }
-  return [{ kind: target.kind, transport: remoteTransport(target.kind, target) }];
+  return [{ kind: target.kind, transport: remoteTransport(target.kind, target, options) }];
 }
 
 /** Without a watchdog: what tests and library users get unless they pass one. */

@@ -10,13 +10,15 @@ import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '../rpc/pro
 import type { ListKind } from '../backends/lists.js';
 import type { CatalogView } from '../catalog/view.js';
 import { SwitchboardError } from '../errors/index.js';
-import type { Logger } from '../log.js';
+import type { Logger, Redactor } from '../log.js';
+import type { Principal } from '../util/principal.js';
 import type { RequestContext, SessionRef } from '../engine/context.js';
 import type { Engine } from '../engine/engine.js';
 import { LOGGING_LEVELS, logLevelAllows } from '../engine/log-levels.js';
 import { describe, invalidParams } from '../engine/params.js';
 import { RpcPeer, type InboundRequest } from '../rpc/peer.js';
 import { FRONT_CAPABILITIES, SERVER_INFO } from './capabilities.js';
+import { redactedError } from './redact-error.js';
 import type { ModernDispatcher } from './modern/dispatcher.js';
 import { isModernMessage } from './modern/envelope.js';
 
@@ -50,24 +52,32 @@ export class FrontSession implements SessionRef {
   clientCapabilities?: ClientCapabilities;
   clientInfo?: Implementation;
   protocolVersion?: string;
+  readonly principal?: Principal;
   /** Versions of each list this client has seen or been told about; a change notifies once. */
   private readonly known = new Map<ListKind, string>();
   private initialized = false;
   /** Sequence of roots/list requests: only the newest answer may switch the view. */
   private rootsAsked = 0;
+  /** Requests this session has handed to the engine: their router-unique log id (engine/context.ts). */
+  private requestCount = 0;
   private closed = false;
   private peer?: RpcPeer;
   private readonly log: Logger;
   private readonly closeListeners: Array<() => void> = [];
   private readonly onListChangedSent?: (kind: ListChangedKind) => void;
+  /** Set while the process shuts down: every new request is answered with it at once. */
+  private refusal?: Error;
+  private readonly redact?: Redactor;
 
   constructor(
     private readonly host: SessionHost,
-    options: { log: Logger; view: CatalogView; onListChangedSent?: (kind: ListChangedKind) => void },
+    options: { log: Logger; view: CatalogView; principal?: Principal; onListChangedSent?: (kind: ListChangedKind) => void; redact?: Redactor },
   ) {
     this.view = options.view;
     this.onListChangedSent = options.onListChangedSent;
-    this.log = options.log.child({ session: this.id.slice(0, 8) });
+    if (options.principal) this.principal = options.principal;
+    this.log = options.log.child({ session: this.id.slice(0, 8), ...(options.principal && { sub: options.principal.sub }) });
+    if (options.redact) this.redact = options.redact;
   }
 
   get isInitialized(): boolean {
@@ -101,7 +111,36 @@ export class FrontSession implements SessionRef {
     await this.peer.start();
   }
 
+  /** From now on, answer every new request with `error` (requests in flight go on). */
+  refuseNew(error: Error): void {
+    this.refusal = error;
+  }
+
+  /** Answer every request still in flight with `error` now, cancelling the work behind it. */
+  failInFlight(error: Error): void {
+    this.peer?.failInbound(error);
+  }
+
   private onRequest(request: InboundRequest): Promise<Result> | Result {
+    if (this.refusal) throw this.refusal;
+    if (!this.redact) return this.answer(request);
+    // Errors may quote what the config holds (a backend's stderr tail, a URL with credentials, a
+    // backend echoing its token): the client gets them with every known secret replaced.
+    const redact = this.redact;
+    try {
+      const answer = this.answer(request);
+      return answer instanceof Promise ? answer.catch((err: unknown) => Promise.reject(redactedError(err, redact))) : answer;
+    } catch (err) {
+      throw redactedError(err, redact);
+    }
+  }
+
+  private answer(request: InboundRequest): Promise<Result> | Result {
+    // A 2026-07-28 client on this connection (stdio) never initializes: each request stands alone.
+    if (this.host.modern && this.protocolVersion === undefined && isModernMessage(request)) {
+      const sink = { notify: (method: string, params: Record<string, unknown>) => void this.peer?.notify(method, params, request.id) };
+      return this.host.modern.dispatch(request, { view: this.view, sink, signal: request.signal });
+    }
     switch (request.method) {
       case 'initialize':
         return this.initialize(request.params);
@@ -109,11 +148,6 @@ export class FrontSession implements SessionRef {
         return {};
       case 'logging/setLevel':
         return this.setLevel(request.params);
-    }
-    // A 2026-07-28 client on this connection (stdio) never initializes: each request stands alone.
-    if (this.host.modern && this.protocolVersion === undefined && isModernMessage(request)) {
-      const sink = { notify: (method: string, params: Record<string, unknown>) => void this.peer?.notify(method, params, request.id) };
-      return this.host.modern.dispatch(request, { view: this.view, sink, signal: request.signal });
     }
     const meta = (request.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta;
     const token = meta?.progressToken;
@@ -123,6 +157,7 @@ export class FrontSession implements SessionRef {
       id: request.id,
       method: request.method,
       signal: request.signal,
+      seq: ++this.requestCount,
       ...((typeof token === 'string' || typeof token === 'number') && { progressToken: token }),
     };
     return this.host.engine.handle(ctx, request.params);
@@ -249,3 +284,4 @@ export class FrontSession implements SessionRef {
     this.onClosed();
   }
 }
+

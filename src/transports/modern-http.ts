@@ -15,13 +15,20 @@ import { SwitchboardError, sendHttpError, toWireError } from '../errors/index.js
 import type { ModernDispatcher } from '../front/modern/dispatcher.js';
 import { PROTOCOL_VERSION_META_KEY, readEnvelope } from '../front/modern/envelope.js';
 import { checkModernHeaders } from './modern-headers.js';
+import { redactedError } from '../front/redact-error.js';
+import type { Redactor } from '../log.js';
+import type { Principal } from '../util/principal.js';
 
 const KEEPALIVE_MS = 15_000;
 
 export class ModernHttp {
-  constructor(private readonly dispatcher: ModernDispatcher) {}
+  constructor(
+    private readonly dispatcher: ModernDispatcher,
+    /** Replaces the config's secrets in every error a client gets, as for 2025 sessions. */
+    private readonly redact?: Redactor,
+  ) {}
 
-  async handle(req: IncomingMessage, res: ServerResponse, body: unknown, view: CatalogView): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, body: unknown, view: CatalogView, principal?: Principal): Promise<void> {
     if (Array.isArray(body)) return sendHttpError(res, new SwitchboardError('SB_INVALID_REQUEST', 'Invalid Request: a 2026-07-28 POST carries one JSON-RPC message, not a batch'));
     const m = body as { id?: RequestId; method: string; params?: unknown };
     if (m.id === undefined || m.id === null) {
@@ -76,10 +83,10 @@ export class ModernHttp {
     }
     let message: object;
     try {
-      const result: Result = await this.dispatcher.dispatch({ id, method: m.method, params: m.params }, { view, sink, signal: controller.signal });
+      const result: Result = await this.dispatcher.dispatch({ id, method: m.method, params: m.params }, { view, sink, signal: controller.signal, ...(principal && { principal }) });
       message = { jsonrpc: '2.0', id, result };
     } catch (err) {
-      message = { jsonrpc: '2.0', id, error: toWireError(err) };
+      message = { jsonrpc: '2.0', id, error: toWireError(this.redact ? redactedError(err, this.redact) : err) };
     }
     finished = true;
     clearInterval(keepalive);

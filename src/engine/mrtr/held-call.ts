@@ -43,16 +43,17 @@ export class HeldCall {
   private settled?: Outcome;
   private wake?: () => void;
 
-  /** The backend call runs from here on; its outcome ends the held call. */
-  run(call: Promise<Result>): void {
+  /** The backend call runs from here on; its outcome ends the held call (then `ended` runs). */
+  run(call: Promise<Result>, ended: () => void): void {
     call.then(
-      (result) => this.finish({ kind: 'done', result }),
-      (error) => this.finish({ kind: 'failed', error }),
+      (result) => this.finish({ kind: 'done', result }, ended),
+      (error) => this.finish({ kind: 'failed', error }, ended),
     );
   }
 
-  private finish(outcome: Outcome): void {
+  private finish(outcome: Outcome, ended: () => void): void {
     this.settled = outcome;
+    ended();
     for (const p of this.pending.values()) p.reject(new SwitchboardError('SB_CANCELLED', 'the call ended before the client answered'));
     this.pending.clear();
     this.wake?.();

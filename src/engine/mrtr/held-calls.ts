@@ -45,7 +45,9 @@ export class HeldCalls {
   /** A new request: `start` runs it with the held call (whose controller is its abort signal). */
   begin(request: RoundRequest, start: (call: HeldCall) => Promise<Result>): Promise<Result> {
     const call = new HeldCall();
-    call.run(start(call));
+    // A call that ends between rounds (its backend went away, the router closed) is forgotten at
+    // once: its timer cleared, its state refused.
+    call.run(start(call), () => this.forget(call));
     return this.round(call, request);
   }
 

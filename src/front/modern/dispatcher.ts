@@ -7,18 +7,20 @@
  * era that ask the client something mid-call.
  */
 import type { RequestId, Result } from '@modelcontextprotocol/server';
+import type { ListKind } from '../../backends/lists.js';
 import type { CatalogView } from '../../catalog/view.js';
 import { SwitchboardError } from '../../errors/index.js';
 import type { ProgressToken, RequestContext } from '../../engine/context.js';
 import type { Engine } from '../../engine/engine.js';
-import type { HeldCalls } from '../../engine/mrtr/held-calls.js';
+import { HeldCalls, type HeldCallsOptions } from '../../engine/mrtr/held-calls.js';
 import { MODERN_PROTOCOL_VERSION } from '../../rpc/protocol-version.js';
 import { invalidParams } from '../../engine/params.js';
 import { CACHEABLE_METHODS, hintOf, mergeCacheHints, type CacheHint } from './cache-fields.js';
 import { discoverResult } from './discover.js';
 import { readEnvelope, withoutEnvelope, type Envelope } from './envelope.js';
-import { ListenStream, readFilter, type ListenerRegistry } from './listeners.js';
+import { ListenerRegistry, ListenStream, readFilter } from './listeners.js';
 import { StatelessSession, type RequestSink } from './stateless-session.js';
+import type { Principal } from '../../util/principal.js';
 
 /** Methods of the 2025 era only: a modern client gets -32601 and what to use instead. */
 const LEGACY_ONLY: Record<string, string> = {
@@ -36,13 +38,10 @@ const LEGACY_ONLY: Record<string, string> = {
 /** Requests whose result may be input_required (the spec's retry channel). */
 const MRTR_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
 
+/** What the dispatcher needs of the router; read at request time (the router builds it first). */
 export interface ModernHost {
   readonly engine: Engine;
-  readonly heldCalls: HeldCalls;
-  readonly listeners: ListenerRegistry;
   instructions(view: CatalogView): string | undefined;
-  /** Every configured server's name (a view narrows it). */
-  serverNames(): string[];
   /** What a backend said about caching this method's results, if it said anything. */
   cacheHint?(server: string, method: string): CacheHint | undefined;
 }
@@ -55,13 +54,36 @@ export interface ModernRequest {
 
 export interface DispatchOptions {
   view: CatalogView;
+  /** Who the request's access token proved to be (HTTP with listen.auth). */
+  principal?: Principal;
   sink: RequestSink;
   /** Aborted when the client cancels or its stream goes away. */
   signal: AbortSignal;
 }
 
 export class ModernDispatcher {
-  constructor(private readonly host: ModernHost) {}
+  /** Legacy calls held open between MRTR rounds. */
+  readonly heldCalls: HeldCalls;
+  /** Open subscriptions/listen requests: the router's list-change fan-out reaches them here. */
+  readonly listeners = new ListenerRegistry();
+
+  constructor(
+    private readonly host: ModernHost,
+    options: HeldCallsOptions = {},
+  ) {
+    this.heldCalls = new HeldCalls(options);
+  }
+
+  /** The catalog changed: listeners hear what changed in their view. */
+  listsChanged(kinds: readonly ListKind[]): void {
+    this.listeners.listsChanged(kinds);
+  }
+
+  /** Held calls are cancelled at their backends; listeners get their graceful result. */
+  close(): void {
+    this.heldCalls.close();
+    this.listeners.closeAll();
+  }
 
   /** Why this method cannot be served in this era (HTTP answers it 404 before any work), if it cannot. */
   refusal(method: string): SwitchboardError | undefined {
@@ -93,14 +115,14 @@ export class ModernDispatcher {
       checkInputResponses(method, raw);
       const round = { method, params: raw, signal: opts.signal, sink: retokened(opts.sink, token) };
       result = raw?.requestState !== undefined
-        ? await this.host.heldCalls.resume(round)
-        : await this.host.heldCalls.begin(round, (call) => {
-            const session = new StatelessSession(opts.view, envelope, { notify: (m, p) => call.sink?.notify(m, p) }, (server, input, signal) => call.ask(server, input, signal));
+        ? await this.heldCalls.resume(round)
+        : await this.heldCalls.begin(round, (call) => {
+            const session = new StatelessSession(opts.view, envelope, { notify: (m, p) => call.sink?.notify(m, p) }, (server, input, signal) => call.ask(server, input, signal), opts.principal);
             return this.host.engine.handle(this.context(session, request, call.controller.signal, token), params);
           });
       if ((result as { resultType?: unknown }).resultType === 'input_required') return result;
     } else {
-      const session = new StatelessSession(opts.view, envelope, opts.sink);
+      const session = new StatelessSession(opts.view, envelope, opts.sink, undefined, opts.principal);
       result = await this.host.engine.handle(this.context(session, request, opts.signal, token), params);
     }
     return CACHEABLE_METHODS.has(method) ? this.withCacheFields(method, result, opts.view) : result;
@@ -117,9 +139,9 @@ export class ModernDispatcher {
    */
   private async listen(request: ModernRequest, envelope: Envelope, opts: DispatchOptions): Promise<Result> {
     const filter = readFilter(request.params as Record<string, unknown> | undefined);
-    const stream = new ListenStream(request.id, opts.view, filter, envelope, opts.sink);
+    const stream = new ListenStream(request.id, opts.view, filter, envelope, opts.sink, opts.principal);
     const engine = this.host.engine;
-    const remove = this.host.listeners.add(stream);
+    const remove = this.listeners.add(stream);
     try {
       for (const uri of filter.resourceSubscriptions ?? []) {
         await engine.handle({ ...this.context(stream, request, opts.signal, undefined), method: 'resources/subscribe' }, { uri });
@@ -142,7 +164,7 @@ export class ModernDispatcher {
     if (method === 'resources/read') {
       hints = [hintOf(result)];
     } else {
-      const servers = this.host.serverNames().filter((s) => view.includesServer?.(s) ?? true);
+      const servers = this.host.engine.catalog.serverNames().filter((s) => view.includesServer?.(s) ?? true);
       hints = servers.map((s) => this.host.cacheHint?.(s, method));
     }
     return { ...result, ...mergeCacheHints(hints) };

@@ -14,6 +14,7 @@ import type { SessionRef } from '../../engine/context.js';
 import { SERVER_INFO } from '../capabilities.js';
 import { SERVER_INFO_META_KEY, SUBSCRIPTION_ID_META_KEY, type Envelope } from './envelope.js';
 import type { RequestSink } from './stateless-session.js';
+import type { Principal } from '../../util/principal.js';
 
 export interface ListenFilter {
   toolsListChanged?: boolean;
@@ -71,6 +72,7 @@ export class ListenStream implements SessionRef {
     readonly filter: ListenFilter,
     envelope: Envelope,
     private readonly sink: RequestSink,
+    readonly principal?: Principal,
   ) {
     this.clientCapabilities = envelope.clientCapabilities;
     this.clientName = envelope.clientInfo?.name;

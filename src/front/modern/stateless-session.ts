@@ -12,6 +12,7 @@ import { SwitchboardError } from '../../errors/index.js';
 import type { ClientRequestOptions, SessionRef } from '../../engine/context.js';
 import { logLevelAllows } from '../../engine/log-levels.js';
 import type { Envelope } from './envelope.js';
+import type { Principal } from '../../util/principal.js';
 
 /** Where this request's messages go: its stream (HTTP SSE response, or the stdio connection). */
 export interface RequestSink {
@@ -33,6 +34,7 @@ export class StatelessSession implements SessionRef {
     envelope: Envelope,
     private readonly sink: RequestSink,
     private readonly asker?: InputAsker,
+    readonly principal?: Principal,
   ) {
     this.clientCapabilities = envelope.clientCapabilities;
     this.clientName = envelope.clientInfo?.name;
