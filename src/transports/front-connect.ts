@@ -58,7 +58,9 @@ export class IdleReaper<K> {
 
   private sweep(): void {
     const now = Date.now();
-    for (const [key, seen] of this.lastSeen) {
+    // A snapshot: touch() re-inserts a busy key at the end, which a live iteration would visit again
+    // and again, forever.
+    for (const [key, seen] of [...this.lastSeen]) {
       if (this.busy.get(key)?.()) {
         this.touch(key);
         continue;
