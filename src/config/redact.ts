@@ -12,7 +12,7 @@ export const REDACTED = '***';
 /** Shorter values are replaced only as whole words: "1" must not turn "10000 ms" into "***0000 ms". */
 const WHOLE_WORD_BELOW = 4;
 
-/** Every env and header value of every server, a header's token also without its scheme, and listen.authToken. */
+/** Every env and header value of every server, a header's token also without its scheme, OAuth client secrets, and listen.authToken. */
 export function configSecrets(config: Pick<RouterConfig, 'servers' | 'listen'>): string[] {
   const values: string[] = [];
   for (const server of config.servers) {
@@ -24,6 +24,7 @@ export function configSecrets(config: Pick<RouterConfig, 'servers' | 'listen'>):
         const scheme = /^(?:Bearer|Basic|Token)\s+(\S.*)$/i.exec(value);
         if (scheme?.[1]) values.push(scheme[1]);
       }
+      if (target.oauth?.clientSecret) values.push(target.oauth.clientSecret);
     }
   }
   if (config.listen.authToken) values.push(config.listen.authToken);
