@@ -6,6 +6,15 @@
  */
 import type { JSONRPCMessage, Transport, TransportSendOptions } from '@modelcontextprotocol/client';
 import type { RemoteTarget } from '../config/types.js';
+import { NeedsLoginError } from './oauth/needs-login.js';
+import { RouterOAuthProvider } from './oauth/provider.js';
+import { OAuthTokenStore } from './oauth/token-store.js';
+
+/** For a server with `auth: oauth`: whose tokens to use and where they are kept. */
+export interface RemoteOAuthContext {
+  serverName: string;
+  stateDir: string;
+}
 
 export class LazyRemoteTransport implements Transport {
   onclose?: () => void;
@@ -18,6 +27,7 @@ export class LazyRemoteTransport implements Transport {
   constructor(
     private readonly kind: 'http' | 'sse',
     private readonly target: RemoteTarget,
+    private readonly oauth?: RemoteOAuthContext,
   ) {}
 
   async start(): Promise<void> {
@@ -25,16 +35,30 @@ export class LazyRemoteTransport implements Transport {
     if (this.closed) throw new Error('the connection was closed before it started');
     const url = new URL(this.target.url);
     const requestInit = { headers: this.target.headers };
+    const authProvider = await this.oauthProvider();
+    if (this.closed) throw new Error('the connection was closed before it started');
     const inner: Transport =
       this.kind === 'http'
-        ? new StreamableHTTPClientTransport(url, { requestInit })
-        : new SSEClientTransport(url, { requestInit, eventSourceInit: { fetch: headersFetch(this.target.headers) } });
+        ? new StreamableHTTPClientTransport(url, { requestInit, authProvider })
+        : new SSEClientTransport(url, { requestInit, authProvider, eventSourceInit: { fetch: headersFetch(this.target.headers) } });
     inner.onmessage = (m) => this.onmessage?.(m);
     inner.onerror = (e) => this.onerror?.(e);
     inner.onclose = () => this.onclose?.();
     if (this.version) inner.setProtocolVersion?.(this.version);
     this.inner = inner;
     await inner.start();
+  }
+
+  /**
+   * The router's own grant for this backend (never a client's token: the spec forbids passing
+   * those through). Without one there is nothing to refresh and nobody to send to a browser, so
+   * fail at once with the command that fixes it instead of collecting a 401.
+   */
+  private async oauthProvider(): Promise<RouterOAuthProvider | undefined> {
+    if (!this.target.oauth || !this.oauth) return undefined;
+    const store = new OAuthTokenStore(this.oauth.stateDir, this.oauth.serverName, this.target.url);
+    if (!(await store.read())?.tokens) throw new NeedsLoginError(this.oauth.serverName);
+    return new RouterOAuthProvider({ serverName: this.oauth.serverName, store, settings: this.target.oauth });
   }
 
   get sessionId(): string | undefined {

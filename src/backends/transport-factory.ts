@@ -5,7 +5,8 @@
  */
 import type { Transport } from '@modelcontextprotocol/client';
 import type { RemoteTarget, ServerConfig } from '../config/types.js';
-import { LazyRemoteTransport } from './remote-transport.js';
+import { LazyRemoteTransport, type RemoteOAuthContext } from './remote-transport.js';
+import { stateDir } from '../util/state-dir.js';
 import { StdioBackendTransport } from './stdio-transport.js';
 import type { ProcessGroupGuard } from './watchdog.js';
 
@@ -23,13 +24,15 @@ export interface TransportHooks {
   onStderrLine?: (line: string) => void;
 }
 
-function remoteTransport(kind: 'http' | 'sse', target: RemoteTarget): Transport {
-  return new LazyRemoteTransport(kind, target);
+function remoteTransport(kind: 'http' | 'sse', target: RemoteTarget, oauth?: RemoteOAuthContext): Transport {
+  return new LazyRemoteTransport(kind, target, oauth);
 }
 
 export interface TransportFactoryOptions {
   /** Guards every stdio backend's process group against the router dying without closing it. */
   watchdog?: ProcessGroupGuard;
+  /** Where `auth: oauth` backends' tokens are kept; default: the per-user state directory. */
+  stateDir?: string;
 }
 
 /** The transports to try, in order. Each attempt gets a fresh transport object. */
@@ -42,13 +45,17 @@ function transportsFor(server: ServerConfig, hooks: TransportHooks, options: Tra
   if (target.kind === 'stdio') {
     return [{ kind: 'stdio', transport: new StdioBackendTransport(target, { onStderrLine: hooks.onStderrLine, watchdog: options.watchdog }) }];
   }
-  if (target.kind === 'auto') {
+  const oauth = target.oauth ? { serverName: server.name, stateDir: options.stateDir ?? stateDir() } : undefined;
+  // An OAuth server that wants a login must say so, not add "then legacy SSE: ..." to the sentence;
+  // OAuth-protected legacy SSE servers are rare enough to ask for `type: sse`.
+  if (target.kind === 'auto' && !oauth) {
     return [
       { kind: 'http', transport: remoteTransport('http', target) },
       { kind: 'sse', transport: remoteTransport('sse', target) },
     ];
   }
-  return [{ kind: target.kind, transport: remoteTransport(target.kind, target) }];
+  const kind = target.kind === 'auto' ? 'http' : target.kind;
+  return [{ kind, transport: remoteTransport(kind, target, oauth) }];
 }
 
 /** Without a watchdog: what tests and library users get unless they pass one. */

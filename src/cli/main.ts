@@ -2,7 +2,7 @@
 /**
  * The switchboard command. The only module that exits the process: everything below it throws typed
  * errors, and this turns them into a message on stderr and an exit code. serve and bridge: 2 for usage
- * or config errors, 1 otherwise. import, install and schema follow the newer scheme: 1 for usage or
+ * or config errors, 1 otherwise. import, install, schema, login and logout follow the newer scheme: 1 for usage or
  * config errors (2-4 are kept for tool results and backends).
  */
 import { SwitchboardError } from '../errors/index.js';
@@ -14,12 +14,13 @@ import { VERSION } from '../version.js';
  * bridge (the schema command alone pulls in zod's JSON Schema converter).
  */
 async function help(): Promise<string> {
-  const [{ SERVE_HELP }, { BRIDGE_HELP }, { IMPORT_HELP }, { INSTALL_HELP }, { SCHEMA_HELP }] = await Promise.all([
+  const [{ SERVE_HELP }, { BRIDGE_HELP }, { IMPORT_HELP }, { INSTALL_HELP }, { SCHEMA_HELP }, { LOGIN_HELP, LOGOUT_HELP }] = await Promise.all([
     import('./serve.js'),
     import('./bridge.js'),
     import('./import.js'),
     import('./install.js'),
     import('./schema.js'),
+    import('./login.js'),
   ]);
   return `mcp-switchboard ${VERSION}: one MCP server in front of many.
 
@@ -31,6 +32,8 @@ Commands:
   import     turn a Claude Desktop / Cursor / Claude Code / VS Code MCP config into router.yaml servers
   install    add switchboard to an MCP client's config (claude-desktop, cursor, vscode, claude-code)
   schema     print the JSON Schema of router.yaml (for editor completion and checks)
+  login      authorize the router with a remote server that has "auth: oauth" (OAuth, in a browser)
+  logout     forget the router's stored OAuth tokens for a server
 
 Run "switchboard <command> --help" for a command's options.
 
@@ -42,11 +45,15 @@ ${IMPORT_HELP}
 
 ${INSTALL_HELP}
 
-${SCHEMA_HELP}`;
+${SCHEMA_HELP}
+
+${LOGIN_HELP}
+
+${LOGOUT_HELP}`;
 }
 
 /** Commands on the newer exit-code scheme, where a usage or config error is 1. */
-const CONFIG_TOOLS = new Set(['import', 'install', 'schema']);
+const CONFIG_TOOLS = new Set(['import', 'install', 'schema', 'login', 'logout']);
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -61,6 +68,10 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./install.js')).runInstall(rest);
     case 'schema':
       return (await import('./schema.js')).runSchema(rest);
+    case 'login':
+      return (await import('./login.js')).runLogin(rest);
+    case 'logout':
+      return (await import('./login.js')).runLogout(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -72,7 +83,7 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(VERSION + '\n');
       return;
     default:
-      throw new SwitchboardError('SB_USAGE', `unknown command "${command}". Commands: serve, bridge, import, install, schema. Run "switchboard --help".`);
+      throw new SwitchboardError('SB_USAGE', `unknown command "${command}". Commands: serve, bridge, import, install, schema, login, logout. Run "switchboard --help".`);
   }
 }
 

@@ -16,6 +16,8 @@ function formatBackendLine(backend: Backend, nameWidth: number): string {
     return `  up    ${name}  ${transport}  ${parts.join(', ')}`;
   }
   if (backend.state === 'starting') return `  ...   ${name}  ${transport}  still starting; its tools will appear when it is up`;
+  // Retrying will not help until someone logs in; then the next retry picks the tokens up.
+  if (backend.lastError?.startsWith('needs login:')) return `  LOGIN ${name}  ${transport}  ${backend.lastError}`;
   return `  DOWN  ${name}  ${transport}  ${backend.lastError ?? 'unknown error'} (retrying)`;
 }
 
