@@ -6,14 +6,17 @@
  */
 import type { JSONRPCMessage, Transport, TransportSendOptions } from '@modelcontextprotocol/client';
 import type { RemoteTarget } from '../config/types.js';
-import { NeedsLoginError } from './oauth/needs-login.js';
+import { NeedsLoginError, needsLoginMessage } from './oauth/needs-login.js';
 import { RouterOAuthProvider } from './oauth/provider.js';
+import type { RefreshCoalescer } from './oauth/refresh-coalescer.js';
 import { OAuthTokenStore } from './oauth/token-store.js';
 
 /** For a server with `auth: oauth`: whose tokens to use and where they are kept. */
 export interface RemoteOAuthContext {
   serverName: string;
   stateDir: string;
+  /** Shared by every connection the router makes, so concurrent 401s refresh once. */
+  refreshes: RefreshCoalescer;
 }
 
 export class LazyRemoteTransport implements Transport {
@@ -37,10 +40,11 @@ export class LazyRemoteTransport implements Transport {
     const requestInit = { headers: this.target.headers };
     const authProvider = await this.oauthProvider();
     if (this.closed) throw new Error('the connection was closed before it started');
+    const auth = authProvider ? { authProvider, fetch: this.oauth!.refreshes.wrap() } : {};
     const inner: Transport =
       this.kind === 'http'
-        ? new StreamableHTTPClientTransport(url, { requestInit, authProvider })
-        : new SSEClientTransport(url, { requestInit, authProvider, eventSourceInit: { fetch: headersFetch(this.target.headers) } });
+        ? new StreamableHTTPClientTransport(url, { requestInit, ...auth })
+        : new SSEClientTransport(url, { requestInit, ...auth, eventSourceInit: { fetch: headersFetch(this.target.headers) } });
     inner.onmessage = (m) => this.onmessage?.(m);
     inner.onerror = (e) => this.onerror?.(e);
     inner.onclose = () => this.onclose?.();
@@ -72,7 +76,15 @@ export class LazyRemoteTransport implements Transport {
 
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (!this.inner) return Promise.reject(new Error('the connection has not started'));
-    return this.inner.send(message, options);
+    if (!this.oauth) return this.inner.send(message, options);
+    return this.inner.send(message, options).catch((err: unknown) => {
+      // The grant is gone (revoked, refresh refused): drop the connection, so the backend goes down
+      // with the needs-login reason where the summary and status page show it, and its reconnects
+      // wait for the tokens a `switchboard login` stores.
+      // Deferred: the failed request must reject with this reason before the close fails it again.
+      if (needsLoginMessage(err)) setImmediate(() => void this.close());
+      throw err;
+    });
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@ import type { Transport } from '@modelcontextprotocol/client';
 import type { RemoteTarget, ServerConfig } from '../config/types.js';
 import { LazyRemoteTransport, type RemoteOAuthContext } from './remote-transport.js';
 import { stateDir } from '../util/state-dir.js';
+import { RefreshCoalescer } from './oauth/refresh-coalescer.js';
 import { StdioBackendTransport } from './stdio-transport.js';
 import type { ProcessGroupGuard } from './watchdog.js';
 
@@ -37,15 +38,16 @@ export interface TransportFactoryOptions {
 
 /** The transports to try, in order. Each attempt gets a fresh transport object. */
 export function createTransportFactory(options: TransportFactoryOptions = {}): TransportFactory {
-  return (server, hooks) => transportsFor(server, hooks, options);
+  const refreshes = new RefreshCoalescer();
+  return (server, hooks) => transportsFor(server, hooks, options, refreshes);
 }
 
-function transportsFor(server: ServerConfig, hooks: TransportHooks, options: TransportFactoryOptions): TransportAttempt[] {
+function transportsFor(server: ServerConfig, hooks: TransportHooks, options: TransportFactoryOptions, refreshes: RefreshCoalescer): TransportAttempt[] {
   const target = server.target;
   if (target.kind === 'stdio') {
     return [{ kind: 'stdio', transport: new StdioBackendTransport(target, { onStderrLine: hooks.onStderrLine, watchdog: options.watchdog }) }];
   }
-  const oauth = target.oauth ? { serverName: server.name, stateDir: options.stateDir ?? stateDir() } : undefined;
+  const oauth = target.oauth ? { serverName: server.name, stateDir: options.stateDir ?? stateDir(), refreshes } : undefined;
   // An OAuth server that wants a login must say so, not add "then legacy SSE: ..." to the sentence;
   // OAuth-protected legacy SSE servers are rare enough to ask for `type: sse`.
   if (target.kind === 'auto' && !oauth) {
@@ -58,5 +60,8 @@ function transportsFor(server: ServerConfig, hooks: TransportHooks, options: Tra
   return [{ kind, transport: remoteTransport(kind, target, oauth) }];
 }
 
-/** Without a watchdog: what tests and library users get unless they pass one. */
-export const defaultTransportFactory: TransportFactory = createTransportFactory();
+/**
+ * Without a watchdog: what tests and library users get unless they pass one. Stateless: each
+ * connection coalesces its own refreshes (a router from createTransportFactory shares them).
+ */
+export const defaultTransportFactory: TransportFactory = (server, hooks) => transportsFor(server, hooks, {}, new RefreshCoalescer());

@@ -23,7 +23,9 @@ function formatBackendLine(backend: Backend, nameWidth: number): string {
 
 function kindOf(backend: Backend): string {
   const target = backend.config.target;
-  return target.kind === 'auto' ? 'http?' : target.kind;
+  // An OAuth backend without `type` is only tried over Streamable HTTP (transport-factory.ts).
+  if (target.kind === 'auto') return target.oauth ? 'http' : 'http?';
+  return target.kind;
 }
 
 export function formatSummary(backends: readonly Backend[], configPath: string | undefined): string {
