@@ -86,5 +86,8 @@ module.exports = {
   options: {
     moduleSystems: ['es6'],
     doNotFollow: { path: 'node_modules' },
+    // ESM-only packages (p-queue) have "exports" and no "main", and package subpaths
+    // (@modelcontextprotocol/client/validators/ajv) exist only in `exports`: resolve them as Node does.
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], mainFields: ['main'] },
   },
 };

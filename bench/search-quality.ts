@@ -1,6 +1,7 @@
 /**
  * Search-mode quality benchmark: Recall@1/5/10, hit@1/5, latency, build time and listing-token
- * cost of ToolSearchIndex versus a plain minisearch BM25 baseline, on LiveMCPBench and MetaTool.
+ * cost of ToolSearchIndex versus a plain minisearch BM25 baseline, on LiveMCPBench and MetaTool;
+ * then build, re-index and query timings at about 1,500 tools (LiveMCPBench's catalog three times).
  *
  *   npm run bench:search              # the table
  *   npm run bench:search -- --ablate  # also: each technique switched off in turn
@@ -12,10 +13,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import MiniSearch from 'minisearch';
-import { ToolSearchIndex, DEFAULT_RANKER_PARAMS } from '../src/workspace/search/tool-search-index.js';
+import { ToolSearchIndex } from '../src/workspace/search/tool-search-index.js';
+import { DEFAULT_RANKER_PARAMS, type RankerParams } from '../src/workspace/search/parameters.js';
 import { SEARCH_MODE_TOOLS } from '../src/workspace/search/meta-tools.js';
 import { hitAtK, mean, quantile, recallAtK } from '../test/helpers/search-metrics.js';
-import type { RankerParams, SearchableTool } from '../src/workspace/search/types.js';
+import type { SearchableTool } from '../src/workspace/search/types.js';
 
 interface RawTool {
   server: string;
@@ -180,6 +182,51 @@ function ablate(ds: Dataset): void {
   }
 }
 
+/**
+ * Speed at a larger catalog: the dataset's tools copied `copies` times under distinct server names
+ * (quality is meaningless here, every tool has twins). Reports a full build, re-indexing one
+ * server of the built index (what a backend's new tool list costs), and query latency.
+ */
+function scale(ds: Dataset, copies: number): void {
+  const tools = Array.from({ length: copies }, (_, c) =>
+    ds.tools.map((t): SearchableTool => ({ ...t, name: `${t.server}-${c}__${ds.bare.get(t.name) ?? t.name}`, server: `${t.server}-${c}` })),
+  ).flat();
+  const median = (run: () => void, n = 5): number => {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      run();
+      times.push(performance.now() - t0);
+    }
+    return quantile(times, 0.5);
+  };
+  let index = new ToolSearchIndex();
+  const build = median(() => (index = new ToolSearchIndex(tools)));
+  const bySize = new Map<string, SearchableTool[]>();
+  for (const t of tools) bySize.set(t.server ?? '', [...(bySize.get(t.server ?? '') ?? []), t]);
+  const [server, own] = [...bySize].sort((a, b) => b[1].length - a[1].length)[0]!;
+  const probe = ds.queries[0]?.query ?? 'read a file';
+  const replace = median(() => index.replaceServer(server, own));
+  const replaceAndSearch = median(() => {
+    index.replaceServer(server, own);
+    index.search(probe, { limit: 5 });
+  });
+  for (const q of ds.queries.slice(0, 50)) index.search(q.query, { limit: 5 }); // warm-up
+  const times: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (const q of ds.queries) {
+      const t0 = performance.now();
+      index.search(q.query, { limit: 5 });
+      times.push(performance.now() - t0);
+    }
+  }
+  console.log(`\n## scale: ${ds.label} catalog x${copies} (${tools.length} tools, ${bySize.size} servers)`);
+  console.log(`build (median of 5): ${build.toFixed(1)} ms`);
+  console.log(`re-index one server (${own.length} tools): ${replace.toFixed(2)} ms, plus the first search after it: ${replaceAndSearch.toFixed(2)} ms`);
+  console.log(`query latency (${times.length} queries, limit 5): p50 ${quantile(times, 0.5).toFixed(3)} ms, p99 ${quantile(times, 0.99).toFixed(3)} ms`);
+}
+
 const datasets = [load('livemcpbench', 'LiveMCPBench', 94), load('metatool', 'MetaTool', 2000)];
 for (const ds of datasets) report(ds);
+scale(datasets[0]!, 3);
 if (process.argv.includes('--ablate')) for (const ds of datasets) ablate(ds);

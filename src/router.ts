@@ -10,6 +10,7 @@ import { Backend, SHARED_CLIENT_CAPABILITIES } from './backends/backend.js';
 import { LIST_KINDS, type ListKind } from './backends/lists.js';
 import type { TransportFactory } from './backends/transport-factory.js';
 import { SessionBackends } from './backends/session-backends.js';
+import { ListCache, listingsDir } from './backends/list-cache.js';
 import { Catalog } from './catalog/catalog.js';
 import { CursorCodec } from './catalog/cursor.js';
 import { FullView, type CatalogView } from './catalog/view.js';
@@ -17,14 +18,19 @@ import { diffServers, type ServerDiff } from './config/diff.js';
 import type { RouterConfig, ServerConfig } from './config/types.js';
 import { Engine } from './engine/engine.js';
 import type { InflightRequests } from './engine/inflight.js';
-import { mostVerbose } from './engine/log-levels.js';
+import { LogLevelSync } from './engine/log-level-sync.js';
+import { mergedInstructions } from './engine/instructions.js';
 import { Relay } from './engine/relay.js';
+import { RequestLog } from './engine/request-log.js';
 import { resolveTaskId } from './engine/tasks.js';
 import type { BackendDirectory } from './engine/services.js';
 import type { Admission, ForwardObserver } from './engine/engine.js';
+import { ServerLimits } from './engine/server-limits.js';
 import { SwitchboardError, shuttingDown } from './errors/index.js';
+import { activeRequests, drainSessions } from './front/drain.js';
 import { FrontSession, type ListChangedKind, type SessionHost } from './front/session.js';
-import type { Logger } from './log.js';
+import type { Logger, Redactor } from './log.js';
+import type { Principal } from './util/principal.js';
 import { VERSION } from './version.js';
 
 export interface RouterOptions {
@@ -46,10 +52,14 @@ export interface RouterOptions {
   admissions?: Admission[];
   /** Watchers of every forward (metrics, recent calls, traces). */
   observers?: ForwardObserver[];
+  /** The state directory; lazy servers' listings are cached in its listings/. Default: util/state-dir.ts. */
+  stateDir?: string;
   /** A shared backend changed state (metrics and the status page count restarts and uptime). */
   onBackendState?: (backend: Backend) => void;
   /** A session told its client a list changed (metrics count them). */
   onListChangedSent?: (kind: ListChangedKind) => void;
+  /** Replaces the config's secret values in every error a client gets (config/redact.ts). */
+  redact?: Redactor;
 }
 
 const DEFAULT_ISOLATED_IDLE_MS = 10 * 60_000;
@@ -63,9 +73,14 @@ export class Router implements SessionHost {
   private readonly backends = new Map<string, Backend>();
   private readonly sessions = new Set<FrontSession>();
   private readonly log: Logger;
-  private readonly backendLevels = new Map<string, string>();
+  private readonly levels: LogLevelSync;
   private readonly isolated: SessionBackends<FrontSession>;
+  /** maxConcurrency / maxQueue per server: the first admission of every forward. */
+  readonly limits: ServerLimits;
+  private readonly listCache: ListCache;
   private closed = false;
+  /** Set by drain(): new sessions and new requests are refused with it. */
+  private refusal?: SwitchboardError;
   private started?: Promise<void>;
   private startDone = false;
   private current: RouterConfig;
@@ -79,14 +94,17 @@ export class Router implements SessionHost {
     const enabled = config.servers.filter((s) => s.enabled);
     this.catalog = new Catalog(config.separator, enabled.map((s) => ({ name: s.name, prefix: s.prefix })));
     this.isolated = new SessionBackends((session, server) => this.createSessionBackend(session, server), options.isolatedIdleMs ?? DEFAULT_ISOLATED_IDLE_MS);
+    this.limits = new ServerLimits(enabled);
+    this.listCache = new ListCache(listingsDir(options.stateDir));
     this.engine = new Engine({
       catalog: this.catalog,
       cursorCodec: this.cursorCodec,
       pageSize: config.pageSize,
       backends: this.directory(),
-      ...(options.admissions && { admissions: options.admissions }),
-      ...(options.observers && { observers: options.observers }),
+      admissions: [this.limits.admission, ...(options.admissions ?? [])],
+      observers: [...(options.observers ?? []), ...(RequestLog.wanted(this.log) ? [new RequestLog(this.log)] : [])],
     });
+    this.levels = new LogLevelSync(() => this.sessions, this.log);
     this.relay = new Relay({
       catalog: this.catalog,
       inflight: this.engine.inflight,
@@ -108,6 +126,7 @@ export class Router implements SessionHost {
       clientInfo: CLIENT_INFO,
       retryDelaysMs: this.options.retryDelaysMs,
       relistDebounceMs: this.options.relistDebounceMs,
+      listCache: this.listCache,
       // A connection a reload replaced may still report on its way out: only the current one speaks.
       hooks: {
         onListsChanged: (backend, kinds) => this.isCurrent(backend) && this.onListsChanged(backend, kinds),
@@ -121,7 +140,10 @@ export class Router implements SessionHost {
 
   private createSessionBackend(session: FrontSession, server: ServerConfig): Backend {
     const caps = session.clientCapabilities ?? {};
-    return new Backend(server, {
+    // A session's own connection starts on its first call and is reaped when idle: `lazy` is the
+    // shared listing connection's business (the catalog), not this one's.
+    const { lazy: _lazy, idleTimeoutMs: _idle, ...eager } = server;
+    return new Backend(eager, {
       log: this.log.child({ session: session.id.slice(0, 8) }),
       transportFactory: this.options.transportFactory,
       // Exactly what this session's client declared: the server sees the client it really serves.
@@ -136,7 +158,7 @@ export class Router implements SessionHost {
         onStateChange: (backend) => {
           if (backend.state !== 'ready') return;
           void this.engine.subscriptions.resubscribe(backend);
-          this.applySessionLogLevel(session, backend);
+          this.levels.applyOwn(session, backend);
         },
       },
     });
@@ -215,10 +237,17 @@ export class Router implements SessionHost {
     return new FullView(this.catalog, this.cursorCodec, this.config.pageSize);
   }
 
-  /** Attach a front transport: one client, one session. */
-  async connect(transport: Transport, view: CatalogView = this.fullView()): Promise<FrontSession> {
+  /** Attach a front transport: one client, one session (with the principal its access token proved, if any). */
+  async connect(transport: Transport, view: CatalogView = this.fullView(), principal?: Principal): Promise<FrontSession> {
     if (this.closed) throw shuttingDown('the router');
-    const session = new FrontSession(this, { log: this.log, view, ...(this.options.onListChangedSent && { onListChangedSent: this.options.onListChangedSent }) });
+    if (this.refusal) throw this.refusal;
+    const session = new FrontSession(this, {
+      log: this.log,
+      view,
+      ...(principal && { principal }),
+      ...(this.options.onListChangedSent && { onListChangedSent: this.options.onListChangedSent }),
+      ...(this.options.redact && { redact: this.options.redact }),
+    });
     this.sessions.add(session);
     session.onClose(() => {
       this.sessions.delete(session);
@@ -236,19 +265,9 @@ export class Router implements SessionHost {
     return this.sessions.size;
   }
 
-  /**
-   * Backends' own instructions, each under its server's name, so a model knows whose advice it reads.
-   * Only the servers the session's view draws on: a workspace is a boundary for what it says, too.
-   */
+  /** What a client's view draws on, in the backends' own words (engine/instructions.ts). */
   instructions(view: CatalogView): string | undefined {
-    const parts: string[] = [];
-    for (const backend of this.backends.values()) {
-      if (view.includesServer?.(backend.name) === false) continue;
-      const text = backend.instructions;
-      const naming = backend.config.prefix === '' ? 'tools keep their own names' : `tools prefixed "${backend.config.prefix}${this.config.separator}"`;
-      if (text) parts.push(`## ${backend.name} (${naming})\n${text}`);
-    }
-    return parts.length ? parts.join('\n\n') : undefined;
+    return mergedInstructions(this.backends.values(), view, this.config.separator);
   }
 
   private onListsChanged(backend: Backend, kinds: ListKind[]): void {
@@ -264,10 +283,16 @@ export class Router implements SessionHost {
     if (backend.state === 'ready') {
       this.log.info({ backend: backend.name, transport: backend.transportKind, tools: backend.toolCount }, 'backend up');
       void this.engine.subscriptions.resubscribe(backend);
-      void this.applyLogLevel(backend);
+      void this.levels.applyShared(backend);
     } else if (backend.state === 'down') {
-      this.backendLevels.delete(backend.name);
+      this.levels.forget(backend.name);
       this.log.warn({ backend: backend.name, reason: backend.lastError }, 'backend down');
+    } else if (backend.state === 'failed') {
+      this.levels.forget(backend.name);
+      this.log.error({ backend: backend.name, reason: backend.lastError }, 'backend failed; not restarting it until the config is reloaded');
+    } else if (backend.state === 'idle') {
+      this.levels.forget(backend.name);
+      this.log.info({ backend: backend.name, tools: backend.toolCount }, 'backend idle (lazy): starts on its next use');
     }
   }
 
@@ -279,22 +304,25 @@ export class Router implements SessionHost {
 
   /** A shared backend runs at the most verbose level any session asked for; each session filters. */
   onLogLevelChanged(session?: FrontSession): void {
-    for (const backend of this.backends.values()) void this.applyLogLevel(backend);
-    if (session) for (const own of this.isolated.of(session)) this.applySessionLogLevel(session, own);
+    for (const backend of this.backends.values()) void this.levels.applyShared(backend);
+    if (session) for (const own of this.isolated.of(session)) this.levels.applyOwn(session, own);
   }
 
-  /** A session's own connection runs at exactly that session's level. */
-  private applySessionLogLevel(session: FrontSession, own: Backend): void {
-    if (!session.logLevel || own.state !== 'ready' || !own.capabilities?.logging) return;
-    void own.request('logging/setLevel', { level: session.logLevel }).catch(() => undefined);
+
+
+  /** Requests being answered right now, over every session. */
+  activeRequests(): number {
+    return activeRequests(this.sessions);
   }
 
-  private async applyLogLevel(backend: Backend): Promise<void> {
-    if (backend.state !== 'ready' || !backend.capabilities?.logging) return;
-    const level = mostVerbose([...this.sessions].flatMap((s) => (s.logLevel ? [s.logLevel] : [])));
-    if (!level || this.backendLevels.get(backend.name) === level) return;
-    this.backendLevels.set(backend.name, level);
-    await backend.request('logging/setLevel', { level }).catch((err) => this.log.debug({ err: String(err), backend: backend.name }, 'logging/setLevel failed'));
+  /**
+   * The first half of a graceful shutdown (front/drain.ts): new sessions and requests are refused at
+   * once, requests in flight get `graceMs` to finish, the rest are answered with SB_SHUTTING_DOWN.
+   */
+  async drain(reason: string, graceMs: number): Promise<void> {
+    if (this.closed || this.refusal) return;
+    this.refusal = new SwitchboardError('SB_SHUTTING_DOWN', `the router is shutting down (${reason}); reconnect in a moment`);
+    await drainSessions(this.sessions, this.refusal, { reason, graceMs, log: this.log });
   }
 
   /**
@@ -319,6 +347,9 @@ export class Router implements SessionHost {
       if (!successor) this.enlist(after);
     }
     for (const server of diff.added) this.enlist(server);
+    this.limits.configure(next.servers.filter((s) => s.enabled));
+    // A reload is the second chance of a server that gave up (restart.maxRestarts), changed or not.
+    for (const backend of this.backends.values()) if (backend.state === 'failed') void backend.revive();
     for (const session of this.sessions) {
       const view = refreshView?.(session.view);
       if (view) session.replaceView(view);
@@ -348,7 +379,7 @@ export class Router implements SessionHost {
       this.backends.delete(name);
       this.catalog.removeServer(name);
     }
-    this.backendLevels.delete(name);
+    this.levels.forget(name);
     await Promise.all([old.close(reason), this.isolated.closeServer(name, reason)]);
   }
 
@@ -362,3 +393,4 @@ export class Router implements SessionHost {
 }
 
 function noop(): void {}
+

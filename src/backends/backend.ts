@@ -2,7 +2,11 @@
  * One backend: a connection to one MCP server, its lists, and its lifecycle.
  *
  * A Backend never throws from start(): a server that fails to come up is reported (state 'down' with a
- * reason) and retried with backoff, so one broken server never blocks or fails the others.
+ * reason) and restarted with backoff (restart-policy.ts), so one broken server never blocks or fails
+ * the others; after `restart.maxRestarts` failures in a row it is 'failed' until revive().
+ *
+ * A `lazy` backend runs only while used: it is listed from the cache of its last listing
+ * (list-cache.ts) and shows as 'idle' until a request starts it; `idleTimeout` parks it again.
  *
  * The connection is our own peer (src/rpc/peer.ts) over the transport: the SDK supplies the HTTP and
  * SSE client transports and the types; correlation, progress, cancellation and timeouts are ours, so
@@ -10,15 +14,27 @@
  */
 import type { ClientCapabilities, Implementation, JSONRPCRequest, Result, ServerCapabilities, Transport } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/types.js';
-import { SwitchboardError, UpstreamError } from '../errors/index.js';
 import type { Logger } from '../log.js';
-import { RpcPeer, type InboundRequest, type PeerErrors, type ProgressParams } from '../rpc/peer.js';
+import type { PeerErrors, RpcPeer } from '../rpc/peer.js';
+import { abortable, isSessionLost, peerErrors, unavailable } from './backend-errors.js';
+import { KeyedDebounce, backendPeer, type RequestOptions } from './backend-peer.js';
+import { SHARED_CLIENT_CAPABILITIES, openConnection } from './connection.js';
+import type { Handshake } from './handshake.js';
+import { HealthCheck } from './health-check.js';
+import { IdleTimer } from './idle-timer.js';
+import { ListCache } from './list-cache.js';
+import { LIST_KINDS, emptyLists, fetchLists, nonEmptyKinds, type BackendLists, type ListKind } from './lists.js';
+import { RestartPolicy } from './restart-policy.js';
 import { defaultTransportFactory, type TransportFactory, type TransportKind } from './transport-factory.js';
-import { describeStartFailure } from './start-failure.js';
-import { LIST_KINDS, listAll, type BackendLists, type ListKind } from './lists.js';
-import { initialize, type Handshake } from './handshake.js';
 
-export type BackendState = 'starting' | 'ready' | 'down' | 'closed';
+export { SHARED_CLIENT_CAPABILITIES, type RequestOptions };
+
+/**
+ * starting: first connection under way. ready: connected. down: lost or never came up, restarting.
+ * idle: a lazy backend that is not running; its lists come from its last listing. failed: gave up
+ * after maxRestarts failures in a row, until revive(). closed: for good.
+ */
+export type BackendState = 'starting' | 'ready' | 'down' | 'idle' | 'failed' | 'closed';
 
 export interface BackendHooks {
   /** The backend's lists changed (after a re-list, a disconnect or a reconnect). */
@@ -39,33 +55,16 @@ export interface BackendOptions {
   clientInfo?: Implementation;
   /** Debounce for re-listing after list_changed: servers often announce several changes in a burst. */
   relistDebounceMs?: number;
-  /** Retry delays after a failure, in ms; the last one repeats. */
+  /** Fixed restart delays in ms instead of the server's backoff (tests; a session's own connection); the last repeats. */
   retryDelaysMs?: number[];
+  /** Where a lazy backend's listing is cached; default: the XDG state directory. */
+  listCache?: ListCache;
 }
-
-export interface RequestOptions {
-  signal?: AbortSignal;
-  onprogress?: (progress: ProgressParams) => void;
-  /** Overrides the server's configured timeout. */
-  timeoutMs?: number;
-  /** Set on the one automatic retry after a lost session, so it never loops. */
-  isRetry?: boolean;
-}
-
-export const SHARED_CLIENT_CAPABILITIES: ClientCapabilities = {
-  sampling: {},
-  elicitation: { form: {}, url: {} },
-  roots: { listChanged: true },
-};
-
-const DEFAULT_RETRY_DELAYS = [1000, 2000, 5000, 10_000, 30_000];
-/** How long a liveness ping after a transport error may take before the connection counts as dead. */
-const PROBE_TIMEOUT_MS = 3000;
 
 export class Backend {
   readonly name: string;
   state: BackendState = 'starting';
-  /** Why the backend is down, in words a user can act on. */
+  /** Why the backend is down or failed, in words a user can act on. */
   lastError?: string;
   transportKind?: TransportKind;
   lists: BackendLists = emptyLists();
@@ -76,12 +75,22 @@ export class Backend {
   private readonly log: Logger;
   private readonly hooks: BackendHooks;
   private readonly transportFactory: TransportFactory;
-  private readonly relistTimers = new Map<ListKind, NodeJS.Timeout>();
+  private readonly relistSoon: KeyedDebounce<ListKind>;
+  private readonly restarts: RestartPolicy;
+  private readonly cache?: ListCache;
   private retryTimer?: NodeJS.Timeout;
-  private attempts = 0;
+  private readonly idle: IdleTimer;
+  private health?: HealthCheck;
   private firstStart?: Promise<void>;
   private recovering?: Promise<boolean>;
-  private probing = false;
+  /** A lazy backend's start on first use, shared by every request that arrives meanwhile. */
+  private waking?: Promise<void>;
+  /** Requests in flight through request(): a lazy backend is parked only at zero. */
+  private active = 0;
+  /** Lists are known (a listing, or the cache): a lazy backend can sit idle with them. */
+  private listed = false;
+  /** Why the router is dropping the connection itself (a failed health check), for onDisconnect. */
+  private dropReason?: string;
   private readonly peerErrors: PeerErrors;
   /** Why the router closed this connection on purpose (a reload): what requests cut short are told. */
   private closedBecause?: string;
@@ -94,14 +103,14 @@ export class Backend {
     this.log = options.log.child({ backend: config.name });
     this.hooks = options.hooks ?? {};
     this.transportFactory = options.transportFactory ?? defaultTransportFactory;
-    this.peerErrors = {
-      timeout: (method, ms) =>
-        new SwitchboardError('SB_BACKEND_TIMEOUT', `server "${this.name}" did not answer ${method} within ${ms} ms (raise servers.${this.name}.timeout if it needs longer)`),
-      closed: (method) =>
-        new SwitchboardError('SB_BACKEND_UNAVAILABLE', this.closedBecause ?? `server "${this.name}" disconnected during ${method}; the router is reconnecting`),
-      cancelled: (method, reason) =>
-        new SwitchboardError('SB_CANCELLED', `${method} to server "${this.name}" was cancelled${typeof reason === 'string' ? `: ${reason}` : ''}`),
-    };
+    this.peerErrors = peerErrors(config.name, () => this.closedBecause);
+    this.relistSoon = new KeyedDebounce(options.relistDebounceMs ?? 50, (kind) => {
+      this.relist([kind], true).catch((err) => this.log.warn({ err: String(err), kind }, 're-list after list_changed failed'));
+    });
+    this.restarts = new RestartPolicy(config.restart, options.retryDelaysMs ? { fixedDelaysMs: options.retryDelaysMs } : {});
+    if (config.lazy) this.cache = options.listCache ?? new ListCache();
+    // Checked again when it fires: a request may have started since it was armed.
+    this.idle = new IdleTimer(config.lazy ? config.idleTimeoutMs : undefined, () => this.active === 0 && this.state === 'ready' && this.park());
   }
 
   get capabilities(): ServerCapabilities | undefined {
@@ -120,161 +129,179 @@ export class Backend {
     return this.lists.tools.length;
   }
 
-  /** Resolves once the first connection attempt has succeeded or failed; never rejects. */
+  /** Resolves once the first connection attempt (for a lazy backend: its listing) succeeded or failed; never rejects. */
   start(): Promise<void> {
-    this.firstStart ??= this.connect();
+    this.firstStart ??= this.config.lazy ? this.startLazy() : this.connect();
     return this.firstStart;
+  }
+
+  /** Listed from the cache without a process; with no cache yet, started once to list it, then parked. */
+  private async startLazy(): Promise<void> {
+    const cached = await this.cache!.read(this.config);
+    if (this.state === 'closed') return;
+    if (!cached) return this.connect();
+    this.lists = cached.lists;
+    this.handshake = cached.handshake;
+    this.listed = true;
+    this.setState('idle');
+    this.hooks.onListsChanged?.(this, nonEmptyKinds(this.lists));
   }
 
   private async connect(): Promise<void> {
     if (this.state === 'closed') return;
+    clearTimeout(this.retryTimer);
     // A retry does not make a down backend 'starting' again: it stays down, with the reason, until a
     // connection succeeds (the start-up summary and health reporting read this state).
     if (this.state !== 'down') this.setState('starting');
-    const stderr: string[] = [];
-    const attempts = this.transportFactory(this.config, {
-      onStderrLine: (line) => {
-        stderr.push(line);
-        this.log.debug({ stderr: line }, 'backend stderr');
+    const opened = await openConnection(this.config, {
+      factory: this.transportFactory,
+      newPeer: (transport) => this.newPeer(transport),
+      clientCapabilities: this.options.clientCapabilities ?? SHARED_CLIENT_CAPABILITIES,
+      clientInfo: this.options.clientInfo ?? { name: 'mcp-switchboard', version: '0.1.0' },
+      log: this.log,
+      isClosed: () => this.state === 'closed',
+      prepare: async ({ peer, handshake }) => {
+        this.handshake = handshake;
+        await this.relist(LIST_KINDS, false, peer);
       },
     });
-    const failures: string[] = [];
-    for (const attempt of attempts) {
-      const peer = this.newPeer(attempt.transport);
-      try {
-        await withTimeout(peer.start(), this.config.connectTimeoutMs);
-        const handshake = await initialize(peer, this.options.clientCapabilities ?? SHARED_CLIENT_CAPABILITIES, this.clientInfo(), this.config.connectTimeoutMs);
-        if ((this.state as BackendState) === 'closed') {
-          await peer.close();
-          return;
-        }
-        this.peer = peer;
-        this.handshake = handshake;
-        this.transportKind = attempt.kind;
-        this.pid = (attempt.transport as { pid?: number }).pid;
-        await this.relist(LIST_KINDS, false);
-        this.attempts = 0;
-        this.lastError = undefined;
-        this.setState('ready');
-        this.hooks.onListsChanged?.(this, LIST_KINDS.filter((k) => this.lists[k].length > 0));
+    if ('closed' in opened) return;
+    if ('failure' in opened) {
+      this.lastError = opened.failure;
+      this.afterFailure();
+      return;
+    }
+    const { peer, kind, pid } = opened.connection;
+    if ((this.state as BackendState) === 'closed') return void peer.close().catch(() => undefined);
+    this.peer = peer;
+    this.transportKind = kind;
+    this.pid = pid;
+    this.onConnected(peer);
+  }
+
+  private onConnected(peer: RpcPeer): void {
+    this.restarts.reset();
+    this.lastError = undefined;
+    this.listed = true;
+    // Every kind: a list that became empty since the cached listing must empty the catalog's too.
+    const kinds = [...LIST_KINDS];
+    if (this.config.lazy) {
+      this.saveListing();
+      // Started only to be listed (no cache yet, a retry, a revive): nobody waits, so it sleeps again.
+      if (this.active === 0) {
+        this.park();
+        this.hooks.onListsChanged?.(this, kinds);
         return;
-      } catch (err) {
-        if (this.peer === peer) this.peer = undefined;
-        await peer.close().catch(() => undefined);
-        failures.push(describeStartFailure(this.config, attempt.kind, handshakeError(err, this.config.connectTimeoutMs), stderr));
       }
     }
-    this.lastError = failures.join('; then ');
+    this.setState('ready');
+    if (this.config.healthCheck) this.health = new HealthCheck(peer, this.config.healthCheck, () => this.onUnresponsive());
+    this.hooks.onListsChanged?.(this, kinds);
+    this.armIdle();
+  }
+
+  /** One more failure in a row: restart after the policy's delay, or give up (state 'failed'). */
+  private afterFailure(): void {
+    if (this.state === 'closed') return;
+    const delay = this.restarts.next();
+    if (delay === undefined) {
+      this.lastError = `${this.lastError ?? 'it failed'}; gave up after ${this.restarts.count} restarts in a row (servers.${this.name}.restart.maxRestarts)`;
+      this.setState('failed');
+      return;
+    }
+    // A lazy backend keeps its lists and starts again on its next use; nobody needs it before that.
+    if (this.config.lazy && this.listed) {
+      this.setState('idle');
+      return;
+    }
     this.setState('down');
-    this.scheduleRetry();
-  }
-
-  private clientInfo(): Implementation {
-    return this.options.clientInfo ?? { name: 'mcp-switchboard', version: '0.1.0' };
-  }
-
-  private newPeer(transport: Transport): RpcPeer {
-    const peer: RpcPeer = new RpcPeer(
-      transport,
-      {
-        onRequest: (request) => this.onServerRequest(request),
-        onNotification: (method, params) => this.onBackendNotification(method, params),
-        onClose: () => this.onDisconnect(peer),
-        onDiscard: (reason, detail) => this.log.debug({ detail: detail instanceof Error ? detail.message : detail }, reason),
-        onTransportError: () => void this.probe(peer),
-      },
-      this.peerErrors,
-    );
-    return peer;
+    this.log.info({ restart: this.restarts.count, delayMs: delay }, `restarting in ${delay} ms`);
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+    this.retryTimer.unref();
   }
 
   /**
-   * A network transport reports errors without closing (a POST's stream broke, the server went
-   * away): the calls it carried would wait for their timeout. One ping tells; if nothing answers,
-   * the connection is closed, its calls fail now naming the server, and reconnection starts.
+   * Try again now with a whole restart budget: a backend that failed (the hot-reload calls this after
+   * the config changed) or one waiting for its next restart. Other states are left alone.
    */
-  private async probe(peer: RpcPeer): Promise<void> {
-    if (this.probing || this.peer !== peer || this.state !== 'ready' || this.transportKind === 'stdio') return;
-    this.probing = true;
-    try {
-      await peer.request('ping', undefined, { timeoutMs: Math.min(PROBE_TIMEOUT_MS, this.config.timeoutMs) });
-    } catch (err) {
-      // An error answer is still an answer: the server is there.
-      if (!(err instanceof UpstreamError) && this.peer === peer) {
-        this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'backend stopped answering after a transport error; reconnecting');
-        await peer.close();
-      }
-    } finally {
-      this.probing = false;
-    }
+  async revive(): Promise<void> {
+    if (this.state !== 'failed' && this.state !== 'down') return;
+    clearTimeout(this.retryTimer);
+    this.restarts.reset();
+    await this.connect();
   }
 
-  private onServerRequest(request: InboundRequest): Promise<Result> | Result {
-    // A server may ping us to check we are alive; that is ours to answer, not a client's.
-    if (request.method === 'ping') return {};
-    const handler = this.hooks.onServerRequest;
-    if (!handler) throw new SwitchboardError('SB_CAPABILITY_MISSING', `the router cannot relay ${request.method}`);
-    const message = { jsonrpc: '2.0', id: request.id, method: request.method, ...(request.params !== undefined && { params: request.params }) } as JSONRPCRequest;
-    return handler(this, message, request.signal);
-  }
-
-  private onBackendNotification(method: string, params: Record<string, unknown> | undefined): void {
-    const kinds = LIST_CHANGED[method];
-    if (kinds) {
-      for (const kind of kinds) this.scheduleRelist(kind);
-      return;
-    }
-    this.hooks.onNotification?.(this, method, params);
-  }
-
-  private scheduleRelist(kind: ListKind): void {
-    clearTimeout(this.relistTimers.get(kind));
-    const timer = setTimeout(() => {
-      this.relistTimers.delete(kind);
-      this.relist([kind], true).catch((err) => this.log.warn({ err: String(err), kind }, 're-list after list_changed failed'));
-    }, this.options.relistDebounceMs ?? 50);
-    timer.unref();
-    this.relistTimers.set(kind, timer);
+  private newPeer(transport: Transport): RpcPeer {
+    const onServerRequest = this.hooks.onServerRequest;
+    return backendPeer(transport, this.peerErrors, this.log, {
+      ...(onServerRequest && { onServerRequest: (request: JSONRPCRequest, signal: AbortSignal) => onServerRequest(this, request, signal) }),
+      onListChanged: (kinds) => this.relistSoon.schedule(...kinds),
+      onNotification: (method, params) => this.hooks.onNotification?.(this, method, params),
+      onClose: (peer) => this.onDisconnect(peer),
+      probeable: (peer) => this.peer === peer && this.state === 'ready' && this.transportKind !== 'stdio',
+      timeoutMs: this.config.timeoutMs,
+    });
   }
 
   /** Fetch every page of the given lists (only those the server offers) and replace ours. */
-  private async relist(kinds: readonly ListKind[], notify: boolean): Promise<void> {
-    const peer = this.peer;
+  private async relist(kinds: readonly ListKind[], notify: boolean, peer = this.peer): Promise<void> {
     if (!peer) return;
-    const caps = this.capabilities ?? {};
-    const changed: ListKind[] = [];
     const request = (method: string, params: Record<string, unknown>) => peer.request(method, params, { timeoutMs: this.config.timeoutMs }) as Promise<Record<string, unknown>>;
-    await Promise.all(
-      kinds.map(async (kind) => {
-        const offered = kind === 'resourceTemplates' ? caps.resources : caps[kind];
-        const items = offered ? await listAll(request, kind) : [];
-        this.lists = { ...this.lists, [kind]: items };
-        changed.push(kind);
-      }),
-    );
-    if (notify && this.state === 'ready') this.hooks.onListsChanged?.(this, changed);
+    const fetched = await fetchLists(request, this.capabilities ?? {}, kinds);
+    this.lists = { ...this.lists, ...fetched };
+    if (notify && this.state === 'ready') {
+      if (this.config.lazy) this.saveListing();
+      this.hooks.onListsChanged?.(this, [...kinds]);
+    }
+  }
+
+  private saveListing(): void {
+    const cache = this.cache;
+    if (!cache || !this.handshake) return;
+    cache.save(this.config, { lists: this.lists, handshake: this.handshake }, (err) => this.log.warn({ err: String(err), dir: cache.dir }, 'could not write the listing cache; this lazy server will be started to list it next time'));
   }
 
   private onDisconnect(peer: RpcPeer): void {
     if (this.peer !== peer || this.state === 'closed') return;
     this.peer = undefined;
     this.pid = undefined;
-    this.lastError = 'the connection closed (the server exited or the network dropped); reconnecting';
-    this.log.warn('backend disconnected; will reconnect');
-    const had = LIST_KINDS.filter((k) => this.lists[k].length > 0);
+    this.stopTimers();
+    this.lastError = this.dropReason ?? 'the connection closed (the server exited or the network dropped)';
+    this.dropReason = undefined;
+    this.log.warn({ reason: this.lastError }, 'backend disconnected');
+    // A lazy backend keeps its lists (it is listed from them while idle) and starts again when used.
+    if (this.config.lazy && this.listed) return this.afterFailure();
+    const had = nonEmptyKinds(this.lists);
     this.lists = emptyLists();
-    this.setState('down');
+    this.afterFailure();
     if (had.length) this.hooks.onListsChanged?.(this, had);
-    this.scheduleRetry();
   }
 
-  private scheduleRetry(): void {
-    if (this.state === 'closed') return;
-    const delays = this.options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS;
-    const delay = delays[Math.min(this.attempts, delays.length - 1)] ?? 30_000;
-    this.attempts += 1;
-    this.retryTimer = setTimeout(() => void this.connect(), delay);
-    this.retryTimer.unref();
+  /** A failed health check: the check kills the connection, and the disconnect says why. */
+  private onUnresponsive(): void {
+    this.dropReason = `it did not answer a ping within ${this.config.healthCheck?.timeoutMs} ms, so the router killed it (servers.${this.name}.healthCheck)`;
+    this.log.warn('backend stopped answering pings; killing it and restarting');
+  }
+
+  /** Stop a lazy backend but keep its lists: it shows as idle and starts again on first use. */
+  private park(): void {
+    const peer = this.peer;
+    this.peer = undefined;
+    this.pid = undefined;
+    this.stopTimers();
+    this.setState('idle');
+    this.log.info('lazy backend parked: not running, listed from its last listing');
+    void peer?.close().catch(() => undefined);
+  }
+
+  private armIdle(): void {
+    if (this.active === 0 && this.state === 'ready') this.idle.arm();
+  }
+
+  private stopTimers(): void {
+    this.health?.stop();
+    this.health = undefined;
+    this.idle.cancel();
   }
 
   private setState(state: BackendState): void {
@@ -283,10 +310,19 @@ export class Backend {
     this.hooks.onStateChange?.(this);
   }
 
-  /** Send a request under the backend's own names; the result comes back untouched. */
+  /** Send a request under the backend's own names; the result comes back untouched. A lazy backend is started first. */
   async request(method: string, params: Record<string, unknown> | undefined, opts: RequestOptions = {}): Promise<Result> {
-    const peer = this.peer;
-    if (!peer || this.state !== 'ready') throw this.unavailable();
+    this.active++; // an idle timer that fires meanwhile sees it and leaves the backend running
+    try {
+      const peer = this.peer !== undefined && this.state === 'ready' ? this.peer : await this.wake(method, opts.signal);
+      return await this.send(peer, method, params, opts);
+    } finally {
+      this.active--;
+      if (this.config.lazy) this.armIdle();
+    }
+  }
+
+  private async send(peer: RpcPeer, method: string, params: Record<string, unknown> | undefined, opts: RequestOptions): Promise<Result> {
     try {
       return await peer.request(method, params, {
         signal: opts.signal,
@@ -297,19 +333,23 @@ export class Backend {
     } catch (err) {
       // A Streamable HTTP server that restarted forgets our session and answers 404 to everything.
       // It did not process the request, so re-initialize once and send it again instead of looping.
-      if (isSessionLost(err) && !opts.isRetry && (await this.recoverSession(peer))) {
-        return this.request(method, params, { ...opts, isRetry: true });
+      if (isSessionLost(err) && !opts.isRetry && (await this.recoverSession(peer)) && this.peer) {
+        return this.send(this.peer, method, params, { ...opts, isRetry: true });
       }
       throw err;
     }
   }
 
-  private unavailable(): SwitchboardError {
-    if (this.closedBecause) return new SwitchboardError('SB_BACKEND_UNAVAILABLE', this.closedBecause);
-    return new SwitchboardError(
-      'SB_BACKEND_UNAVAILABLE',
-      `server "${this.name}" is not connected${this.lastError ? `: ${this.lastError}` : ''}. Check servers.${this.name} in the config; the router keeps retrying.`,
-    );
+  /** The connection for a request when there is no ready one: a lazy backend is started (bounded by connectTimeout). */
+  private async wake(method: string, signal: AbortSignal | undefined): Promise<RpcPeer> {
+    if (this.config.lazy && (this.state === 'idle' || this.waking)) {
+      this.waking ??= this.connect().finally(() => {
+        this.waking = undefined;
+      });
+      await abortable(this.waking, signal, () => this.peerErrors.cancelled(method, signal?.reason));
+    }
+    if (this.peer && this.state === 'ready') return this.peer;
+    throw unavailable(this.name, this.state, this.lastError, this.closedBecause);
   }
 
   /** Replace a connection whose server-side session is gone; true when the new one is up. */
@@ -318,6 +358,7 @@ export class Backend {
     this.recovering ??= (async () => {
       this.log.warn('backend no longer knows our session (HTTP 404); re-initializing');
       this.peer = undefined;
+      this.stopTimers();
       await lost.close().catch(() => undefined);
       await this.connect();
       return this.state === 'ready';
@@ -343,44 +384,10 @@ export class Backend {
     this.closedBecause = reason;
     this.setState('closed');
     clearTimeout(this.retryTimer);
-    for (const t of this.relistTimers.values()) clearTimeout(t);
-    this.relistTimers.clear();
+    this.stopTimers();
+    this.relistSoon.clear();
     const peer = this.peer;
     this.peer = undefined;
     await peer?.close().catch(() => undefined);
   }
-}
-
-/** Templates have no notification of their own: resources/list_changed covers both lists. */
-const LIST_CHANGED: Record<string, readonly ListKind[] | undefined> = {
-  'notifications/tools/list_changed': ['tools'],
-  'notifications/prompts/list_changed': ['prompts'],
-  'notifications/resources/list_changed': ['resources', 'resourceTemplates'],
-};
-
-function isSessionLost(err: unknown): boolean {
-  return (err as { data?: { status?: unknown } })?.data?.status === 404;
-}
-
-/** A handshake timeout reads as what it is at start-up: no handshake within connectTimeout. */
-function handshakeError(err: unknown, connectTimeoutMs: number): unknown {
-  if (err instanceof SwitchboardError && err.code === 'SB_BACKEND_TIMEOUT') return new SwitchboardError('SB_BACKEND_START_FAILED', `no handshake within ${connectTimeoutMs} ms`);
-  if (err instanceof SwitchboardError && err.code === 'SB_BACKEND_UNAVAILABLE') return new SwitchboardError('SB_BACKEND_START_FAILED', 'the connection closed during the handshake');
-  return err;
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SwitchboardError('SB_BACKEND_START_FAILED', `no handshake within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function emptyLists(): BackendLists {
-  return { tools: [], prompts: [], resources: [], resourceTemplates: [] };
 }

@@ -2,7 +2,7 @@
  * Fetching a backend's complete lists. Backends paginate; we follow nextCursor to the end, and guard
  * against servers that echo a cursor back (a bug that made peers loop forever).
  */
-import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
+import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, ServerCapabilities, Tool } from '@modelcontextprotocol/client';
 
 export interface BackendLists {
   tools: Tool[];
@@ -43,4 +43,31 @@ export async function listAll<K extends ListKind>(request: ListRequest, kind: K)
     cursor = next;
   }
   return items as BackendLists[K];
+}
+
+export function emptyLists(): BackendLists {
+  return { tools: [], prompts: [], resources: [], resourceTemplates: [] };
+}
+
+export function nonEmptyKinds(lists: BackendLists): ListKind[] {
+  return LIST_KINDS.filter((k) => lists[k].length > 0);
+}
+
+/** Which lists a backend's list_changed notification covers (templates ride on resources'). */
+export const LIST_CHANGED: Record<string, readonly ListKind[] | undefined> = {
+  'notifications/tools/list_changed': ['tools'],
+  'notifications/prompts/list_changed': ['prompts'],
+  'notifications/resources/list_changed': ['resources', 'resourceTemplates'],
+};
+
+/** Every page of each of `kinds`; a list the server does not offer (by its capabilities) is empty. */
+export async function fetchLists(request: ListRequest, caps: ServerCapabilities, kinds: readonly ListKind[]): Promise<Partial<BackendLists>> {
+  const out: Partial<Record<ListKind, unknown[]>> = {};
+  await Promise.all(
+    kinds.map(async (kind) => {
+      const offered = kind === 'resourceTemplates' ? caps.resources : caps[kind];
+      out[kind] = offered ? await listAll(request, kind) : [];
+    }),
+  );
+  return out as Partial<BackendLists>;
 }

@@ -30,6 +30,8 @@ export class LazyRemoteTransport implements Transport {
   constructor(
     private readonly kind: 'http' | 'sse',
     private readonly target: RemoteTarget,
+    /** The fetch for requests (e.g. one adding a traceparent header); default: global fetch. */
+    private readonly fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>,
     private readonly oauth?: RemoteOAuthContext,
   ) {}
 
@@ -40,11 +42,13 @@ export class LazyRemoteTransport implements Transport {
     const requestInit = { headers: this.target.headers };
     const authProvider = await this.oauthProvider();
     if (this.closed) throw new Error('the connection was closed before it started');
-    const auth = authProvider ? { authProvider, fetch: this.oauth!.refreshes.wrap() } : {};
+    // Token requests go through the same fetch, so concurrent refreshes of one token are sent once.
+    const fetchFn = authProvider ? this.oauth!.refreshes.wrap(this.fetch) : this.fetch;
+    const custom = { ...(fetchFn ? { fetch: fetchFn } : {}), ...(authProvider ? { authProvider } : {}) };
     const inner: Transport =
       this.kind === 'http'
-        ? new StreamableHTTPClientTransport(url, { requestInit, ...auth })
-        : new SSEClientTransport(url, { requestInit, ...auth, eventSourceInit: { fetch: headersFetch(this.target.headers) } });
+        ? new StreamableHTTPClientTransport(url, { requestInit, ...custom })
+        : new SSEClientTransport(url, { requestInit, ...custom, eventSourceInit: { fetch: headersFetch(this.target.headers) } });
     inner.onmessage = (m) => this.onmessage?.(m);
     inner.onerror = (e) => this.onerror?.(e);
     inner.onclose = () => this.onclose?.();

@@ -31,6 +31,8 @@ export class SessionBackends<S extends object> {
     let servers = this.bySession.get(session);
     if (!servers) this.bySession.set(session, (servers = new Map()));
     let entry = servers.get(server.name);
+    // A connection that gave up (restart.maxRestarts) is replaced: this call is a fresh attempt.
+    if (entry?.backend.state === 'failed' && entry.busy === 0) void entry.backend.close();
     if (!entry || entry.backend.state === 'closed') {
       entry = { backend: this.create(session, server), lastUsed: Date.now(), busy: 0 };
       servers.set(server.name, entry);

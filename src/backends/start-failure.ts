@@ -44,3 +44,15 @@ export function describeStartFailure(server: ServerConfig, kind: TransportKind, 
   if (/\b401\b|\b403\b|unauthorized/i.test(message)) return `${via}: ${target.url} refused our credentials (${field}.headers): ${message}`;
   return `${via}: ${message} (${field}.url)`;
 }
+
+/**
+ * The config field a start failure points at, for a "what to fix" hint: the one the description
+ * names in parentheses (describeStartFailure always names one when it knows it), else the timeout
+ * for a server that never answered, else the server's whole entry.
+ */
+export function failureField(description: string, server: string): string {
+  const named = /\((servers\.[^\s)]+)\)/.exec(description)?.[1];
+  if (named) return named;
+  if (/no handshake within/.test(description)) return `servers.${server}.connectTimeout`;
+  return `servers.${server}`;
+}

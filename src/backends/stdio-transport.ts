@@ -182,6 +182,15 @@ export class StdioBackendTransport implements Transport {
     this.finish();
   }
 
+  /**
+   * SIGKILL the whole process group now, for a server that stopped answering: no grace, since a
+   * wedged process would not use it. onclose follows once its pipes close, as after any exit.
+   */
+  kill(): void {
+    const child = this.child;
+    if (child && !this.closed) this.signal(child, 'SIGKILL');
+  }
+
   private signal(child: ChildProcess, sig: NodeJS.Signals): void {
     try {
       if (child.pid && HAS_GROUPS) process.kill(-child.pid, sig);

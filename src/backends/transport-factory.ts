@@ -9,6 +9,7 @@ import { LazyRemoteTransport, type RemoteOAuthContext } from './remote-transport
 import { stateDir } from '../util/state-dir.js';
 import { RefreshCoalescer } from './oauth/refresh-coalescer.js';
 import { StdioBackendTransport } from './stdio-transport.js';
+import { withTraceparentHeader } from './trace-header.js';
 import type { ProcessGroupGuard } from './watchdog.js';
 
 export type TransportKind = 'stdio' | 'http' | 'sse';
@@ -25,8 +26,8 @@ export interface TransportHooks {
   onStderrLine?: (line: string) => void;
 }
 
-function remoteTransport(kind: 'http' | 'sse', target: RemoteTarget, oauth?: RemoteOAuthContext): Transport {
-  return new LazyRemoteTransport(kind, target, oauth);
+function remoteTransport(kind: 'http' | 'sse', target: RemoteTarget, options: TransportFactoryOptions, oauth?: RemoteOAuthContext): Transport {
+  return new LazyRemoteTransport(kind, target, options.traceHeaders ? withTraceparentHeader() : undefined, oauth);
 }
 
 export interface TransportFactoryOptions {
@@ -34,6 +35,8 @@ export interface TransportFactoryOptions {
   watchdog?: ProcessGroupGuard;
   /** Where `auth: oauth` backends' tokens are kept; default: the per-user state directory. */
   stateDir?: string;
+  /** Copy a request's `_meta.traceparent` into a `traceparent` HTTP header (set while tracing is on). */
+  traceHeaders?: boolean;
 }
 
 /** The transports to try, in order. Each attempt gets a fresh transport object. */
@@ -52,12 +55,12 @@ function transportsFor(server: ServerConfig, hooks: TransportHooks, options: Tra
   // OAuth-protected legacy SSE servers are rare enough to ask for `type: sse`.
   if (target.kind === 'auto' && !oauth) {
     return [
-      { kind: 'http', transport: remoteTransport('http', target) },
-      { kind: 'sse', transport: remoteTransport('sse', target) },
+      { kind: 'http', transport: remoteTransport('http', target, options) },
+      { kind: 'sse', transport: remoteTransport('sse', target, options) },
     ];
   }
   const kind = target.kind === 'auto' ? 'http' : target.kind;
-  return [{ kind, transport: remoteTransport(kind, target, oauth) }];
+  return [{ kind, transport: remoteTransport(kind, target, options, oauth) }];
 }
 
 /**

@@ -6,7 +6,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { createTransportFactory } from '../backends/transport-factory.js';
 import type { ProcessGroupGuard } from '../backends/watchdog.js';
-import type { Logger } from '../log.js';
+import type { ForwardObserver } from '../engine/engine.js';
+import type { Logger, Redactor } from '../log.js';
 import { Router, type RouterOptions } from '../router.js';
 import { NetworkFronts, type FrontUrls } from '../transports/network-fronts.js';
 import { StdioFrontTransport } from '../transports/stdio-front.js';
@@ -19,6 +20,12 @@ export interface BridgeDeps {
   retryDelaysMs?: number[];
   /** Kills the children's process groups if this process dies without closing the bridge. */
   watchdog?: ProcessGroupGuard;
+  /** Replaces secret values (headers, URL credentials, the auth token) in errors clients get. */
+  redact?: Redactor;
+  /** Watchers of every forward (traces): passed to each router the bridge builds. */
+  observers?: ForwardObserver[];
+  /** Copy the trace context into a `traceparent` header for a remote server (while tracing is on). */
+  traceHeaders?: boolean;
 }
 
 export interface Bridge {
@@ -41,7 +48,9 @@ export async function startBridge(options: BridgeOptions, deps: BridgeDeps): Pro
     retryDelaysMs: deps.retryDelaysMs ?? BRIDGE_RETRY_DELAYS_MS,
     // The first tools/list waits for the child, so clients that ignore list_changed see its tools.
     waitForFirstStart: true,
-    ...(deps.watchdog ? { transportFactory: createTransportFactory({ watchdog: deps.watchdog }) } : {}),
+    ...(deps.watchdog || deps.traceHeaders ? { transportFactory: createTransportFactory({ watchdog: deps.watchdog, traceHeaders: deps.traceHeaders }) } : {}),
+    ...(deps.observers && { observers: deps.observers }),
+    ...(deps.redact ? { redact: deps.redact } : {}),
   };
 
   if (options.output === 'stdio') {
@@ -64,7 +73,8 @@ export async function startBridge(options: BridgeOptions, deps: BridgeDeps): Pro
   const fronts = new NetworkFronts({
     listen: { ...options.listen, path: options.streamableHttpPath },
     log: deps.log,
-    connect: sessions.connect,
+    // The bridge serves one backend, no workspaces: a view is never chosen per client.
+    connect: (t) => sessions.connect(t),
     streamableHttp: options.output === 'streamableHttp',
     ...(options.output === 'sse' ? { sse: { ssePath: options.ssePath, messagePath: options.messagePath, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) } } : {}),
     // supergateway serves WebSocket on --messagePath; its users' clients point there.

@@ -6,14 +6,17 @@
 import { Watchdog } from '../backends/watchdog.js';
 import { parseHeader, normalizeArgv } from '../bridge/argv.js';
 import { startBridge } from '../bridge/bridge.js';
-import type { BridgeInput, BridgeOptions, BridgeOutput } from '../bridge/config.js';
+import { bridgeRouterConfig, type BridgeInput, type BridgeOptions, type BridgeOutput } from '../bridge/config.js';
 import { defaultListenConfig } from '../config/defaults.js';
 import type { ListenConfig } from '../config/types.js';
+import { configSecrets, createRedactor } from '../config/redact.js';
 import { SwitchboardError } from '../errors/index.js';
-import { createLogger, LOG_LEVELS, type LogLevel } from '../log.js';
+import { LOG_LEVELS, type LogLevel } from '../log.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
 import { assertSafeBind } from './listeners.js';
+import { cliLogger } from './logging.js';
 import { onShutdown } from './shutdown.js';
+import { startTracing } from './telemetry.js';
 import { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH } from '../transports/network-fronts.js';
 
 export const BRIDGE_HELP = `Usage: switchboard bridge (--stdio "CMD" | --sse URL | --streamableHttp URL) [options]
@@ -54,6 +57,7 @@ Remote (URL inputs):
   --protocolVersion V         accepted for compatibility; each hop negotiates its own version
 
   --logLevel LEVEL            debug | info | none (also trace, warn, error); logs go to stderr only
+  --logFormat FORMAT          pretty | json (default: pretty when stderr is a terminal, else json); also --log-format
   -h, --help                  show this help`;
 
 const OUTPUTS = ['stdio', 'sse', 'ws', 'streamableHttp'] as const;
@@ -61,14 +65,14 @@ const ARRAYS = ['cors', 'healthEndpoint', 'header', 'allowedOrigin', 'allowedHos
 const BOOLEANS = ['stateful', 'shared', 'allowUnauthenticated', 'help'] as const;
 const DEFAULT_BRIDGE_PORT = 8000;
 
-export function parseBridgeArgs(argv: string[]): { options: BridgeOptions; logLevel: LogLevel } | 'help' {
+export function parseBridgeArgs(argv: string[]): { options: BridgeOptions; logLevel: LogLevel; logFormat?: string } | 'help' {
   const normalized = normalizeArgv(argv, { arrays: ARRAYS, booleans: BOOLEANS, emptyMeans: { cors: '*' } });
   const s = { type: 'string' } as const;
   const many = { type: 'string', multiple: true } as const;
   const { values: v } = parseFlags('bridge', normalized, {
     stdio: s, sse: s, streamableHttp: s, outputTransport: s, host: s, port: s, baseUrl: s, ssePath: s, messagePath: s,
     streamableHttpPath: s, stateful: { type: 'boolean' }, sessionTimeout: s, healthEndpoint: many, cors: many, header: many,
-    oauth2Bearer: s, logLevel: s, protocolVersion: s, authToken: s, allowUnauthenticated: { type: 'boolean' },
+    oauth2Bearer: s, logLevel: s, logFormat: s, protocolVersion: s, authToken: s, allowUnauthenticated: { type: 'boolean' },
     shared: { type: 'boolean' }, maxSessions: s, maxBodyBytes: s, allowedOrigin: many, allowedHost: many, help: { type: 'boolean', short: 'h' },
   });
   if (v.help) return 'help';
@@ -118,7 +122,7 @@ export function parseBridgeArgs(argv: string[]): { options: BridgeOptions; logLe
     responseHeaders: input.kind === 'stdio' ? headers : {},
     env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
   };
-  return { options, logLevel: logLevelOf(v.logLevel) };
+  return { options, logLevel: logLevelOf(v.logLevel), ...(v.logFormat !== undefined && { logFormat: v.logFormat }) };
 }
 
 export async function runBridge(argv: string[]): Promise<void> {
@@ -127,18 +131,26 @@ export async function runBridge(argv: string[]): Promise<void> {
     process.stderr.write(BRIDGE_HELP + '\n');
     return;
   }
-  const { options, logLevel } = parsed;
-  const log = createLogger(logLevel);
+  const { options, logLevel, logFormat } = parsed;
+  // Header values, URL credentials and the auth token never reach logs or clients; the child's env is
+  // the whole process environment here, not secrets from a config, so it is left out.
+  const secrets = configSecrets(bridgeRouterConfig(options), { env: false, minLength: 6 });
+  const redact = secrets.length > 0 ? createRedactor(secrets) : undefined;
+  const log = cliLogger({ level: logLevel, format: logFormat, defaultLevel: 'info', formatFlag: '--logFormat', ...(redact && { redact }) });
   if (options.output !== 'stdio') assertSafeBind(options.listen);
   // One per process, shared by every per-client router: it guards all their children.
   const watchdog = new Watchdog({ log });
-  const bridge = await startBridge(options, { log, watchdog }).catch(async (err: unknown): Promise<never> => {
+  // Off (and no OpenTelemetry module loaded) unless an OTLP endpoint is set.
+  const tracing = await startTracing(process.env);
+  const bridge = await startBridge(options, { log, watchdog, ...(redact ? { redact } : {}), ...(tracing && { observers: [tracing.observer], traceHeaders: true }) }).catch(async (err: unknown): Promise<never> => {
+    await tracing?.close();
     await watchdog.close();
     throw err;
   });
   const shutdown = onShutdown(
     async () => {
       await bridge.close();
+      await tracing?.close();
       await watchdog.close();
     },
     { log: (m) => log.info(m) },

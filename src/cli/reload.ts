@@ -22,6 +22,8 @@ export interface ConfigReloaderOptions {
   workspaces: Workspaces;
   /** One line to stderr. */
   write: (line: string) => void;
+  /** Refuses a config the running fronts could not honour (throws), as at start-up. */
+  check?: (config: RouterConfig) => void;
 }
 
 export class ConfigReloader {
@@ -64,6 +66,7 @@ export class ConfigReloader {
     if (trigger === 'watch' && nothingChanged(diff)) return;
     try {
       if (this.closed) return;
+      this.options.check?.(live);
       workspaces.reload(live);
       await router.reload(live, (view) => workspaces.refreshView(view));
     } catch (err) {

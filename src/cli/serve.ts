@@ -6,9 +6,11 @@ import { resolve } from 'node:path';
 import { createTransportFactory } from '../backends/transport-factory.js';
 import { Watchdog } from '../backends/watchdog.js';
 import { loadConfig } from '../config/index.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from '../config/defaults.js';
+import { configSecrets, createRedactor } from '../config/redact.js';
 import type { ListenConfig, RouterConfig } from '../config/types.js';
 import { SwitchboardError } from '../errors/index.js';
-import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../log.js';
+import { LOG_LEVELS, type LogLevel } from '../log.js';
 import { Router } from '../router.js';
 import { StdioFrontTransport } from '../transports/stdio-front.js';
 import type { NetworkFronts } from '../transports/network-fronts.js';
@@ -17,8 +19,12 @@ import type { Observability } from '../status/observability.js';
 import type { CatalogView } from '../catalog/view.js';
 import type { Transport } from '@modelcontextprotocol/server';
 import type { Workspaces } from '../workspace/workspaces.js';
+import type { Principal } from '../util/principal.js';
 import { oneOf, parseCors, parseFlags, parsePath, parsePort, parsePositiveInt } from './args.js';
-import { onShutdown } from './shutdown.js';
+import { cliLogger, LOG_FORMAT_HELP } from './logging.js';
+import { CLOSE_DEADLINE_MS, onShutdown } from './shutdown.js';
+import { startTracing } from './telemetry.js';
+import { createWorkspaces } from './workspaces.js';
 
 export const SERVE_HELP = `Usage: switchboard serve [options]
 
@@ -40,6 +46,7 @@ Options:
                              Prometheus metrics are /metrics (HTTP fronts; same bearer token as MCP)
       --max-body-bytes N     largest request body (default 4194304)
       --log-level LEVEL      trace | debug | info | warn | error | fatal | silent (default info)
+      ${LOG_FORMAT_HELP}
   -w, --workspace NAME       serve only workspace NAME from the config (default: $SWITCHBOARD_WORKSPACE;
                              else over HTTP /w/NAME/mcp, the client's roots, or the "default" workspace)
       --watch                reload the config whenever the file changes (SIGHUP reloads it always):
@@ -50,6 +57,13 @@ Options:
 Logs go to stderr only; on stdio, stdout carries MCP messages and nothing else.`;
 
 const FRONT_KINDS = ['stdio', 'http', 'sse', 'ws'] as const;
+/** After the last answers of a shutdown are written, before sockets are closed under them. */
+const FLUSH_MS = 50;
+/**
+ * Shorter config values are not redacted in logs and client errors: nothing that short is a
+ * credential, and replacing "1" or "true" would garble every JSON log line that has such a token.
+ */
+const MIN_REDACTED_LENGTH = 6;
 
 export async function runServe(argv: string[]): Promise<void> {
   const { values } = parseFlags('serve', argv, {
@@ -65,6 +79,7 @@ export async function runServe(argv: string[]): Promise<void> {
     'status-path': { type: 'string' },
     'max-body-bytes': { type: 'string' },
     'log-level': { type: 'string' },
+    'log-format': { type: 'string' },
     workspace: { type: 'string', short: 'w' },
     watch: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -80,12 +95,21 @@ export async function runServe(argv: string[]): Promise<void> {
   const config = withFlags(loaded.config);
   const front = config.listen.transport;
   const listen = config.listen;
-  const log = createLogger(config.logLevel ?? 'info');
+  // Every secret value the config holds never leaves the process: not in logs, not in the summary,
+  // not in an error a client gets (docs/operations.md, "Secrets in logs and errors").
+  const secrets = configSecrets(config, { minLength: MIN_REDACTED_LENGTH });
+  const redact = createRedactor(secrets);
+  const log = cliLogger({ format: values['log-format'], defaultLevel: config.logLevel ?? 'info', names: config.servers.map((s) => s.name), ...(secrets.length > 0 && { redact }) });
+  const say = (text: string): void => void process.stderr.write(redact(text) + '\n');
   // Before any backend starts: every stdio backend's group is registered with it as it spawns.
   const watchdog = new Watchdog({ log });
   const http = front !== 'stdio';
   // Before any child is spawned: a refused bind or a bad --status-path leaves nothing behind.
-  if (http) (await import('./listeners.js')).assertSafeBind(listen);
+  if (http) {
+    const { assertAuthConsistent, assertSafeBind } = await import('./listeners.js');
+    assertSafeBind(listen);
+    assertAuthConsistent(listen, config.workspaces);
+  }
   const statusPath = http ? await parseStatusPath(values['status-path'], listen) : rejectStatusPathOnStdio(values['status-path']);
   // Only an HTTP front has a port to show metrics and status on; stdio loads none of it. They read
   // the router and workspaces only when asked (a scrape, a status poll): both exist by then.
@@ -94,7 +118,20 @@ export async function runServe(argv: string[]): Promise<void> {
     const [{ Observability }, { VERSION }] = await Promise.all([import('../status/observability.js'), import('../version.js')]);
     observability = new Observability({ config, version: VERSION, backends: () => router.allBackends(), workspaces: () => workspaces.listings() });
   }
-  const router = new Router(config, { log, waitForFirstStart: true, transportFactory: createTransportFactory({ watchdog }), ...observability?.routerOptions() });
+  // Off (and no OpenTelemetry module loaded) unless an OTLP endpoint is set.
+  const tracing = await startTracing(process.env);
+  // A gateway shared through OAuth logs who called what (the audit trail); one user's does not need to.
+  const audit = listen.auth && http ? new (await import('../status/audit-log.js')).AuditLog(log) : undefined;
+  const observed = observability?.routerOptions();
+  const router = new Router(config, {
+    log,
+    waitForFirstStart: true,
+    transportFactory: createTransportFactory({ watchdog, traceHeaders: tracing !== undefined }),
+    ...observed,
+    observers: [...(observed?.observers ?? []), ...(tracing ? [tracing.observer] : []), ...(audit ? [audit] : [])],
+    ...(secrets.length > 0 ? { redact } : {}),
+  });
+  const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   // Children first: they take the longest to be ready, and everything below (workspaces, search, the
   // HTTP fronts) is loaded while they start. A client's initialize never waits for them; its first
   // list does (each backend bounded by its own connectTimeout).
@@ -104,17 +141,28 @@ export async function runServe(argv: string[]): Promise<void> {
     workspaces = await createWorkspaces(router, log, values.workspace);
   } catch (err) {
     await router.close();
+    await tracing?.close();
     await watchdog.close();
     throw err;
   }
   const frontKindOf = http ? (await import('../transports/front-kind.js')).frontKindOf : undefined;
   // Every session, whichever front and path it came through, is counted under its front.
-  const connect = async (t: Transport, view: CatalogView) => {
-    const session = await router.connect(t, view);
+  const connect = async (t: Transport, view: CatalogView, principal?: Principal) => {
+    const session = await router.connect(t, view, principal);
     return observability && frontKindOf ? observability.track(session, frontKindOf(t)) : session;
   };
   const [{ ConfigReloader }, { ConfigWatcher }] = await Promise.all([import('./reload.js'), import('./config-watch.js')]);
-  const reloader = new ConfigReloader({ path, env: process.env, withFlags, router, workspaces, write: (line) => process.stderr.write(line + '\n') });
+  // The start-up rule holds for reloads too: allow lists an HTTP front without listen.auth would ignore are refused.
+  const check = http ? (await import('./listeners.js')).assertAuthConsistent : undefined;
+  const reloader = new ConfigReloader({
+    path,
+    env: process.env,
+    withFlags,
+    router,
+    workspaces,
+    write: say,
+    ...(check && { check: (c: RouterConfig) => check(c.listen, c.workspaces) }),
+  });
   // SIGHUP's default action would end the process. Windows raises SIGHUP when its console closes, and
   // the process is ended moments later: there it still shuts down.
   const reloadOnHangup = process.platform !== 'win32';
@@ -124,19 +172,25 @@ export async function runServe(argv: string[]): Promise<void> {
   let fronts: NetworkFronts | undefined;
   let workspaceHttp: WorkspaceHttp | undefined;
   const shutdown = onShutdown(
-    async () => {
+    async (why) => {
+      // First, and synchronously: from this moment new requests are refused. Requests in flight get
+      // the grace period to finish meanwhile.
+      const drained = router.drain(why, graceMs);
       watcher?.close();
       await reloader.close();
+      await drained;
+      await delay(FLUSH_MS);
       // Usage first: it is a quick synchronous write, and must not wait on backends that hang.
       workspaces.close();
       await fronts?.close();
       await workspaceHttp?.close();
       await router.close();
       observability?.close();
+      await tracing?.close();
       // Last: it reaps only what router.close() failed to stop.
       await watchdog.close();
     },
-    { log: (m) => log.info(m), ...(reloadOnHangup && { signals: ['SIGINT', 'SIGTERM'] }) },
+    { log: (m) => log.info(m), deadlineMs: graceMs + CLOSE_DEADLINE_MS, ...(reloadOnHangup && { signals: ['SIGINT', 'SIGTERM'] }) },
   );
 
   // The front is up before any backend: clients connect at once, late tools arrive by list_changed.
@@ -151,40 +205,30 @@ export async function runServe(argv: string[]): Promise<void> {
       import('./snippet.js'),
       import('../transports/status-routes.js'),
     ]);
-    workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect });
+    // One access-token verifier for every route of the port (one JWKS cache).
+    const tokens = listen.auth ? { tokens: new (await import('../transports/access-tokens.js')).AccessTokens(listen.auth) } : {};
+    workspaceHttp = new WorkspaceHttp({ workspaces, listen, log, connect, ...tokens });
     fronts = new NetworkFronts({
       listen,
       log,
       // Sessions without a view of their own (legacy SSE, WebSocket) start where a new client would.
-      connect: (t, view) => connect(t, view ?? workspaces.initialView()),
+      connect: (t, view, principal) => connect(t, view ?? workspaces.initialView(principal), principal),
       route: workspaceHttp.route,
       extraRoutes: [
         workspaceHttp.extraRoute,
-        statusRoutes({ listen, statusPath, snapshot: () => observability.snapshot(), metrics: () => observability.metrics.render() }),
+        statusRoutes({ listen, statusPath, snapshot: () => observability.snapshot(), metrics: () => observability.metrics.render(), ...tokens }),
       ],
+      ...tokens,
       ...(front === 'sse' ? { sse: { ssePath: LEGACY_SSE_PATH, messagePath: LEGACY_MESSAGE_PATH } } : {}),
       ...(front === 'ws' ? { wsPath: listen.path } : {}),
     });
     const urls = await fronts.listen();
-    for (const url of Object.values(urls)) process.stderr.write(`mcp-switchboard listening on ${url}\n`);
-    process.stderr.write(claudeDesktopSnippet(path) + '\n');
+    for (const url of Object.values(urls)) say(`mcp-switchboard listening on ${url}`);
+    say(claudeDesktopSnippet(path));
   }
-  await reportStartup(router, started, path);
+  await reportStartup(router, started, path, say);
   // Names in workspace globs and overrides exist only once the backends are up.
   workspaces.warnConfig();
-}
-
-/** The workspaces of the config, with --workspace (else $SWITCHBOARD_WORKSPACE) fixing one for every client. */
-async function createWorkspaces(router: Router, log: Logger, flag: string | undefined): Promise<Workspaces> {
-  const [{ usageFilePath, UsageStore }, { Workspaces }] = await Promise.all([import('../workspace/usage.js'), import('../workspace/workspaces.js')]);
-  const usage = new UsageStore(usageFilePath(process.env), { log });
-  try {
-    return new Workspaces({ catalog: router.catalog, codec: router.cursorCodec, config: router.config, log, usage, flag, env: process.env.SWITCHBOARD_WORKSPACE });
-  } catch (err) {
-    // A name given on the command line or in the environment that the config lacks is a usage error.
-    if (err instanceof SwitchboardError && err.code === 'SB_UNKNOWN_WORKSPACE') throw new SwitchboardError('SB_USAGE', err.message);
-    throw err;
-  }
 }
 
 /** The command line's settings over a config's (validated once, applied to every config loaded). */
@@ -238,20 +282,20 @@ async function parseStatusPath(value: string | undefined, listen: ListenConfig):
   const { DEFAULT_STATUS_PATH, reservedPaths } = await import('../transports/status-routes.js');
   if (value === undefined) return DEFAULT_STATUS_PATH;
   const path = parsePath(value, '--status-path');
-  if (reservedPaths(listen).includes(path) || path.startsWith('/w/')) {
-    throw new SwitchboardError('SB_USAGE', `--status-path: ${path} is already served (MCP, health, /metrics, /status.json or /w/NAME/); pick another path`);
+  if (reservedPaths(listen).includes(path) || path.startsWith('/w/') || path.startsWith('/.well-known/')) {
+    throw new SwitchboardError('SB_USAGE', `--status-path: ${path} is already served (MCP, health, /metrics, /status.json, /w/NAME/ or /.well-known/); pick another path`);
   }
   return path;
 }
 
 /** Print the summary once every backend has come up or failed, or after a few seconds with what is known. */
-async function reportStartup(router: Router, started: Promise<void>, configPath: string): Promise<void> {
+async function reportStartup(router: Router, started: Promise<void>, configPath: string, say: (text: string) => void): Promise<void> {
   const { formatSummary } = await import('./summary.js');
   const early = await Promise.race([started.then(() => true), delay(5000).then(() => false)]);
-  process.stderr.write(formatSummary(router.allBackends(), resolve(configPath)) + '\n');
+  say(formatSummary(router.allBackends(), resolve(configPath)));
   if (!early) {
     await started;
-    process.stderr.write(formatSummary(router.allBackends(), undefined) + '\n');
+    say(formatSummary(router.allBackends(), undefined));
   }
 }
 

@@ -7,18 +7,29 @@ import type { Backend } from '../backends/backend.js';
 function formatBackendLine(backend: Backend, nameWidth: number): string {
   const name = backend.name.padEnd(nameWidth);
   const transport = (backend.transportKind ?? kindOf(backend)).padEnd(5);
-  if (backend.state === 'ready') {
-    const l = backend.lists;
-    const parts = [`${l.tools.length} tools`];
-    if (l.prompts.length) parts.push(`${l.prompts.length} prompts`);
-    if (l.resources.length) parts.push(`${l.resources.length} resources`);
-    if (l.resourceTemplates.length) parts.push(`${l.resourceTemplates.length} templates`);
-    return `  up    ${name}  ${transport}  ${parts.join(', ')}`;
+  switch (backend.state) {
+    case 'ready':
+      return `  up    ${name}  ${transport}  ${listCounts(backend)}`;
+    case 'idle':
+      return `  idle  ${name}  ${transport}  ${listCounts(backend)} (lazy: starts on first use)`;
+    case 'starting':
+      return `  ...   ${name}  ${transport}  still starting; its tools will appear when it is up`;
+    case 'failed':
+      return `  FAILED ${name}  ${transport}  ${backend.lastError ?? 'unknown error'} (not retrying until the config is reloaded)`;
+    default:
+      // Retrying will not help until someone logs in; then the next retry picks the tokens up.
+      if (backend.lastError?.startsWith('needs login:')) return `  LOGIN ${name}  ${transport}  ${backend.lastError}`;
+      return `  DOWN  ${name}  ${transport}  ${backend.lastError ?? 'unknown error'} (retrying)`;
   }
-  if (backend.state === 'starting') return `  ...   ${name}  ${transport}  still starting; its tools will appear when it is up`;
-  // Retrying will not help until someone logs in; then the next retry picks the tokens up.
-  if (backend.lastError?.startsWith('needs login:')) return `  LOGIN ${name}  ${transport}  ${backend.lastError}`;
-  return `  DOWN  ${name}  ${transport}  ${backend.lastError ?? 'unknown error'} (retrying)`;
+}
+
+function listCounts(backend: Backend): string {
+  const l = backend.lists;
+  const parts = [`${l.tools.length} tools`];
+  if (l.prompts.length) parts.push(`${l.prompts.length} prompts`);
+  if (l.resources.length) parts.push(`${l.resources.length} resources`);
+  if (l.resourceTemplates.length) parts.push(`${l.resourceTemplates.length} templates`);
+  return parts.join(', ');
 }
 
 function kindOf(backend: Backend): string {
@@ -31,8 +42,11 @@ function kindOf(backend: Backend): string {
 export function formatSummary(backends: readonly Backend[], configPath: string | undefined): string {
   const width = Math.max(4, ...backends.map((b) => b.name.length));
   const up = backends.filter((b) => b.state === 'ready');
-  const tools = up.reduce((n, b) => n + b.toolCount, 0);
-  const head = `mcp-switchboard: ${up.length}/${backends.length} backends up, ${tools} tools${configPath ? ` (config: ${configPath})` : ''}`;
+  const idle = backends.filter((b) => b.state === 'idle');
+  // An idle lazy backend's tools are listed (from its cache) and callable: they count.
+  const tools = [...up, ...idle].reduce((n, b) => n + b.toolCount, 0);
+  const idleText = idle.length ? `, ${idle.length} idle (lazy)` : '';
+  const head = `mcp-switchboard: ${up.length}/${backends.length} backends up${idleText}, ${tools} tools${configPath ? ` (config: ${configPath})` : ''}`;
   if (backends.length === 0) return `${head}\n  no servers configured: add some under "servers:" in the config`;
   return [head, ...backends.map((b) => formatBackendLine(b, width))].join('\n');
 }

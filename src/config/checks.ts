@@ -3,6 +3,7 @@
  * far, which may still hold raw, invalid parts when other fields failed: every read is defensive, so
  * these problems are reported together with the per-field ones instead of after a second attempt.
  */
+import { DEFAULT_RESTART } from './defaults.js';
 import { sanitizePrefix } from './prefix.js';
 import type { PathSegment } from './paths.js';
 
@@ -48,6 +49,34 @@ function checkOAuth(name: string, server: Record<string, unknown>, out: CrossIss
   }
 }
 
+/** A number as the schema will read it (YAML number or interpolated text), or undefined. */
+function numberOf(v: unknown): number | undefined {
+  const n = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+function isOn(v: unknown): boolean {
+  return v === true || v === 'true';
+}
+
+/** Options that only mean something together with another one. */
+function checkServerOptions(name: string, server: Record<string, unknown>, out: CrossIssue[]): void {
+  if (server['maxQueue'] !== undefined && server['maxConcurrency'] === undefined) {
+    out.push({ path: ['servers', name, 'maxQueue'], message: 'only applies together with "maxConcurrency" (calls beyond it wait in this queue); set maxConcurrency too' });
+  }
+  if (server['idleTimeout'] !== undefined && !isOn(server['lazy'])) {
+    out.push({ path: ['servers', name, 'idleTimeout'], message: 'only applies to lazy servers (it stops them again when unused); set "lazy: true" or remove it' });
+  }
+  const restart = server['restart'];
+  if (isRecord(restart)) {
+    const initial = restart['initialDelayMs'] === undefined ? DEFAULT_RESTART.initialDelayMs : numberOf(restart['initialDelayMs']);
+    const max = restart['maxDelayMs'] === undefined ? DEFAULT_RESTART.maxDelayMs : numberOf(restart['maxDelayMs']);
+    if (initial !== undefined && max !== undefined && max < initial) {
+      out.push({ path: ['servers', name, 'restart', 'maxDelayMs'], message: `must be at least restart.initialDelayMs (${initial})` });
+    }
+  }
+}
+
 function checkPrefixes(servers: Record<string, unknown>, out: CrossIssue[]): void {
   const owner = new Map<string, string>();
   for (const [name, server] of Object.entries(servers)) {
@@ -79,12 +108,16 @@ function checkWorkspaceServers(known: string[], workspaces: Record<string, unkno
   }
 }
 
-/** Exactly-one-of command/url, form-specific fields, unique prefixes, workspace server references. */
+/** Exactly-one-of command/url, form-specific fields, options that need another, unique prefixes, workspace server references. */
 export function crossCheck(root: unknown): CrossIssue[] {
   const out: CrossIssue[] = [];
   if (!isRecord(root)) return out;
   const servers = isRecord(root['servers']) ? root['servers'] : {};
-  for (const [name, server] of Object.entries(servers)) if (isRecord(server)) checkServerForm(name, server, out);
+  for (const [name, server] of Object.entries(servers)) {
+    if (!isRecord(server)) continue;
+    checkServerForm(name, server, out);
+    checkServerOptions(name, server, out);
+  }
   checkPrefixes(servers, out);
   if (isRecord(root['workspaces'])) checkWorkspaceServers(Object.keys(servers), root['workspaces'], out);
   return out;

@@ -4,7 +4,7 @@
  */
 import { sanitizePrefix } from './prefix.js';
 import { SwitchboardError } from '../errors/index.js';
-import type { ListenConfig, RouterConfig, SearchConfig, ServerConfig, ServerTarget } from './types.js';
+import type { ListenConfig, RestartConfig, RouterConfig, SearchConfig, ServerConfig, ServerTarget } from './types.js';
 
 export const DEFAULT_SEPARATOR = '__';
 export const DEFAULT_PAGE_SIZE = 100;
@@ -18,8 +18,13 @@ export const DEFAULT_PATH = '/mcp';
 export const DEFAULT_HEALTH_ENDPOINTS: readonly string[] = ['/healthz'];
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60 * 1000;
+/** Today's behaviour for a server with no `restart:`: retry forever, about 1 s first, 30 s at most. */
+export const DEFAULT_RESTART: Readonly<RestartConfig> = { initialDelayMs: 1000, maxDelayMs: 30_000 };
+export const DEFAULT_HEALTH_TIMEOUT_MS = 5000;
 /** An idle session costs about 1 KB (docs/benchmarks.md, Scale); the cap is against floods, not use. */
 export const DEFAULT_MAX_SESSIONS = 1000;
+/** How long in-flight requests may finish after SIGTERM before they are answered with SB_SHUTTING_DOWN. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 
 /** A fresh object each call: callers may mutate what they get. */
 export function defaultListenConfig(): ListenConfig {
@@ -56,6 +61,12 @@ export function makeServerConfig(name: string, target: ServerTarget, opts: Serve
     isolation: opts.isolation ?? 'shared',
     tags: opts.tags ?? [],
     ...(opts.description === undefined ? {} : { description: opts.description }),
+    ...(opts.maxConcurrency === undefined ? {} : { maxConcurrency: opts.maxConcurrency }),
+    ...(opts.maxQueue === undefined ? {} : { maxQueue: opts.maxQueue }),
+    ...(opts.restart === undefined ? {} : { restart: opts.restart }),
+    ...(opts.healthCheck === undefined ? {} : { healthCheck: opts.healthCheck }),
+    ...(opts.lazy ? { lazy: true } : {}),
+    ...(opts.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: opts.idleTimeoutMs }),
   };
 }
 
@@ -84,6 +95,7 @@ export function configFromServers(servers: ServerConfig[], overrides: ConfigOver
   return {
     separator: DEFAULT_SEPARATOR,
     pageSize: DEFAULT_PAGE_SIZE,
+    shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS,
     workspaces: [],
     ...rest,
     servers,

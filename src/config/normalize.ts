@@ -7,7 +7,7 @@ import { sanitizePrefix } from './prefix.js';
 import { resolve } from 'node:path';
 import type { LogLevel } from '../log.js';
 import type { RouterFile, ServerFile, WorkspaceFile } from './schema.js';
-import type { ListenConfig, OAuthSettings, RemoteTarget, RouterConfig, ServerConfig, ServerTarget, WorkspaceConfig } from './types.js';
+import type { ListenConfig, OAuthSettings, RemoteTarget, RestartConfig, RouterConfig, ServerConfig, ServerTarget, WorkspaceAllow, WorkspaceConfig } from './types.js';
 
 export interface NormalizeOptions {
   /** Directory relative `cwd:` values are resolved against: the config file's directory. */
@@ -48,7 +48,18 @@ function serverOf(name: string, s: ServerFile, baseDir: string): ServerConfig {
     isolation: s.isolation,
     tags: s.tags,
     ...(s.description === undefined ? {} : { description: s.description }),
+    ...(s.maxConcurrency === undefined ? {} : { maxConcurrency: s.maxConcurrency }),
+    ...(s.maxQueue === undefined ? {} : { maxQueue: s.maxQueue }),
+    ...(s.restart === undefined ? {} : { restart: restartOf(s.restart) }),
+    ...(s.healthCheck === undefined ? {} : { healthCheck: { ...s.healthCheck } }),
+    // Absent unless on, so configs that do not use these options normalize exactly as before.
+    ...(s.lazy ? { lazy: true } : {}),
+    ...(s.idleTimeout === undefined ? {} : { idleTimeoutMs: s.idleTimeout }),
   };
+}
+
+function restartOf(r: NonNullable<ServerFile['restart']>): RestartConfig {
+  return { initialDelayMs: r.initialDelayMs, maxDelayMs: r.maxDelayMs, ...(r.maxRestarts === undefined ? {} : { maxRestarts: r.maxRestarts }) };
 }
 
 function workspaceOf(name: string, w: WorkspaceFile): WorkspaceConfig {
@@ -61,14 +72,21 @@ function workspaceOf(name: string, w: WorkspaceFile): WorkspaceConfig {
   if (w.roots !== undefined) ws.roots = w.roots;
   if (w.context !== undefined) ws.context = w.context;
   if (w.search !== undefined) ws.search = w.search;
+  if (w.allow !== undefined) ws.allow = allowOf(w.allow);
   return ws;
 }
 
+/** Copies only the claims listed: a claim left out admits nobody by itself. */
+function allowOf(a: NonNullable<WorkspaceFile['allow']>): WorkspaceAllow {
+  return { ...(a.sub && { sub: a.sub }), ...(a.groups && { groups: a.groups }), ...(a.scope && { scope: a.scope }) };
+}
+
 function listenOf(l: RouterFile['listen']): ListenConfig {
-  const { authToken, cors, ...rest } = l;
+  const { authToken, cors, auth, ...rest } = l;
   return {
     ...rest,
     ...(authToken === undefined ? {} : { authToken }),
+    ...(auth === undefined ? {} : { auth: { issuer: auth.issuer, audience: auth.audience, scopes: auth.scopes, ...(auth.jwksUrl && { jwksUrl: auth.jwksUrl }) } }),
     // `cors: false` is the same as leaving it out.
     ...(cors === undefined || cors === false ? {} : { cors: cors === true ? true : cors }),
   };
@@ -80,6 +98,7 @@ export function normalizeConfig(file: RouterFile, opts: NormalizeOptions): Route
     pageSize: file.pagination.pageSize,
     servers: Object.entries(file.servers).map(([name, s]) => serverOf(name, s, opts.baseDir)),
     listen: listenOf(file.listen),
+    shutdownGraceMs: file.shutdownGraceMs,
     search: { ...file.search },
     workspaces: Object.entries(file.workspaces ?? {}).map(([name, w]) => workspaceOf(name, w)),
   };

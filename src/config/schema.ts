@@ -22,6 +22,7 @@ function int(min: number, max: number, message: string) {
 }
 
 const positiveMs = int(1, Number.MAX_SAFE_INTEGER, 'expected a positive whole number of milliseconds');
+const count = (min: number) => int(min, Number.MAX_SAFE_INTEGER, min === 0 ? 'expected a whole number >= 0' : 'expected a positive whole number');
 const bool = z.preprocess(boolish, z.boolean({ error: 'expected true or false' }));
 const text = z.string({ error: 'expected a string' });
 const nonEmpty = z.string({ error: 'expected a string' }).min(1, { error: 'must not be empty' });
@@ -105,8 +106,39 @@ const ServerSchema = mapping(
     isolation: oneOf(['shared', 'session']).default('shared'),
     tags: stringList.default([]),
     description: text.optional(),
+    maxConcurrency: count(1).optional(),
+    maxQueue: count(0).optional(),
+    restart: mapping(
+      {
+        initialDelayMs: positiveMs.default(D.DEFAULT_RESTART.initialDelayMs),
+        maxDelayMs: positiveMs.default(D.DEFAULT_RESTART.maxDelayMs),
+        maxRestarts: count(0).optional(),
+      },
+      'restart settings (initialDelayMs:, maxDelayMs:, maxRestarts:)',
+    ).optional(),
+    healthCheck: mapping(
+      { intervalMs: positiveMs, timeoutMs: positiveMs.default(D.DEFAULT_HEALTH_TIMEOUT_MS) },
+      'health check settings (intervalMs:, timeoutMs:)',
+    ).optional(),
+    lazy: bool.default(false),
+    idleTimeout: positiveMs.optional(),
   },
   'server settings (command: or url:, and options)',
+);
+
+const ListenAuthSchema = mapping(
+  {
+    issuer: httpUrl,
+    audience: httpUrl,
+    jwksUrl: httpUrl.optional(),
+    scopes: stringList.default([]),
+  },
+  'OAuth settings (issuer:, audience:, jwksUrl:, scopes:)',
+);
+
+const WorkspaceAllowSchema = mapping(
+  { sub: stringList.optional(), groups: stringList.optional(), scope: stringList.optional() },
+  'token claims allowed to use the workspace (sub:, groups:, scope:)',
 );
 
 const ListenSchema = mapping(
@@ -124,6 +156,7 @@ const ListenSchema = mapping(
     maxBodyBytes: int(1, Number.MAX_SAFE_INTEGER, 'expected a positive whole number of bytes').default(D.DEFAULT_MAX_BODY_BYTES),
     sessionIdleMs: positiveMs.default(D.DEFAULT_SESSION_IDLE_MS),
     maxSessions: int(1, Number.MAX_SAFE_INTEGER, 'expected a positive whole number of sessions').default(D.DEFAULT_MAX_SESSIONS),
+    auth: ListenAuthSchema.optional(),
   },
   'listener settings (transport:, host:, port:, ...)',
 );
@@ -150,6 +183,7 @@ const WorkspaceSchema = mapping(
     roots: stringList.optional(),
     context: text.optional(),
     search: bool.optional(),
+    allow: WorkspaceAllowSchema.optional(),
   },
   'workspace settings (servers:, include:, exclude:, ...)',
 );
@@ -179,6 +213,7 @@ export const RouterFileSchema = mapping(
     }),
     listen: ListenSchema.prefault({}),
     logLevel: oneOf(LOG_LEVELS as unknown as readonly [string, ...string[]]).optional(),
+    shutdownGraceMs: int(0, 600_000, 'expected a whole number of milliseconds from 0 to 600000').default(D.DEFAULT_SHUTDOWN_GRACE_MS),
     search: mapping(
       {
         autoThreshold: int(0, Number.MAX_SAFE_INTEGER, 'expected a whole number >= 0').default(D.DEFAULT_AUTO_THRESHOLD),

@@ -49,6 +49,24 @@ export type ServerTarget = StdioTarget | RemoteTarget;
 
 export type Isolation = 'shared' | 'session';
 
+/**
+ * How a backend that fails is restarted: after the n-th failure in a row the router waits a random
+ * time between half and all of min(maxDelayMs, initialDelayMs * 2^(n-1)), so many backends (or many
+ * routers) that fail together do not restart in lockstep.
+ */
+export interface RestartConfig {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** Restarts in a row after which the backend is marked failed until a reload; absent: never give up. */
+  maxRestarts?: number;
+}
+
+/** Ping a connected backend every intervalMs; no answer within timeoutMs restarts it. */
+export interface HealthCheckConfig {
+  intervalMs: number;
+  timeoutMs: number;
+}
+
 export interface ServerConfig {
   name: string;
   /** Namespace for this backend's public names; '' means its names are published unprefixed. */
@@ -61,6 +79,18 @@ export interface ServerConfig {
   isolation: Isolation;
   tags: string[];
   description?: string;
+  /** Calls in flight at this server at once; absent: unlimited. */
+  maxConcurrency?: number;
+  /** Calls waiting beyond maxConcurrency; past it a call is refused at once. Absent: unlimited. */
+  maxQueue?: number;
+  /** Absent: DEFAULT_RESTART (config/defaults.ts). */
+  restart?: RestartConfig;
+  /** Absent: no health check. */
+  healthCheck?: HealthCheckConfig;
+  /** Not started until first used; listed meanwhile from the cache of its last listing. */
+  lazy?: boolean;
+  /** A lazy server is stopped after this long with no request in flight; absent: it keeps running. */
+  idleTimeoutMs?: number;
 }
 
 export type ListenTransport = 'stdio' | 'http' | 'sse' | 'ws';
@@ -82,6 +112,26 @@ export interface ListenConfig {
   sessionIdleMs: number;
   /** Most Streamable HTTP sessions at once; past it the oldest idle one is closed, else 503. */
   maxSessions: number;
+  /** OAuth: the HTTP fronts are a protected resource that accepts this issuer's JWT access tokens. */
+  auth?: ListenAuthConfig;
+}
+
+export interface ListenAuthConfig {
+  /** The authorization server: tokens must carry exactly this `iss`. */
+  issuer: string;
+  /** This gateway's resource URL: tokens must name it in `aud` (RFC 8707 resource indicator). */
+  audience: string;
+  /** Absent: found in the issuer's metadata (OpenID discovery, else RFC 8414). */
+  jwksUrl?: string;
+  /** Scopes every token must carry; a token without one of them gets 403 insufficient_scope. */
+  scopes: string[];
+}
+
+/** Which token claims may use a workspace: any listed value of any listed claim admits. */
+export interface WorkspaceAllow {
+  sub?: string[];
+  groups?: string[];
+  scope?: string[];
 }
 
 export interface ToolOverride {
@@ -110,6 +160,8 @@ export interface WorkspaceConfig {
   context?: string;
   /** Absent: decided by `search.autoThreshold`. */
   search?: boolean;
+  /** Absent: open to every authenticated client. Enforced on HTTP fronts with listen.auth. */
+  allow?: WorkspaceAllow;
 }
 
 export interface SearchConfig {
@@ -124,6 +176,11 @@ export interface RouterConfig {
   servers: ServerConfig[];
   listen: ListenConfig;
   logLevel?: LogLevel;
+  /**
+   * On SIGTERM/SIGINT, how long requests already in flight may still finish (ms); then each is
+   * answered with SB_SHUTTING_DOWN. Absent: DEFAULT_SHUTDOWN_GRACE_MS.
+   */
+  shutdownGraceMs?: number;
   search: SearchConfig;
   /** In file order. */
   workspaces: WorkspaceConfig[];

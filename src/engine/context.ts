@@ -8,6 +8,7 @@
 import type { ClientCapabilities, LoggingLevel, RequestId, Result } from '@modelcontextprotocol/server';
 import type { ListKind } from '../backends/lists.js';
 import type { CatalogView } from '../catalog/view.js';
+import type { Principal } from '../util/principal.js';
 
 export type ProgressToken = string | number;
 
@@ -17,6 +18,8 @@ export interface SessionRef {
   readonly logLevel?: LoggingLevel;
   readonly clientCapabilities?: ClientCapabilities;
   readonly clientName?: string;
+  /** Who the client's access token proved to be (HTTP fronts with listen.auth), for logs and audit. */
+  readonly principal?: Principal;
   readonly isInitialized: boolean;
   /** A notification to this client; with a request id it travels on that request's stream. */
   notify(method: string, params: Record<string, unknown>, relatedRequestId?: RequestId): void;
@@ -38,4 +41,15 @@ export interface RequestContext {
   /** Aborted when the client cancels or goes away. */
   readonly signal: AbortSignal;
   readonly progressToken?: ProgressToken;
+  /** The session's count of requests so far: with the session, the router-unique id logs carry. */
+  readonly seq?: number;
+}
+
+/**
+ * The id a request's log lines carry (front, engine and relay alike): the session's short id and its
+ * request count, unique in the router, unlike the client's own id which each client picks. Built
+ * only where a line is written: the hot path carries a number, never a string or a child logger.
+ */
+export function requestId(ctx: RequestContext): string {
+  return `${ctx.session.id.slice(0, 8)}-${ctx.seq ?? String(ctx.id)}`;
 }

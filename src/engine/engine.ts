@@ -25,14 +25,20 @@ import type { BackendDirectory, EngineServices, Forward } from './services.js';
 import { Subscriptions } from './subscriptions.js';
 import { TaskOwners } from './task-owners.js';
 
-/** A stage that may refuse or delay a forward before it is sent (limits, queues). */
-export type Admission = (ctx: RequestContext, plan: Forward) => void | Promise<void>;
+/**
+ * A stage that may refuse or delay a forward before it is sent (limits, queues). It may return a
+ * release function: the engine calls it once the forward is over (answered, failed or cancelled), so
+ * an admission can hold a slot for exactly as long as the backend works on the request.
+ */
+export type Admission = (ctx: RequestContext, plan: Forward) => AdmissionResult | Promise<AdmissionResult>;
+export type AdmissionResult = void | undefined | (() => void);
 
 /**
  * Watches forwards (metrics, the status page's recent calls, traces): `start` runs as the request is
  * sent, and the function it returns runs once with the outcome: the error, or the backend's result
  * (before mapping; a tool's `isError` result is a success of the protocol, not an error here).
- * Observers must be cheap and must not throw; they cannot change the request.
+ * Observers must be cheap and must not throw; they cannot change the request, except by adding
+ * `_meta` entries through `plan.meta` (trace context), which the engine merges in as it sends.
  */
 export type ForwardEnd = (error?: unknown, result?: Result) => void;
 
@@ -86,7 +92,33 @@ export class Engine implements EngineServices {
   }
 
   async forward(ctx: RequestContext, plan: Forward): Promise<Result> {
-    for (const admit of this.admissions) await admit(ctx, plan);
+    if (this.admissions.length === 0) return this.send(ctx, plan);
+    const admitted = await this.admit(ctx, plan);
+    if (admitted.length === 0) return this.send(ctx, plan);
+    try {
+      return await this.send(ctx, plan);
+    } finally {
+      for (const release of admitted) release();
+    }
+  }
+
+  /** Stage 3: every admission in order; if one refuses, the slots the earlier ones gave are returned. */
+  private async admit(ctx: RequestContext, plan: Forward): Promise<Array<() => void>> {
+    const releases: Array<() => void> = [];
+    try {
+      for (const admit of this.admissions) {
+        let result = admit(ctx, plan);
+        if (result instanceof Promise) result = await result;
+        if (result) releases.push(result);
+      }
+    } catch (err) {
+      for (const release of releases) release();
+      throw err;
+    }
+    return releases;
+  }
+
+  private async send(ctx: RequestContext, plan: Forward): Promise<Result> {
     const { backend, release } = await this.backends.acquire(plan.server, ctx.session);
     const releaseInflight = this.inflight.add(plan.server, ctx);
     // Progress is re-minted per hop: the backend sees our token, the client gets its own back. Relays
@@ -104,7 +136,8 @@ export class Engine implements EngineServices {
     const done = this.observers.length ? this.observe(ctx, plan) : undefined;
     try {
       plan.onSent?.();
-      result = await backend.request(plan.method, token === undefined ? plan.params : withoutProgressToken(plan.params), { signal: ctx.signal, onprogress });
+      const params = plan.meta ? withMeta(plan.params, plan.meta) : plan.params;
+      result = await backend.request(plan.method, token === undefined ? params : withoutProgressToken(params), { signal: ctx.signal, onprogress });
       done?.(undefined, result);
     } catch (err) {
       done?.(err);
@@ -137,6 +170,10 @@ export class Engine implements EngineServices {
 
 /** How long a result waits after the progress relayed just before it (only then). */
 const PROGRESS_SETTLE_MS = 5;
+
+function withMeta(params: Params, meta: Record<string, string>): Params {
+  return { ...params, _meta: { ...(params._meta as Params | undefined), ...meta } };
+}
 
 function withoutProgressToken(params: Params): Params {
   const meta = params._meta as Record<string, unknown> | undefined;

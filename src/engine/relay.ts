@@ -9,7 +9,7 @@ import type { Backend } from '../backends/backend.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { SwitchboardError } from '../errors/index.js';
 import type { Logger } from '../log.js';
-import type { SessionRef } from './context.js';
+import { requestId, type SessionRef } from './context.js';
 import type { InflightRequests } from './inflight.js';
 import type { Subscriptions } from './subscriptions.js';
 import { publicTaskId } from './tasks.js';
@@ -105,7 +105,7 @@ export class Relay {
       const why = owners.length === 0 ? 'no client request is in flight at this server' : `${owners.length} clients have requests in flight at this server, so the one who asked cannot be known`;
       // Servers often ask for roots right after start, before any client is there: that is routine.
       const level = owners.length === 0 ? 'debug' : 'warn';
-      this.options.log[level]({ backend: backend.name, method: request.method }, `refused ${request.method}: ${why}; set servers.${backend.name}.isolation: session to give each client its own connection`);
+      this.options.log[level]({ backend: backend.name, method: request.method, ...(owners.length > 1 && { rids: owners.map((o) => requestId(o.ctx)) }) }, `refused ${request.method}: ${why}; set servers.${backend.name}.isolation: session to give each client its own connection`);
       return Promise.reject(
         new SwitchboardError('SB_AMBIGUOUS_OWNER', `mcp-switchboard cannot route ${request.method} from "${backend.name}": ${why}. Set servers.${backend.name}.isolation: session in router.yaml.`),
       );
@@ -134,6 +134,7 @@ export class Relay {
     }
     this.trackElicitation(session, request);
     const owner = this.options.inflight.owners(backend.name).find((o) => o.session === session);
+    if (owner && this.options.log.isLevelEnabled('debug')) this.options.log.debug({ rid: requestId(owner.ctx), backend: backend.name, method: request.method }, 'relaying a server request to the client');
     if (owner) return session.request(request.method, request.params, { signal: AbortSignal.any([signal, owner.ctx.signal]), relatedRequestId: owner.ctx.id });
     return session.request(request.method, request.params, { signal });
   }

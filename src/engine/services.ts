@@ -23,6 +23,11 @@ export interface Forward {
   map?: (result: Result) => Result;
   /** Runs once, when the request is sent (usage counting). */
   onSent?: () => void;
+  /**
+   * Entries the engine adds to the forwarded request's `params._meta`: set by an observer's start()
+   * (trace context: `traceparent`, `tracestate`), the one way an observer touches the request.
+   */
+  meta?: Record<string, string>;
 }
 
 /** A route's plan: answered by the router itself, or forwarded. */

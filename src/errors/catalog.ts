@@ -69,11 +69,12 @@ export const ERROR_CATALOG = {
   SB_UNSUPPORTED_PROTOCOL_VERSION: { rpc: JsonRpcCode.UnsupportedProtocolVersion, http: 400, fix: 'Send an MCP-Protocol-Version header the server supports (the message lists them), or omit it.' },
 
   // Access.
-  SB_UNAUTHORIZED: { rpc: -32030, http: 401, fix: 'Send "Authorization: Bearer TOKEN" with the token given to --auth-token / listen.authToken.' },
+  SB_UNAUTHORIZED: { rpc: -32030, http: 401, fix: 'Send "Authorization: Bearer TOKEN": the token given to --auth-token / listen.authToken, or (listen.auth) an access token from the authorization server that the resource_metadata of WWW-Authenticate names.' },
   SB_FORBIDDEN_ORIGIN: { rpc: -32031, http: 403, fix: 'Add the page\'s origin to listen.allowedOrigins (or --cors) if it is legitimate.' },
   // 403, not 421: the request did reach the server it meant; the name is refused as untrusted (DNS
   // rebinding), as the SDK's own Host check answers. A 421 invites clients to retry elsewhere.
   SB_FORBIDDEN_HOST: { rpc: -32032, http: 403, fix: 'Add the hostname to listen.allowedHosts if it is legitimate.' },
+  SB_INSUFFICIENT_SCOPE: { rpc: -32033, http: 403, fix: 'Ask the authorization server for a token with the scope the WWW-Authenticate header names (listen.auth.scopes).' },
 
   // HTTP.
   SB_UNKNOWN_PATH: { rpc: -32060, http: 404, fix: 'Use the endpoint the message names (by default /mcp; /sse and /message for legacy SSE).' },
@@ -88,6 +89,7 @@ export const ERROR_CATALOG = {
 
   // Workspaces.
   SB_UNKNOWN_WORKSPACE: { rpc: -32080, http: 404, fix: 'Use a workspace name from router.yaml (the message lists them).' },
+  SB_WORKSPACE_FORBIDDEN: { rpc: -32081, http: 403, fix: 'Use a workspace your token allows (workspaces.NAME.allow: sub, groups, scope), or ask for a token that carries one of its values.' },
 
   // Start-up only: these end the process with a message on stderr and never reach a client.
   SB_CONFIG_INVALID: { rpc: JsonRpcCode.InternalError, http: 500, fix: 'Fix the router.yaml field the message names.' },

@@ -9,8 +9,9 @@ import type { ClientCapabilities, Implementation, LoggingLevel, RequestId, Resul
 import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '../rpc/protocol-version.js';
 import type { ListKind } from '../backends/lists.js';
 import type { CatalogView } from '../catalog/view.js';
-import { SwitchboardError } from '../errors/index.js';
-import type { Logger } from '../log.js';
+import { SwitchboardError, UpstreamError, toWireError } from '../errors/index.js';
+import type { Logger, Redactor } from '../log.js';
+import type { Principal } from '../util/principal.js';
 import type { RequestContext, SessionRef } from '../engine/context.js';
 import type { Engine } from '../engine/engine.js';
 import { LOGGING_LEVELS, logLevelAllows } from '../engine/log-levels.js';
@@ -46,24 +47,32 @@ export class FrontSession implements SessionRef {
   clientCapabilities?: ClientCapabilities;
   clientInfo?: Implementation;
   protocolVersion?: string;
+  readonly principal?: Principal;
   /** Versions of each list this client has seen or been told about; a change notifies once. */
   private readonly known = new Map<ListKind, string>();
   private initialized = false;
   /** Sequence of roots/list requests: only the newest answer may switch the view. */
   private rootsAsked = 0;
+  /** Requests this session has handed to the engine: their router-unique log id (engine/context.ts). */
+  private requestCount = 0;
   private closed = false;
   private peer?: RpcPeer;
   private readonly log: Logger;
   private readonly closeListeners: Array<() => void> = [];
   private readonly onListChangedSent?: (kind: ListChangedKind) => void;
+  /** Set while the process shuts down: every new request is answered with it at once. */
+  private refusal?: Error;
+  private readonly redact?: Redactor;
 
   constructor(
     private readonly host: SessionHost,
-    options: { log: Logger; view: CatalogView; onListChangedSent?: (kind: ListChangedKind) => void },
+    options: { log: Logger; view: CatalogView; principal?: Principal; onListChangedSent?: (kind: ListChangedKind) => void; redact?: Redactor },
   ) {
     this.view = options.view;
     this.onListChangedSent = options.onListChangedSent;
-    this.log = options.log.child({ session: this.id.slice(0, 8) });
+    if (options.principal) this.principal = options.principal;
+    this.log = options.log.child({ session: this.id.slice(0, 8), ...(options.principal && { sub: options.principal.sub }) });
+    if (options.redact) this.redact = options.redact;
   }
 
   get isInitialized(): boolean {
@@ -97,7 +106,31 @@ export class FrontSession implements SessionRef {
     await this.peer.start();
   }
 
+  /** From now on, answer every new request with `error` (requests in flight go on). */
+  refuseNew(error: Error): void {
+    this.refusal = error;
+  }
+
+  /** Answer every request still in flight with `error` now, cancelling the work behind it. */
+  failInFlight(error: Error): void {
+    this.peer?.failInbound(error);
+  }
+
   private onRequest(request: InboundRequest): Promise<Result> | Result {
+    if (this.refusal) throw this.refusal;
+    if (!this.redact) return this.answer(request);
+    // Errors may quote what the config holds (a backend's stderr tail, a URL with credentials, a
+    // backend echoing its token): the client gets them with every known secret replaced.
+    const redact = this.redact;
+    try {
+      const answer = this.answer(request);
+      return answer instanceof Promise ? answer.catch((err: unknown) => Promise.reject(redactedError(err, redact))) : answer;
+    } catch (err) {
+      throw redactedError(err, redact);
+    }
+  }
+
+  private answer(request: InboundRequest): Promise<Result> | Result {
     switch (request.method) {
       case 'initialize':
         return this.initialize(request.params);
@@ -113,6 +146,7 @@ export class FrontSession implements SessionRef {
       id: request.id,
       method: request.method,
       signal: request.signal,
+      seq: ++this.requestCount,
       ...((typeof token === 'string' || typeof token === 'number') && { progressToken: token }),
     };
     return this.host.engine.handle(ctx, request.params);
@@ -238,4 +272,14 @@ export class FrontSession implements SessionRef {
     if (this.peer) await this.peer.close();
     this.onClosed();
   }
+}
+
+/** The wire error of `err` with every secret replaced; `err` itself when it quotes none. */
+function redactedError(err: unknown, redact: Redactor): unknown {
+  const wire = toWireError(err);
+  const message = redact(wire.message);
+  const dataText = wire.data === undefined ? undefined : JSON.stringify(wire.data);
+  const data = dataText === undefined ? undefined : redact(dataText);
+  if (message === wire.message && data === dataText) return err;
+  return new UpstreamError(wire.code, message, data === undefined ? undefined : JSON.parse(data));
 }

@@ -251,6 +251,17 @@ export class RpcPeer {
     this.transport.send(message as JSONRPCMessage).catch((err) => this.handlers.onDiscard?.('could not send a response', err));
   }
 
+  /**
+   * Answer every inbound request still open with `error` now (a shutdown whose grace ran out), and
+   * abort each one's signal so the work behind it is cancelled too. A late result is dropped.
+   */
+  failInbound(error: unknown): void {
+    for (const [id, entry] of [...this.inbound]) {
+      this.reply(id, entry, undefined, error);
+      entry.controller.abort(error instanceof Error ? error.message : 'failed');
+    }
+  }
+
   private cancelOutbound(id: RequestId, reason: unknown): void {
     const p = this.settle(id);
     if (!p) return;

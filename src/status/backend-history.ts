@@ -22,6 +22,8 @@ export class BackendHistory {
     if (!record) this.records.set(name, (record = { everUp: false, restarts: 0 }));
     if (state !== 'ready') {
       record.upSince = undefined;
+      // A lazy backend parks when unused and starts on its next call: that is no restart.
+      if (state === 'idle') record.everUp = false;
       return false;
     }
     if (record.upSince !== undefined) return false;

@@ -33,7 +33,7 @@ export interface MetricsSources {
   queues?: QueueDepths;
 }
 
-const BACKEND_STATES: readonly BackendState[] = ['starting', 'ready', 'down', 'closed'];
+const BACKEND_STATES: readonly BackendState[] = ['starting', 'ready', 'down', 'idle', 'failed', 'closed'];
 const LIST_CHANGED_KINDS: readonly ListChangedKind[] = ['tools', 'prompts', 'resources'];
 /** Seconds: from a cached local lookup to a slow remote tool. */
 const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -98,7 +98,7 @@ export class RouterMetrics implements ForwardObserver {
     });
     new Gauge({
       name: 'switchboard_backend_state',
-      help: '1 for the state a backend is in, 0 for the others (starting, ready, down, closed)',
+      help: '1 for the state a backend is in, 0 for the others (starting, ready, down, idle, failed, closed)',
       labelNames: ['backend', 'state'],
       registers,
       collect() {

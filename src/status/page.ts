@@ -26,9 +26,9 @@ td.name { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size
 td.error { color: var(--bad); max-width: 480px; word-break: break-word; font-size: 12px; }
 .muted { color: var(--muted); }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; background: var(--chip); }
-.state-ready, .outcome-ok { color: var(--ok); }
+.state-ready, .state-idle, .outcome-ok { color: var(--ok); }
 .state-starting, .outcome-tool_error, .outcome-cancelled { color: var(--warn); }
-.state-down, .state-closed, .outcome-error, .outcome-timeout, .outcome-unavailable { color: var(--bad); }
+.state-down, .state-failed, .state-closed, .outcome-error, .outcome-timeout, .outcome-unavailable { color: var(--bad); }
 .stats { display: flex; gap: 24px; }
 .stat { display: flex; flex-direction: column; }
 .stat-value { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }

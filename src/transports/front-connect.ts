@@ -5,8 +5,10 @@
  */
 import type { Transport } from '@modelcontextprotocol/server';
 import type { FrontSession } from '../front/session.js';
+import type { Principal } from '../util/principal.js';
 
-export type ConnectSession = (transport: Transport) => Promise<FrontSession>;
+/** `principal`: who the client's access token proved to be (listen.auth), for the session to carry. */
+export type ConnectSession = (transport: Transport, principal?: Principal) => Promise<FrontSession>;
 
 /**
  * Closes sessions nobody has sent anything on for `idleMs`, whatever their streams are doing: an

@@ -13,7 +13,9 @@ import type { FrontSession } from '../front/session.js';
 import type { CatalogView } from '../catalog/view.js';
 import type { Logger } from '../log.js';
 import { IdleReaper } from './front-connect.js';
-import { createGuards, type Guards } from './http-guards.js';
+import { createGuards, principalOf, type Guards } from './http-guards.js';
+import type { AccessTokens } from './access-tokens.js';
+import type { Principal } from '../util/principal.js';
 import { readJsonBody } from './http-util.js';
 import { SwitchboardError, sendHttpError } from '../errors/index.js';
 
@@ -21,14 +23,14 @@ import { SwitchboardError, sendHttpError } from '../errors/index.js';
  * Opens the MCP session of a new client: `serve` connects it to its router (with the route's view,
  * else its default), the bridge gives each client its own router and child. See front-connect.ts.
  */
-export type ConnectWithView = (transport: Transport, view?: CatalogView) => Promise<FrontSession>;
+export type ConnectWithView = (transport: Transport, view?: CatalogView, principal?: Principal) => Promise<FrontSession>;
 
 /**
  * Maps a request path to the view its sessions get (`view` absent: the connect default), or
  * undefined when the path is not an MCP endpoint. The view is built only when a session starts:
  * most requests belong to a session that already has one.
  */
-export type HttpRoute = (pathname: string) => { view?: () => CatalogView } | undefined;
+export type HttpRoute = (pathname: string) => { view?: (principal?: Principal) => CatalogView } | undefined;
 
 /** A route tried before the MCP endpoint (health, legacy SSE, ...): true when it answered. */
 export type ExtraRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean;
@@ -39,11 +41,15 @@ export interface HttpFrontOptions {
   connect: ConnectWithView;
   /** Default: only `listen.path`, with the connect default's view. */
   route?: HttpRoute;
+  /** The access-token verifier shared by the port's fronts (listen.auth). */
+  tokens?: AccessTokens;
 }
 
 interface HttpSession {
   transport: StreamableHttpServerTransport;
   session: FrontSession;
+  /** Whose token opened it: a request with another subject's token is refused. */
+  principal?: Principal;
 }
 
 export class HttpFront {
@@ -56,7 +62,7 @@ export class HttpFront {
 
   constructor(private readonly options: HttpFrontOptions) {
     this.log = options.log.child({ front: 'http' });
-    this.guards = createGuards({ listen: options.listen });
+    this.guards = createGuards({ listen: options.listen, ...(options.tokens && { tokens: options.tokens }) });
     this.server = createServer((req, res) => void this.handle(req, res).catch((err) => this.fail(res, err)));
     this.reaper = new IdleReaper(options.listen.sessionIdleMs, (id) => this.closeSession(id, 'closing idle session'));
   }
@@ -98,11 +104,11 @@ export class HttpFront {
       sendHttpError(res, new SwitchboardError('SB_UNKNOWN_PATH', `Not found: MCP is served at ${this.options.listen.path}`));
       return;
     }
-    if (!this.guards.auth(req, res)) return;
-    await this.handleMcp(req, res, route.view);
+    if (!(await this.guards.auth(req, res))) return;
+    await this.handleMcp(req, res, route.view, principalOf(req));
   }
 
-  private async handleMcp(req: IncomingMessage, res: ServerResponse, view?: () => CatalogView): Promise<void> {
+  private async handleMcp(req: IncomingMessage, res: ServerResponse, view?: (principal?: Principal) => CatalogView, principal?: Principal): Promise<void> {
     let body: unknown;
     if (req.method === 'POST') {
       const parsed = await readJsonBody(req, res, this.options.listen.maxBodyBytes);
@@ -112,7 +118,8 @@ export class HttpFront {
     const sessionId = header(req, 'mcp-session-id');
     if (sessionId) {
       const entry = this.sessions.get(sessionId);
-      if (!entry) {
+      // Someone else's session id is treated as unknown: its existence is not news to share.
+      if (!entry || entry.principal?.sub !== principal?.sub) {
         sendHttpError(res, new SwitchboardError('SB_UNKNOWN_SESSION', 'Session not found: it ended or never existed; initialize a new session'));
         return;
       }
@@ -124,7 +131,7 @@ export class HttpFront {
       sendHttpError(res, new SwitchboardError('SB_SESSION_REQUIRED', 'Bad Request: send an initialize request without Mcp-Session-Id first, then the Mcp-Session-Id header it returns'));
       return;
     }
-    await this.startSession(req, res, body, view?.());
+    await this.startSession(req, res, body, view?.(principal), principal);
   }
 
   private closeSession(id: string, why: string): void {
@@ -153,13 +160,13 @@ export class HttpFront {
     }
   }
 
-  private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown, view?: CatalogView): Promise<void> {
+  private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown, view?: CatalogView, principal?: Principal): Promise<void> {
     this.makeRoom();
     const transport = new StreamableHttpServerTransport(randomUUID());
     const id = transport.sessionId;
-    const session = await this.options.connect(transport, view);
+    const session = await this.options.connect(transport, view, principal);
     // Registered only once connected: a refused session (cap reached, shutting down) leaves nothing behind.
-    this.sessions.set(id, { transport, session });
+    this.sessions.set(id, { transport, session, ...(principal && { principal }) });
     this.reaper.touch(id);
     this.reaper.watch(id, () => session.activeRequests > 0);
     session.onClose(() => {

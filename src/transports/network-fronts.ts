@@ -9,6 +9,9 @@ import { SwitchboardError, sendHttpError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import { HttpFront, type ConnectWithView, type ExtraRoute, type HttpRoute } from './http-front.js';
 import { SseFront } from './sse-front.js';
+import { AccessTokens } from './access-tokens.js';
+import type { ConnectSession } from './front-connect.js';
+import { protectedResourceRoute } from './protected-resource.js';
 import { WsFront } from './ws-front.js';
 
 export interface NetworkFrontsOptions {
@@ -27,6 +30,8 @@ export interface NetworkFrontsOptions {
   wsPath?: string;
   /** Added to every HTTP response (supergateway's --header in stdio-input modes). */
   responseHeaders?: Record<string, string>;
+  /** The access-token verifier (listen.auth) the routes in extraRoutes use too; default: a new one. */
+  tokens?: AccessTokens;
 }
 
 export interface FrontUrls {
@@ -42,10 +47,13 @@ export class NetworkFronts {
 
   constructor(private readonly options: NetworkFrontsOptions) {
     const { listen, log } = options;
-    const connect = (t: Parameters<ConnectWithView>[0]) => options.connect(t);
+    const connect: ConnectSession = (t, principal) => options.connect(t, undefined, principal);
     const streamable = options.streamableHttp ?? true;
     const route = streamable ? options.route : () => undefined;
-    this.http = new HttpFront({ listen, log, connect: options.connect, ...(route ? { route } : {}) });
+    // One verifier for the whole port: one JWKS cache, one discovery.
+    const tokens = options.tokens ?? (listen.auth && new AccessTokens(listen.auth));
+    const shared = tokens ? { tokens } : {};
+    this.http = new HttpFront({ listen, log, connect: options.connect, ...(route ? { route } : {}), ...shared });
     const headers = Object.entries(options.responseHeaders ?? {});
     if (headers.length) {
       this.http.extraRoutes.push((_req, res) => {
@@ -53,12 +61,14 @@ export class NetworkFronts {
         return false;
       });
     }
+    // Public: a client reads it before it has a token.
+    if (listen.auth) this.http.extraRoutes.push(protectedResourceRoute({ ...listen, auth: listen.auth }));
     if (options.sse) {
-      this.sse = new SseFront({ listen, log, connect, ...options.sse });
+      this.sse = new SseFront({ listen, log, connect, ...options.sse, ...shared });
       this.http.extraRoutes.push(this.sse.route);
     }
     this.http.extraRoutes.push(...(options.extraRoutes ?? []));
-    if (options.wsPath) this.ws = new WsFront({ listen, log, connect, path: options.wsPath, server: this.http.httpServer });
+    if (options.wsPath) this.ws = new WsFront({ listen, log, connect, path: options.wsPath, server: this.http.httpServer, ...shared });
     if (!streamable) {
       // Without Streamable HTTP, HttpFront's own 404 would point at a path we do not serve.
       const served = [options.sse && `GET ${options.sse.ssePath} (SSE)`, options.wsPath && `${options.wsPath} (WebSocket)`].filter(Boolean).join(', ');

@@ -14,7 +14,9 @@ import type { FrontSession } from '../front/session.js';
 import type { Logger } from '../log.js';
 import type { ConnectSession } from './front-connect.js';
 import { IdleReaper } from './front-connect.js';
-import { createGuards, type Guards } from './http-guards.js';
+import { createGuards, principalOf, type Guards } from './http-guards.js';
+import type { AccessTokens } from './access-tokens.js';
+import type { Principal } from '../util/principal.js';
 import { SseServerTransport } from './sse-server.js';
 
 export interface SseFrontOptions {
@@ -25,11 +27,15 @@ export interface SseFrontOptions {
   messagePath: string;
   /** When set, the endpoint event carries `${baseUrl}${messagePath}` (for clients behind a proxy). */
   baseUrl?: string;
+  /** The access-token verifier shared by the port's fronts (listen.auth). */
+  tokens?: AccessTokens;
 }
 
 interface SseSession {
   transport: SseServerTransport;
   session?: FrontSession;
+  /** Whose token opened the stream: a POST with another subject's token is refused. */
+  principal?: Principal;
 }
 
 export class SseFront {
@@ -42,7 +48,7 @@ export class SseFront {
 
   constructor(private readonly options: SseFrontOptions) {
     this.log = options.log.child({ front: 'sse' });
-    this.guards = createGuards({ listen: options.listen });
+    this.guards = createGuards({ listen: options.listen, ...(options.tokens && { tokens: options.tokens }) });
     this.endpoint = options.baseUrl ? `${options.baseUrl.replace(/\/+$/, '')}${options.messagePath}` : options.messagePath;
     this.reaper = new IdleReaper(options.listen.sessionIdleMs, (id) => {
       this.log.info({ session: id.slice(0, 8) }, 'closing idle session');
@@ -54,11 +60,11 @@ export class SseFront {
   /** An HttpFront extra route: true when the request was ours (and answered). */
   readonly route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     if (url.pathname === this.options.ssePath && req.method === 'GET') {
-      if (this.guards.auth(req, res)) await this.open(res);
+      if (await this.guards.auth(req, res)) await this.open(res, principalOf(req));
       return true;
     }
     if (url.pathname === this.options.messagePath && req.method === 'POST') {
-      if (this.guards.auth(req, res)) await this.post(req, res, url);
+      if (await this.guards.auth(req, res)) await this.post(req, res, url);
       return true;
     }
     if (url.pathname === this.options.ssePath || url.pathname === this.options.messagePath) {
@@ -72,18 +78,18 @@ export class SseFront {
     return false;
   };
 
-  private async open(res: ServerResponse): Promise<void> {
+  private async open(res: ServerResponse, principal?: Principal): Promise<void> {
     if (this.closing) {
       sendHttpError(res, shuttingDown('the server'));
       return;
     }
     const transport = new SseServerTransport(this.endpoint, res, { maxBodyBytes: this.options.listen.maxBodyBytes });
     const id = transport.sessionId;
-    const entry: SseSession = { transport };
+    const entry: SseSession = { transport, ...(principal && { principal }) };
     this.sessions.set(id, entry);
     this.reaper.touch(id);
     try {
-      entry.session = await this.options.connect(transport);
+      entry.session = await this.options.connect(transport, principal);
     } catch (err) {
       this.sessions.delete(id);
       this.reaper.forget(id);
@@ -102,7 +108,7 @@ export class SseFront {
   private async post(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const id = url.searchParams.get('sessionId') ?? '';
     const entry = this.sessions.get(id);
-    if (!entry) {
+    if (!entry || entry.principal?.sub !== principalOf(req)?.sub) {
       req.resume();
       sendHttpError(res, new SwitchboardError('SB_UNKNOWN_SESSION', `Session not found: open a new stream with GET ${this.options.ssePath}`));
       return;

@@ -10,6 +10,7 @@ import type { ListenConfig } from '../config/types.js';
 import { STATUS_PAGE_CSP, statusPageHtml } from '../status/page.js';
 import type { ExtraRoute } from './http-front.js';
 import { createGuards } from './http-guards.js';
+import type { AccessTokens } from './access-tokens.js';
 import { SwitchboardError, sendHttpError } from '../errors/index.js';
 
 export const METRICS_PATH = '/metrics';
@@ -22,6 +23,8 @@ export interface StatusRoutesOptions {
   statusPath?: string;
   snapshot(): unknown;
   metrics(): Promise<{ contentType: string; body: string }>;
+  /** The access-token verifier shared by the port's fronts (listen.auth). */
+  tokens?: AccessTokens;
 }
 
 /** The paths these routes take: `serve` refuses a --status-path that collides with them. */
@@ -30,7 +33,7 @@ export function reservedPaths(listen: ListenConfig): string[] {
 }
 
 export function statusRoutes(options: StatusRoutesOptions): ExtraRoute {
-  const guards = createGuards({ listen: options.listen });
+  const guards = createGuards({ listen: options.listen, ...(options.tokens && { tokens: options.tokens }) });
   const statusPath = options.statusPath ?? DEFAULT_STATUS_PATH;
   const page = statusPageHtml(STATUS_JSON_PATH);
   return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -42,7 +45,7 @@ export function statusRoutes(options: StatusRoutesOptions): ExtraRoute {
       sendHttpError(res, new SwitchboardError('SB_METHOD_NOT_ALLOWED', `Method not allowed: ${path} answers GET and HEAD`), { headers: { Allow: 'GET, HEAD' } });
       return true;
     }
-    if (!guards.auth(req, res)) return true;
+    if (!(await guards.auth(req, res))) return true;
     const headers = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' };
     if (path === METRICS_PATH) {
       const { contentType, body } = await options.metrics();

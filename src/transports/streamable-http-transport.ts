@@ -14,7 +14,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONRPCMessage, RequestId, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '../rpc/protocol-version.js';
-import { SwitchboardError, sendHttpError, type SwitchboardErrorCode } from '../errors/index.js';
+import { SwitchboardError, sendHttpError, toWireError, type SwitchboardErrorCode } from '../errors/index.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
 import { CongestionDrops } from './congestion.js';
 
@@ -78,19 +78,33 @@ export class StreamableHttpServerTransport implements Transport {
       return;
     }
     const requests = messages.filter((m) => (m as { method?: unknown }).method !== undefined && (m as { id?: unknown }).id !== undefined) as Array<{ id: RequestId }>;
+    // A request whose id is still being answered (on any POST of this session, or earlier in this
+    // batch) is refused here: each id maps to the one POST that must carry its answer, so letting a
+    // second one through would steal the first one's answer slot.
+    const refused = new Set<object>();
+    const ids = new Set<RequestId>();
+    for (const r of requests) {
+      if (this.answers.has(r.id) || ids.has(r.id)) refused.add(r);
+      else ids.add(r.id);
+    }
     const headers: Record<string, string> = { 'mcp-session-id': this.sessionId };
     if (requests.length === 0) {
       res.writeHead(202, headers).end();
     } else {
-      const answer: PostAnswer = { res, pending: new Set(requests.map((r) => r.id)), held: [], batch, sse: false, acceptsSse, headers };
-      for (const r of requests) this.answers.set(r.id, answer);
+      const held = [...refused].map((r) => duplicateIdError((r as { id: RequestId }).id));
+      const answer: PostAnswer = { res, pending: ids, held, batch, sse: false, acceptsSse, headers };
+      for (const id of ids) this.answers.set(id, answer);
       // Without JSON the client can only take a stream: open it now.
       if (!acceptsJson) this.startSse(answer);
+      if (ids.size === 0) {
+        if (answer.sse) answer.res.end();
+        else this.writeHeld(answer);
+      }
       res.on('close', () => {
         for (const id of answer.pending) this.answers.delete(id);
       });
     }
-    for (const m of messages) this.onmessage?.(m as JSONRPCMessage);
+    for (const m of messages) if (!refused.has(m as object)) this.onmessage?.(m as JSONRPCMessage);
   }
 
   private versionOk(req: IncomingMessage, res: ServerResponse): boolean {
@@ -142,6 +156,12 @@ export class StreamableHttpServerTransport implements Transport {
     }
     answer.held.push(message);
     if (answer.pending.size > 0) return;
+    this.writeHeld(answer);
+  }
+
+  /** Answer a POST in JSON mode with every response it holds. */
+  private writeHeld(answer: PostAnswer): void {
+    if (answer.res.writableEnded || answer.res.destroyed) return;
     const payload = JSON.stringify(answer.batch ? answer.held : answer.held[0]);
     answer.res.writeHead(200, { ...answer.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
     answer.res.end(payload);
@@ -174,3 +194,8 @@ function writeEvent(res: ServerResponse, message: JSONRPCMessage): void {
   if (!res.writableEnded) res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
 }
 
+
+function duplicateIdError(id: RequestId): JSONRPCMessage {
+  const err = new SwitchboardError('SB_DUPLICATE_REQUEST_ID', `request id ${JSON.stringify(id)} is already in use by a request still being answered; use a new id for each request`);
+  return { jsonrpc: '2.0', id, error: toWireError(err) } as unknown as JSONRPCMessage;
+}

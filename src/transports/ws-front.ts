@@ -14,7 +14,9 @@ import { SwitchboardError, sendHttpError, shuttingDown } from '../errors/index.j
 import type { Logger } from '../log.js';
 import type { ConnectSession } from './front-connect.js';
 import { IdleReaper } from './front-connect.js';
-import { createGuards, type Guards } from './http-guards.js';
+import { createGuards, principalOf, type Guards } from './http-guards.js';
+import type { AccessTokens } from './access-tokens.js';
+import type { Principal } from '../util/principal.js';
 import { MCP_SUBPROTOCOL, WebSocketTransport } from './ws-transport.js';
 
 export interface WsFrontOptions {
@@ -23,6 +25,8 @@ export interface WsFrontOptions {
   connect: ConnectSession;
   path: string;
   server: HttpServer;
+  /** The access-token verifier shared by the port's fronts (listen.auth). */
+  tokens?: AccessTokens;
 }
 
 /** Ping interval; a socket that misses a pong by the next ping is terminated. */
@@ -40,7 +44,7 @@ export class WsFront {
 
   constructor(private readonly options: WsFrontOptions) {
     this.log = options.log.child({ front: 'ws' });
-    this.guards = createGuards({ listen: options.listen });
+    this.guards = createGuards({ listen: options.listen, ...(options.tokens && { tokens: options.tokens }) });
     this.wss = new WebSocketServer({
       noServer: true,
       // Frames a little over the limit get a JSON-RPC error from the transport and the session goes
@@ -61,6 +65,13 @@ export class WsFront {
 
 
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    void this.upgrade(req, socket, head).catch((err) => {
+      this.log.error({ err: String(err) }, 'websocket upgrade failed');
+      socket.destroy();
+    });
+  };
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     // Answer refusals through a real ServerResponse so the guards' replies are proper HTTP.
     const res = new ServerResponse(req);
     res.assignSocket(socket as Socket);
@@ -69,13 +80,21 @@ export class WsFront {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (this.closing) return sendHttpError(res, shuttingDown('the server'));
     if (url.pathname !== this.options.path) return sendHttpError(res, new SwitchboardError('SB_UNKNOWN_PATH', `Not found: WebSocket MCP is served at ${this.options.path}`));
-    if (!this.guards.host(req, res) || !this.guards.origin(req, res) || !this.guards.auth(req, res)) return;
+    if (!this.guards.host(req, res) || !this.guards.origin(req, res)) return;
+    // The token check may take a JWKS fetch: a client that resets meanwhile must not crash the
+    // process with an unhandled socket error, and one that has gone is not upgraded.
+    const onError = (): void => void socket.destroy();
+    socket.on('error', onError);
+    const authorized = await this.guards.auth(req, res);
+    socket.off('error', onError);
+    if (!authorized || socket.destroyed) return;
     res.removeAllListeners('finish');
     res.detachSocket(socket as Socket);
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws));
-  };
+    const principal = principalOf(req);
+    this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, principal));
+  }
 
-  private async accept(ws: WebSocket): Promise<void> {
+  private async accept(ws: WebSocket, principal?: Principal): Promise<void> {
     this.sockets.set(ws, true);
     this.reaper.touch(ws);
     ws.on('pong', () => this.sockets.has(ws) && this.sockets.set(ws, true));
@@ -85,7 +104,7 @@ export class WsFront {
     });
     try {
       const transport = new WebSocketTransport(ws, this.options.listen.maxBodyBytes);
-      const session = await this.options.connect(transport);
+      const session = await this.options.connect(transport, principal);
       ws.on('message', () => this.reaper.touch(ws));
       this.reaper.watch(ws, () => session.activeRequests > 0);
     } catch (err) {

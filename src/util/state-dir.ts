@@ -1,14 +1,18 @@
 /**
- * The per-user directory for what the router keeps between runs (OAuth tokens, tool usage):
- * $SWITCHBOARD_STATE_DIR when set (tests, containers), else $XDG_STATE_HOME/mcp-switchboard,
- * else ~/.local/state/mcp-switchboard. Never the config directory: tokens are not configuration
- * and must not end up in a repository next to router.yaml.
+ * The router's per-user state directory (usage counts, lazy servers' cached listings):
+ * $SWITCHBOARD_STATE_DIR if set, else the platform's state directory + /mcp-switchboard:
+ * $XDG_STATE_HOME (absolute only, as the XDG spec asks), else ~/Library/Application Support on
+ * macOS, %LOCALAPPDATA% on Windows, ~/.local/state elsewhere.
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
-export function stateDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
+export function stateDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
   if (env.SWITCHBOARD_STATE_DIR) return env.SWITCHBOARD_STATE_DIR;
-  const base = env.XDG_STATE_HOME || join(home, '.local', 'state');
+  let base: string;
+  if (env.XDG_STATE_HOME && isAbsolute(env.XDG_STATE_HOME)) base = env.XDG_STATE_HOME;
+  else if (platform === 'darwin') base = join(home, 'Library', 'Application Support');
+  else if (platform === 'win32') base = env.LOCALAPPDATA ?? join(home, 'AppData', 'Local');
+  else base = join(home, '.local', 'state');
   return join(base, 'mcp-switchboard');
 }

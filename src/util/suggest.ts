@@ -2,6 +2,7 @@
  * "Did you mean ...?" for one misspelled name among known ones: unknown config fields, unknown
  * tool and prompt names. A candidate counts when it is within about one edit per three letters.
  */
+import { editDistance } from './edit-distance.js';
 
 export interface SuggestOptions {
   /** Most names returned (default 1). */
@@ -15,26 +16,6 @@ export interface SuggestOptions {
 }
 
 const lowerCase = (s: string): string => s.toLowerCase();
-
-/**
- * Optimal-string-alignment distance over code units: Levenshtein plus adjacent transpositions
- * ("arsg" -> "args" is 1). Kept here, not exported, until the project has one shared edit distance.
- */
-function editDistance(a: string, b: string): number {
-  let before: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      let best = Math.min((prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1), (prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (before[j - 2] ?? 0) + 1);
-      row.push(best);
-    }
-    before = prev;
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
-}
 
 function afterSeparator(s: string, separator: string | undefined): string | undefined {
   if (!separator) return undefined;

@@ -1,34 +1,24 @@
 /**
- * The small glob dialect of router.yaml, for tool/prompt names and root URIs alike:
- *   `*`  any run of characters except "/"      `**` any run of characters, "/" included
- *   `?`  one character except "/"              anything else matches itself
+ * The glob dialect of router.yaml, for tool/prompt names and root URIs alike: picomatch's.
+ *   `*`  any run of characters except "/"      `**` as a whole segment, any run of segments
+ *   `?`  one character except "/"              `{a,b}` either alternative, `[abc]` one of them
  * Tool names never contain "/", so there `*` and `**` mean the same. A trailing "/**" also matches
  * the directory itself: a client whose root is exactly `file:///home/me/src/api` is in `.../api/**`.
+ * Leading dots are ordinary characters, and a leading "!" is literal: a list of globs only ever
+ * adds names (exclude lists are how a workspace takes names away).
  */
+import picomatch from 'picomatch';
 
-function escape(ch: string): string {
-  return /[\\^$.*+?()[\]{}|]/.test(ch) ? `\\${ch}` : ch;
-}
+const OPTIONS: picomatch.PicomatchOptions = {
+  // Names and URIs are not dotfiles: "gh__.internal" and "file:///home/me/.config" match like any other.
+  dot: true,
+  nonegate: true,
+  // The same dialect on every platform: "\" escapes, it is never a path separator.
+  windows: false,
+};
 
 export function globToRegExp(glob: string): RegExp {
-  let src = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === '*' && glob[i + 1] === '*') {
-      const rest = glob.slice(i + 2);
-      if (src.endsWith('/') && rest === '') {
-        // "dir/**": the directory itself or anything below it.
-        src = `${src.slice(0, -1)}(?:/.*)?`;
-        i++;
-        continue;
-      }
-      src += '.*';
-      i++;
-    } else if (ch === '*') src += '[^/]*';
-    else if (ch === '?') src += '[^/]';
-    else src += escape(ch);
-  }
-  return new RegExp(`^${src}$`, 's');
+  return picomatch.makeRe(glob, OPTIONS);
 }
 
 /** Compiled matchers for a list of globs; compile once, test many names. */
@@ -49,8 +39,11 @@ export class GlobSet {
   }
 }
 
+/** Characters from which picomatch may read a glob as other than itself. */
+const FIRST_SPECIAL = /[*?[{(\\]|[!+@](?=\()/;
+
 /** How many characters a glob fixes before its first wildcard: the measure of "most specific". */
 export function literalPrefixLength(glob: string): number {
-  const i = glob.search(/[*?]/);
+  const i = glob.search(FIRST_SPECIAL);
   return i === -1 ? glob.length : i;
 }

@@ -21,6 +21,7 @@ import { CALL_TOOL_NAME, SEARCH_MODE_TOOLS, SEARCH_TOOLS_NAME } from './search/i
 import { pinIndex, rankTools } from './trim.js';
 import type { ToolUsage } from './usage.js';
 import type { Workspace } from './workspace.js';
+import type { Principal } from '../util/principal.js';
 
 export interface WorkspaceViewOptions {
   codec: CursorCodec;
@@ -29,6 +30,8 @@ export interface WorkspaceViewOptions {
   roots?: readonly string[];
   /** Set when the view was chosen by default, so the client's roots may still choose another. */
   selectByRoots?: (rootUris: readonly string[]) => CatalogView | undefined;
+  /** Whose claims admitted this view: a reload re-checks them against the workspace's new `allow`. */
+  principal?: Principal;
 }
 
 interface Visible {
@@ -63,6 +66,10 @@ export class WorkspaceView implements CatalogView {
 
   get name(): string {
     return this.workspace.name;
+  }
+
+  get principal(): Principal | undefined {
+    return this.options.principal;
   }
 
   /** The client roots this view was chosen by (a reload rebuilds the view with them). */
@@ -186,6 +193,8 @@ export class WorkspaceView implements CatalogView {
     let entries: ScopedTool[];
     const max = this.workspace.config.maxTools;
     if (search) {
+      // A backend's new list is indexed when it arrives here, not by the next search_tools call.
+      this.workspace.syncSearchIndex();
       const pinned = scope.list.filter((t) => pinIndex(this.workspace.pin, t) !== -1);
       const activated = [...this.active.keys()].flatMap((n) => scope.byName.get(n) ?? []).filter((t) => !pinned.includes(t));
       entries = [...rankTools(pinned, this.rankInputs([])).slice(0, max), ...activated];

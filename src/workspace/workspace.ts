@@ -5,6 +5,7 @@
  * roots) lives in WorkspaceView.
  */
 import type { Prompt, Tool } from '@modelcontextprotocol/client';
+import { LRUCache } from 'lru-cache';
 import type { Catalog, Section } from '../catalog/catalog.js';
 import type { SearchConfig, ServerConfig, WorkspaceConfig } from '../config/types.js';
 import { ToolSearchIndex } from './search/index.js';
@@ -19,7 +20,7 @@ export interface WorkspaceDeps {
   usage: UsageStore;
 }
 
-/** Relevance orders kept per workspace (one per distinct context + roots query). */
+/** Relevance orders kept per workspace (one per distinct context + roots query; clients' roots vary without end). */
 const RELEVANCE_CACHE = 8;
 
 export class Workspace {
@@ -33,7 +34,7 @@ export class Workspace {
   /** Per backend: the catalog section and listed names last indexed (a rename may depend on other backends). */
   private readonly indexed = new Map<string, { items: readonly Tool[]; names: string }>();
   private indexedScope?: ToolScope;
-  private readonly relevanceCache = new Map<string, string[]>();
+  private readonly relevanceCache = new LRUCache<string, string[]>({ max: RELEVANCE_CACHE });
 
   constructor(
     readonly config: WorkspaceConfig,
@@ -84,7 +85,7 @@ export class Workspace {
 
   search(query: string, limit: number): ScopedTool[] {
     const scope = this.tools();
-    return this.searchIndex()
+    return this.syncSearchIndex()
       .search(query, { limit })
       .flatMap((r) => scope.byName.get(r.name) ?? []);
   }
@@ -96,10 +97,9 @@ export class Workspace {
     const key = `${this.deps.catalog.version('tools')}\u0000${query}`;
     let names = this.relevanceCache.get(key);
     if (!names) {
-      names = this.searchIndex()
+      names = this.syncSearchIndex()
         .search(query, { limit: this.tools().list.length })
         .map((r) => r.name);
-      if (this.relevanceCache.size >= RELEVANCE_CACHE) this.relevanceCache.delete(this.relevanceCache.keys().next().value!);
       this.relevanceCache.set(key, names);
     }
     return names;
@@ -113,8 +113,12 @@ export class Workspace {
     return this.deps.usage.snapshot(this.name);
   }
 
-  /** The index, brought up to date incrementally: only backends whose tool section changed are re-indexed. */
-  private searchIndex(): ToolSearchIndex {
+  /**
+   * The index, brought up to date incrementally: only backends whose tool section changed are
+   * re-indexed. Views call it as soon as a backend's new list reaches them, so that work is done
+   * then rather than by the next search.
+   */
+  syncSearchIndex(): ToolSearchIndex {
     const scope = this.tools();
     this.index ??= new ToolSearchIndex();
     if (this.indexedScope === scope) return this.index;
@@ -131,17 +135,21 @@ export class Workspace {
       const last = this.indexed.get(server);
       if (items !== undefined && last?.items === items && last.names === names) continue;
       const config = this.deps.servers.find((s) => s.name === server);
-      this.index.replaceServer(
-        server,
-        (byServer.get(server) ?? []).map((t) => ({
-          name: t.name,
-          ...(t.tool.title !== undefined && { title: t.tool.title }),
-          ...(t.tool.description !== undefined && { description: t.tool.description }),
-          inputSchema: t.tool.inputSchema,
-          ...(config?.description !== undefined && { serverDescription: config.description }),
-          ...(config?.tags.length && { tags: config.tags }),
-        })),
-      );
+      const tools = byServer.get(server);
+      if (!tools) this.index.removeServer(server);
+      else {
+        this.index.replaceServer(
+          server,
+          tools.map((t) => ({
+            name: t.name,
+            ...(t.tool.title !== undefined && { title: t.tool.title }),
+            ...(t.tool.description !== undefined && { description: t.tool.description }),
+            inputSchema: t.tool.inputSchema,
+            ...(config?.description !== undefined && { serverDescription: config.description }),
+            ...(config?.tags.length && { tags: config.tags }),
+          })),
+        );
+      }
       if (items === undefined) this.indexed.delete(server);
       else this.indexed.set(server, { items, names });
     }

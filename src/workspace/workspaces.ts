@@ -9,6 +9,8 @@ import type { RouterConfig, WorkspaceConfig } from '../config/types.js';
 import { SwitchboardError } from '../errors/index.js';
 import { FullView, type CatalogView } from '../catalog/view.js';
 import type { Logger } from '../log.js';
+import type { Principal } from '../util/principal.js';
+import { allowsPrincipal, anyRestricted } from './allow.js';
 import { configWarnings } from './warnings.js';
 import { selectWorkspace, unknownWorkspace, type Selection } from './select.js';
 import type { UsageStore } from './usage.js';
@@ -72,35 +74,55 @@ export class Workspaces {
    */
   refreshView(view: CatalogView): CatalogView | undefined {
     if (!(view instanceof WorkspaceView)) return undefined;
+    const { principal } = view;
     const current = this.byName.get(view.name);
-    if (current === view.workspace) return undefined;
-    if (!current) return this.initialView();
-    return view.selectByRoots ? this.implicitView(view.name, view.roots) : this.explicitView(view.name, view.roots);
+    const stillAllowed = current !== undefined && allowsPrincipal(current.config.allow, principal);
+    if (stillAllowed && current === view.workspace) return undefined;
+    if (!stillAllowed) {
+      // The session's claims lost this workspace (or it is gone): where a new session of the same
+      // client would start, and when that is nowhere, a view of nothing rather than of too much.
+      try {
+        return this.initialView(principal);
+      } catch {
+        return this.noAccessView(principal!);
+      }
+    }
+    return view.selectByRoots ? this.implicitView(view.name, view.roots, principal) : this.explicitView(view.name, view.roots, principal);
   }
 
   names(): string[] {
     return [...this.byName.keys()];
   }
 
-  /** The view a new session starts with: the fixed workspace, else the default one (roots may change it). */
-  initialView(): CatalogView {
-    if (this.fixed?.name) return this.explicitView(this.fixed.name);
-    return this.implicitView(selectWorkspace(this.configs(), {}).name);
+  /**
+   * The view a new session starts with: the fixed workspace, else the default one (roots may change
+   * it). With a principal and any workspace restricted by `allow`, only allowed workspaces count:
+   * "default" if allowed, else the first allowed in file order; none allowed throws 403.
+   */
+  initialView(principal?: Principal): CatalogView {
+    if (this.fixed?.name) {
+      const refusal = this.forbidden(this.fixed.name, principal);
+      if (refusal) throw refusal;
+      return this.explicitView(this.fixed.name, undefined, principal);
+    }
+    return this.implicitView(this.choose(principal), undefined, principal);
   }
 
   /** The view of /w/NAME/...: that workspace, unless flag or env fixed another for the whole process. */
-  pathView(name: string): CatalogView {
-    const refusal = this.pathRefusal(name);
+  pathView(name: string, principal?: Principal): CatalogView {
+    const refusal = this.pathRefusal(name, principal);
     if (refusal) throw refusal;
-    return this.explicitView(name);
+    return this.explicitView(name, undefined, principal);
   }
 
-  /** Why /w/NAME/... is not served (unknown, or another workspace is fixed), or undefined. Builds no view. */
-  pathRefusal(name: string): SwitchboardError | undefined {
+  /** Why /w/NAME/... is not served (unknown, another workspace is fixed, not allowed), or undefined. Builds no view. */
+  pathRefusal(name: string, principal?: Principal): SwitchboardError | undefined {
     if (this.fixed?.name && this.fixed.name !== name) {
       return new SwitchboardError('SB_UNKNOWN_WORKSPACE', `this router serves only workspace "${this.fixed.name}" (set by ${this.fixed.source === 'flag' ? '--workspace' : '$SWITCHBOARD_WORKSPACE'})`);
     }
-    return this.byName.has(name) ? undefined : unknownWorkspace(name, 'the URL path', this.names());
+    // A client learns only the names its claims allow.
+    if (!this.byName.has(name)) return unknownWorkspace(name, 'the URL path', this.allowedConfigs(principal).map((w) => w.name));
+    return this.forbidden(name, principal);
   }
 
   /** Each workspace with the tools a new client of it is listed now (the status page shows them). */
@@ -123,24 +145,54 @@ export class Workspaces {
     return this.config.workspaces;
   }
 
-  private explicitView(name: string, roots?: readonly string[]): WorkspaceView {
-    return new WorkspaceView(this.byName.get(name)!, { codec: this.options.codec, pageSize: this.config.pageSize, ...(roots && { roots }) });
+  private explicitView(name: string, roots?: readonly string[], principal?: Principal): WorkspaceView {
+    return new WorkspaceView(this.byName.get(name)!, { codec: this.options.codec, pageSize: this.config.pageSize, ...(roots && { roots }), ...(principal && { principal }) });
   }
 
-  private implicitView(name: string | undefined, roots?: readonly string[]): CatalogView {
-    const select = this.rootsChoose ? (uris: readonly string[]) => this.forRoots(uris, name ?? '') : undefined;
+  private implicitView(name: string | undefined, roots?: readonly string[], principal?: Principal): CatalogView {
+    const select = this.rootsChoose ? (uris: readonly string[]) => this.forRoots(uris, name ?? '', principal) : undefined;
     const { catalog, codec } = this.options;
     const config = this.config;
     if (name === undefined) return new FullView(catalog, codec, config.pageSize, select);
-    return new WorkspaceView(this.byName.get(name)!, { codec, pageSize: config.pageSize, ...(roots && { roots }), ...(select && { selectByRoots: select }) });
+    return new WorkspaceView(this.byName.get(name)!, { codec, pageSize: config.pageSize, ...(roots && { roots }), ...(select && { selectByRoots: select }), ...(principal && { principal }) });
   }
 
   /** The view the client's roots select, or undefined when that is the workspace it already has. */
-  private forRoots(uris: readonly string[], current: string): CatalogView | undefined {
-    const chosen = selectWorkspace(this.configs(), { roots: uris });
-    if ((chosen.name ?? '') === current) return undefined;
-    this.options.log.info({ workspace: chosen.name ?? '(all)', source: chosen.source }, 'workspace chosen by the client roots');
-    return this.implicitView(chosen.name, uris);
+  private forRoots(uris: readonly string[], current: string, principal?: Principal): CatalogView | undefined {
+    const name = this.choose(principal, uris);
+    if ((name ?? '') === current) return undefined;
+    this.options.log.info({ workspace: name ?? '(all)' }, 'workspace chosen by the client roots');
+    return this.implicitView(name, uris, principal);
+  }
+
+  /**
+   * The workspace a session without an explicit choice gets: by roots, then "default", among the
+   * workspaces the principal may use. Undefined means the whole catalog, which a principal never
+   * gets while any workspace is restricted: it gets its first allowed workspace in file order.
+   */
+  private choose(principal: Principal | undefined, roots?: readonly string[]): string | undefined {
+    const allowed = this.allowedConfigs(principal);
+    const chosen = selectWorkspace(allowed, roots ? { roots } : {}).name;
+    if (chosen !== undefined || !principal || !anyRestricted(this.configs())) return chosen;
+    const first = allowed[0];
+    if (!first) throw new SwitchboardError('SB_WORKSPACE_FORBIDDEN', `no workspace allows "${principal.sub}" (its groups and scopes): see workspaces.NAME.allow`);
+    return first.name;
+  }
+
+  private allowedConfigs(principal: Principal | undefined): WorkspaceConfig[] {
+    return this.configs().filter((w) => allowsPrincipal(w.allow, principal));
+  }
+
+  private forbidden(name: string, principal: Principal | undefined): SwitchboardError | undefined {
+    if (allowsPrincipal(this.byName.get(name)?.config.allow, principal)) return undefined;
+    return new SwitchboardError('SB_WORKSPACE_FORBIDDEN', `workspace "${name}" does not allow "${principal!.sub}": its token carries none of the sub, groups or scope in workspaces.${name}.allow`);
+  }
+
+  /** A view of nothing, for a session whose claims no longer allow any workspace after a reload. */
+  private noAccessView(principal: Principal): WorkspaceView {
+    const { catalog, usage } = this.options;
+    const none = new Workspace({ name: '(none)', servers: [], include: [], exclude: [], pin: [], overrides: {} }, { catalog, servers: this.config.servers, search: this.config.search, usage });
+    return new WorkspaceView(none, { codec: this.options.codec, pageSize: this.config.pageSize, principal });
   }
 }
 

@@ -41,7 +41,7 @@ const BACKENDS_UP = /mcp-switchboard: (\d+)\/\1 backends up/;
 
 // ---- stdio: the built CLI's `serve`, newline-delimited JSON over a real pipe ----
 
-class StdioConn extends BaseConn {
+export class StdioConn extends BaseConn {
   private partial = '';
   readonly nonJson: string[] = [];
 

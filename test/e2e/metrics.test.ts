@@ -93,8 +93,8 @@ describe('serve: /metrics', () => {
     });
     const state = (backend: string, s: string) => key('switchboard_backend_state', { backend, state: s });
     expect(samplesOf(expo, 'switchboard_backend_state')).toEqual({
-      [state('a', 'starting')]: 0, [state('a', 'ready')]: 1, [state('a', 'down')]: 0, [state('a', 'closed')]: 0,
-      [state('b', 'starting')]: 0, [state('b', 'ready')]: 1, [state('b', 'down')]: 0, [state('b', 'closed')]: 0,
+      [state('a', 'starting')]: 0, [state('a', 'ready')]: 1, [state('a', 'down')]: 0, [state('a', 'idle')]: 0, [state('a', 'failed')]: 0, [state('a', 'closed')]: 0,
+      [state('b', 'starting')]: 0, [state('b', 'ready')]: 1, [state('b', 'down')]: 0, [state('b', 'idle')]: 0, [state('b', 'failed')]: 0, [state('b', 'closed')]: 0,
     });
     expect(samplesOf(expo, 'switchboard_list_changed_sent_total')).toEqual({
       [key('switchboard_list_changed_sent_total', { kind: 'tools' })]: 0,

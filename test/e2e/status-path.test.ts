@@ -43,10 +43,10 @@ describe('serve --status-path', () => {
     const stdio = await runCli(['serve', '--status-path', '/s', '--config', config]);
     expect(stdio.code).toBe(2);
     expect(stdio.stderr).toContain('--status-path: the status page is served over HTTP; add --http (or --transport http, sse or ws)');
-    for (const path of ['/mcp', '/healthz', '/metrics', '/w/dev/status']) {
+    for (const path of ['/mcp', '/healthz', '/metrics', '/w/dev/status', '/.well-known/oauth-protected-resource']) {
       const taken = await runCli(['serve', '--http', '--port', '0', '--status-path', path, '--config', config]);
       expect(taken.code, path).toBe(2);
-      expect(taken.stderr, path).toContain(`--status-path: ${path} is already served (MCP, health, /metrics, /status.json or /w/NAME/); pick another path`);
+      expect(taken.stderr, path).toContain(`--status-path: ${path} is already served (MCP, health, /metrics, /status.json, /w/NAME/ or /.well-known/); pick another path`);
     }
     const relative = await runCli(['serve', '--http', '--status-path', 'status', '--config', config]);
     expect(relative.code).toBe(2);

@@ -129,9 +129,10 @@ describe('listen.maxSessions', () => {
     await new Promise((r) => setTimeout(r, 300));
     const refused = await open();
     expect(refused.res.status).toBe(503);
-    const body = JSON.parse(refused.res.body) as { jsonrpc: string; id: null; error: { code: number; message: string } };
+    const body = JSON.parse(refused.res.body) as { jsonrpc: string; id: null; error: { code: number; message: string; data?: { reason?: string } } };
     expect(body.jsonrpc).toBe('2.0');
-    expect(body.error.code).toBe(-32000);
+    expect(body.error.code).toBe(-32070);
+    expect(body.error.data?.reason).toBe('SB_TOO_MANY_SESSIONS');
     expect(body.error.message).toMatch(/already serves 2 sessions.*listen\.maxSessions/);
     for (const done of await Promise.all(calls)) expect(done.status).toBe(200);
     expect((await open()).res.status).toBe(200);

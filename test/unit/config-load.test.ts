@@ -215,6 +215,7 @@ describe('configFromServers', () => {
       servers: [server],
       listen: { ...defaultListenConfig(), transport: 'http', port: 0 },
       search: { autoThreshold: 60, maxActive: 20 },
+      shutdownGraceMs: 5000,
       workspaces: [],
     });
   });

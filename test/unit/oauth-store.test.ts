@@ -20,10 +20,10 @@ afterEach(() => {
 const TOKENS = { access_token: 'at-1', token_type: 'Bearer', refresh_token: 'rt-1' };
 
 describe('stateDir', () => {
-  it('prefers SWITCHBOARD_STATE_DIR, then XDG_STATE_HOME, then ~/.local/state', () => {
-    expect(stateDir({ SWITCHBOARD_STATE_DIR: '/s', XDG_STATE_HOME: '/x' }, '/home/u')).toBe('/s');
-    expect(stateDir({ XDG_STATE_HOME: '/x' }, '/home/u')).toBe('/x/mcp-switchboard');
-    expect(stateDir({}, '/home/u')).toBe('/home/u/.local/state/mcp-switchboard');
+  it('prefers SWITCHBOARD_STATE_DIR, then XDG_STATE_HOME, then ~/.local/state on Linux', () => {
+    expect(stateDir({ SWITCHBOARD_STATE_DIR: '/s', XDG_STATE_HOME: '/x' }, 'linux', '/home/u')).toBe('/s');
+    expect(stateDir({ XDG_STATE_HOME: '/x' }, 'linux', '/home/u')).toBe('/x/mcp-switchboard');
+    expect(stateDir({}, 'linux', '/home/u')).toBe('/home/u/.local/state/mcp-switchboard');
   });
 });
 

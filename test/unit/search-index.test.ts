@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ToolSearchIndex } from '../../src/workspace/search/tool-search-index.js';
-import { noopReranker } from '../../src/workspace/search/reranker.js';
 import type { SearchableTool } from '../../src/workspace/search/types.js';
 
 const schema = (props: Record<string, string>): object => ({
@@ -60,6 +59,28 @@ describe('ToolSearchIndex', () => {
     expect(top(index, 'create a github issue')[0]).toBe('github__create_issue');
   });
 
+  it('builds server by server to the same rankings, scores included, as all at once', () => {
+    const servers = [...new Set(CATALOG.map((t) => t.server as string))];
+    const stepwise = new ToolSearchIndex();
+    for (const server of [...servers].reverse()) stepwise.replaceServer(server, CATALOG.filter((t) => t.server === server));
+    const whole = new ToolSearchIndex(CATALOG);
+    expect(stepwise.size).toBe(whole.size);
+    for (const q of ['create a github issue', 'weather alerts for Texas', 'save notes to /tmp/a.txt then open a PR', 'list files']) {
+      expect(stepwise.search(q, { limit: 10 })).toEqual(whole.search(q, { limit: 10 }));
+    }
+  });
+
+  it('removeServer drops exactly that backend and re-adding it restores the rankings', () => {
+    const index = new ToolSearchIndex(CATALOG);
+    const before = index.search('get the forecast and the weather alerts', { limit: 10 });
+    index.removeServer('weather');
+    index.removeServer('no-such-server');
+    expect(index.size).toBe(7);
+    expect(index.search('weather forecast alerts humidity', { limit: 10 }).map((r) => r.name).filter((n) => n.startsWith('weather__'))).toEqual([]);
+    index.replaceServer('weather', CATALOG.filter((t) => t.server === 'weather'));
+    expect(index.search('get the forecast and the weather alerts', { limit: 10 })).toEqual(before);
+  });
+
   it('remove and upsert change results', () => {
     const index = new ToolSearchIndex(CATALOG);
     index.remove(['github__create_issue', 'no-such-tool']);
@@ -114,11 +135,6 @@ describe('ToolSearchIndex', () => {
     const index = new ToolSearchIndex(CATALOG);
     const blob = 'iVBORw0KGgoAAAANSUhEUgAAAgAAAAIACAYAAAD0eNT6'.repeat(500);
     expect(top(index, `what is the weather forecast for this city? ${blob}`)[0]).toBe('weather__get_forecast');
-  });
-
-  it('the no-op reranker keeps the order', async () => {
-    const results = new ToolSearchIndex(CATALOG).search('github issue');
-    expect(await noopReranker.rerank('github issue', results)).toEqual(results);
   });
 
   it('prefers a tool that has the query words side by side (phrase bonus)', () => {

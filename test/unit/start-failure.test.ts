@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeStartFailure } from '../../src/backends/start-failure.js';
+import { describeStartFailure, failureField } from '../../src/backends/start-failure.js';
 import { makeServerConfig } from '../../src/config/defaults.js';
 import type { StdioTarget } from '../../src/config/types.js';
 
@@ -40,5 +40,15 @@ describe('describeStartFailure for a command that cannot be started', () => {
     expect(describeStartFailure(stdio({ command: 'node', cwd: '/no/such/dir/sb-test' }), 'stdio', enoent('node', '/usr/bin'), [])).toBe(
       'directory /no/such/dir/sb-test does not exist (servers.github.cwd)',
     );
+  });
+});
+
+describe('failureField: the config field a failure points at', () => {
+  it('is the field the description names, else connectTimeout for a silent server, else the entry', () => {
+    expect(failureField('command "gh" was not found on PATH (/usr/bin) (servers.github.command): install it or give its full path', 'github')).toBe('servers.github.command');
+    expect(failureField('the process exited during the MCP handshake (servers.github.command/args)', 'github')).toBe('servers.github.command/args');
+    expect(failureField('Streamable HTTP: cannot reach http://x/mcp (servers.remote.url): is the server running?', 'remote')).toBe('servers.remote.url');
+    expect(failureField('no handshake within 30000 ms', 'slow')).toBe('servers.slow.connectTimeout');
+    expect(failureField('something else entirely', 'odd')).toBe('servers.odd');
   });
 });

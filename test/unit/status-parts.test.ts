@@ -96,6 +96,15 @@ describe('backend history', () => {
     expect(history.upSince('b')).toBe(5000);
     expect(history.restarts('never-seen')).toBe(0);
   });
+
+  it('does not count a lazy backend starting again after it parked', () => {
+    const history = new BackendHistory(() => 0);
+    expect(history.record('lz', 'ready')).toBe(false);
+    expect(history.record('lz', 'idle')).toBe(false);
+    expect(history.record('lz', 'starting')).toBe(false);
+    expect(history.record('lz', 'ready')).toBe(false);
+    expect(history.restarts('lz')).toBe(0);
+  });
 });
 
 describe('session counts', () => {

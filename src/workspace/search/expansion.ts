@@ -58,7 +58,8 @@ export interface FeedbackOptions {
  */
 export function feedbackQuery<F extends string>(
   query: WeightedQuery,
-  ranked: ReadonlyArray<readonly [string, number]>,
+  /** The first pass's best documents (slots in `index`) with their scores, best first. */
+  ranked: ReadonlyArray<readonly [number, number]>,
   index: Bm25fIndex<F>,
   opts: FeedbackOptions,
 ): WeightedQuery {

@@ -5,7 +5,7 @@
  * "latitude", "repo") which users often mention, but they are noisier than the description, so
  * they get a lower weight rather than being mixed into it.
  */
-import { tokenize as tokenizeText, type TokenizeOptions } from './tokenizer.js';
+import { tokenize as tokenizeText, type TermMemo, type TokenizeOptions } from './tokenizer.js';
 import type { SearchableTool, ToolField } from './types.js';
 
 /** Guard against pathological schemas (recursive $defs expanded by a backend, huge enums). */
@@ -13,7 +13,7 @@ const MAX_SCHEMA_DEPTH = 6;
 const MAX_SCHEMA_NODES = 400;
 
 /** Collect property names and descriptions from a JSON Schema, walking nested objects/arrays. */
-export function schemaText(schema: unknown): string[] {
+function schemaText(schema: unknown): string[] {
   const out: string[] = [];
   let budget = MAX_SCHEMA_NODES;
   const walk = (node: unknown, depth: number): void => {
@@ -61,7 +61,7 @@ function bareName(tool: SearchableTool): string {
   return bareToolName(tool.name);
 }
 
-export function toolFields(tool: SearchableTool, cache?: Map<string, readonly string[]>, gloss = true): Record<ToolField, string[]> {
+export function toolFields(tool: SearchableTool, cache?: TermMemo, gloss = true): Record<ToolField, string[]> {
   const tokenize = (text: string, opts: TokenizeOptions = {}): string[] => tokenizeText(text, { ...opts, cache, gloss });
   return {
     // Names keep stop words: "get", "list", "show" are exactly what the name says it does.
@@ -78,7 +78,7 @@ export function toolFields(tool: SearchableTool, cache?: Map<string, readonly st
  * The distinct words of a tool's name, without stop words and without the joined form of a
  * camelCase name ("getStories" -> get, stori): what a query must mention to name the tool.
  */
-export function nameWords(tool: SearchableTool, cache?: Map<string, readonly string[]>, gloss = true): string[] {
+export function nameWords(tool: SearchableTool, cache?: TermMemo, gloss = true): string[] {
   const spaced = bareName(tool).replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2');
   return [...new Set(tokenizeText(spaced, { cache, gloss }))];
 }

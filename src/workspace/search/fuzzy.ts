@@ -5,25 +5,7 @@
  * ("map" / "mail"), while for long ones it is usually a typo or an inflection the stemmer missed
  * ("analyz" / "analysi", "screenshot" / "screenshots").
  */
-
-/** Levenshtein distance, giving up early (returning max + 1) once it must exceed `max`. */
-export function boundedEditDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      cur.push(v);
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    prev = cur;
-  }
-  return prev[b.length] ?? max + 1;
-}
+import { editDistance } from '../../util/edit-distance.js';
 
 export interface FuzzyMatch {
   term: string;
@@ -51,7 +33,8 @@ export function fuzzyMatches(term: string, vocabulary: Iterable<string>): FuzzyM
     }
     // Cheap gate before the DP: typos rarely change the first letter.
     if (candidate[0] !== term[0]) continue;
-    const d = boundedEditDistance(term, candidate, maxEdits);
+    // Plain Levenshtein: the benchmark-tuned similarities assume a swap costs two edits.
+    const d = editDistance(term, candidate, { transpositions: false, max: maxEdits });
     if (d <= maxEdits) found.push({ term: candidate, similarity: 1 - d / longer });
   }
   found.sort((x, y) => y.similarity - x.similarity);

@@ -27,16 +27,20 @@ export interface TokenizeOptions {
   gloss?: boolean;
   /**
    * Per-word memo owned by the caller (an index keeps one): a catalog repeats the same few
-   * thousand words, and splitting + stemming each occurrence again dominated build time.
+   * thousand words, and splitting + stemming each occurrence again dominated build time. The
+   * owner bounds it (queries keep bringing new words into a long-lived router).
    */
-  cache?: Map<string, readonly string[]>;
+  cache?: TermMemo;
+}
+
+/** What tokenize needs of a memo: a Map or a bounded cache (lru-cache) both fit. */
+export interface TermMemo {
+  get(word: string): readonly string[] | undefined;
+  set(word: string, terms: readonly string[]): unknown;
 }
 
 /** Longer alphanumeric runs are skipped (see tokenizeLatin). */
 const MAX_WORD_CHARS = 40;
-
-/** Bound on a caller's memo: queries keep bringing new words into a long-lived router. */
-const MAX_CACHE_ENTRIES = 50_000;
 
 type CharClass = 'lower' | 'upper' | 'digit' | 'other';
 
@@ -139,10 +143,7 @@ function tokenizeLatin(text: string, out: string[], opts: ResolvedOptions): void
     let terms = opts.cache?.get(key);
     if (!terms) {
       terms = wordTerms(word, opts);
-      if (opts.cache) {
-        if (opts.cache.size >= MAX_CACHE_ENTRIES) opts.cache.clear();
-        opts.cache.set(key, terms);
-      }
+      opts.cache?.set(key, terms);
     }
     for (const t of terms) out.push(t);
   }
