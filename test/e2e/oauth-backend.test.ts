@@ -70,7 +70,7 @@ describe('auth: oauth backends', () => {
     return eventually(() => /backends up.*\n(.*\n)+/.test(serveErr[at] ?? '') && serveErr[at], { what: 'the start-up summary' });
   }
 
-  it('serve before any login shows the backend as needing a login, not a 401', async () => {
+  it('before any login, serve and check show the backend as needing a login, not a 401', async () => {
     const client = await startServe();
     try {
       const text = await summary();
@@ -81,6 +81,9 @@ describe('auth: oauth backends', () => {
     } finally {
       await client.close();
     }
+    const check = await runCli(['check', '--config', config], { env });
+    expect(check.code).toBe(4);
+    expect(check.stdout).toMatch(new RegExp(`^remote +http +down +.*servers\\.remote +${NEEDS_LOGIN}$`, 'm'));
   });
 
   it('login registers the router, runs the code flow with PKCE and stores its tokens 0600', async () => {
