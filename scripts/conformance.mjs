@@ -7,6 +7,9 @@
 //   node scripts/conformance.mjs --fixture                           [options]
 //
 // options: --scenarios all|active|name-independent|a,b,c   (default below)
+//          --requirements REV  the server scenarios spec revision REV requires (e.g. 2026-07-28),
+//                              from the 0.2 suite installed as "conformance-next"; each runs alone
+//                              at REV's wire version, against a freshly started target
 //          --expect N          fail unless at least N scenarios passed
 //          --keep-results DIR  keep the suite's checks.json files there
 //          --verbose           print the conformance CLI's own output
@@ -79,6 +82,7 @@ function parseArgs(argv) {
     else if (a === '--expect') opts.expect = Number(value());
     else if (a === '--keep-results') opts.keep = value();
     else if (a === '--verbose') opts.verbose = true;
+    else if (a === '--requirements') opts.requirements = value();
     else if (a === '--list') opts.list = true;
     else if (a === '--help' || a === '-h') usage();
     else usage(`unknown argument ${a}`);
@@ -235,6 +239,7 @@ async function main() {
     process.stdout.write(JSON.stringify({ all: ALL_SCENARIOS, pending: PENDING_SCENARIOS, nameIndependent: NAME_INDEPENDENT_SCENARIOS }) + '\n');
     return;
   }
+  if (opts.requirements) return runRequirements(opts);
   const scenarios = selectScenarios(opts.scenarios ?? (await defaultScenariosFor(opts.routerConfig)));
   const resultsDir = opts.keep ? resolve(opts.keep) : mkdtempSync(join(tmpdir(), 'conformance-'));
   mkdirSync(resultsDir, { recursive: true });
@@ -274,6 +279,42 @@ async function main() {
   // The closing line's shape ("word: N passed, M failed") is what CI reads.
   process.stdout.write(`conformance: ${passed} passed, ${failed} failed\n`);
   process.exit(failed > 0 || (opts.expect !== undefined && passed < opts.expect) ? 1 : 0);
+}
+
+/**
+ * A spec revision's required server scenarios (0.2 suite, "conformance-next"), one at a time, each
+ * against a target started for it alone: a scenario that leaves a call held (an MRTR round nobody
+ * retries) must not make the next one's backend requests unattributable.
+ */
+async function runRequirements(opts) {
+  const { parse } = await import('yaml');
+  const req = createRequire(import.meta.url);
+  // CONFORMANCE_NEXT: the package's directory, when the alias is installed elsewhere (a shared
+  // node_modules that another `npm install` prunes).
+  const root = process.env.CONFORMANCE_NEXT ?? dirname(req.resolve('conformance-next/package.json'));
+  const cli = join(root, 'dist', 'index.js');
+  const scenarios = parse(readFileSync(join(root, 'requirements', `${opts.requirements}.yaml`), 'utf8')).server;
+  const node = node22Path();
+  const resultsDir = opts.keep ? resolve(opts.keep) : mkdtempSync(join(tmpdir(), 'conformance-'));
+  mkdirSync(resultsDir, { recursive: true });
+  const rows = [];
+  for (const scenario of scenarios) {
+    let target;
+    if (opts.routerConfig) target = await startTarget('router', process.execPath, ['dist/cli/main.js', 'serve', '--http', '--port', '0', '--config', opts.routerConfig]);
+    else if (opts.fixture) target = await startTarget('fixture', process.execPath, ['--import', 'tsx', 'test/fixtures/serve-http.ts']);
+    try {
+      const { out } = await runCli(node, cli, ['--url', target?.url ?? opts.url, '-o', resultsDir, '--scenario', scenario, '--spec-version', opts.requirements], 120_000);
+      if (opts.verbose) process.stdout.write(out);
+    } finally {
+      await target?.stop();
+    }
+    rows.push(summarize(scenario, readChecks(resultsDir, scenario)));
+  }
+  if (!opts.keep) rmSync(resultsDir, { recursive: true, force: true });
+  printTable(rows);
+  const passed = rows.filter((r) => r.ok).length;
+  process.stdout.write(`conformance ${opts.requirements}: ${passed} passed, ${rows.length - passed} failed\n`);
+  process.exit(passed === rows.length ? 0 : 1);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

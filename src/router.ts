@@ -16,7 +16,7 @@ import { CursorCodec } from './catalog/cursor.js';
 import { FullView, type CatalogView } from './catalog/view.js';
 import { diffServers, type ServerDiff } from './config/diff.js';
 import type { RouterConfig, ServerConfig } from './config/types.js';
-import { Engine } from './engine/engine.js';
+import { Engine, type Admission, type ForwardObserver } from './engine/engine.js';
 import type { InflightRequests } from './engine/inflight.js';
 import { LogLevelSync } from './engine/log-level-sync.js';
 import { mergedInstructions } from './engine/instructions.js';
@@ -24,11 +24,11 @@ import { Relay } from './engine/relay.js';
 import { RequestLog } from './engine/request-log.js';
 import { resolveTaskId } from './engine/tasks.js';
 import type { BackendDirectory } from './engine/services.js';
-import type { Admission, ForwardObserver } from './engine/engine.js';
 import { ServerLimits } from './engine/server-limits.js';
 import { SwitchboardError, shuttingDown } from './errors/index.js';
 import { activeRequests, drainSessions } from './front/drain.js';
 import { FrontSession, type ListChangedKind, type SessionHost } from './front/session.js';
+import { ModernDispatcher, type ModernHost } from './front/modern/dispatcher.js';
 import type { Logger, Redactor } from './log.js';
 import type { Principal } from './util/principal.js';
 import { VERSION } from './version.js';
@@ -65,8 +65,9 @@ export interface RouterOptions {
 const DEFAULT_ISOLATED_IDLE_MS = 10 * 60_000;
 const CLIENT_INFO = { name: 'mcp-switchboard', version: VERSION };
 
-export class Router implements SessionHost {
+export class Router implements SessionHost, ModernHost {
   readonly catalog: Catalog;
+  readonly modern = new ModernDispatcher(this); // 2026-07-28 requests, served without a session
   readonly cursorCodec = new CursorCodec(randomBytes(32));
   readonly engine: Engine;
   private readonly relay: Relay;
@@ -167,7 +168,8 @@ export class Router implements SessionHost {
   /** How the engine reaches backends: the shared connection, or a session's own for isolated servers. */
   private directory(): BackendDirectory {
     return {
-      acquire: async (server, session) => {
+      // Synchronous for a shared connection: the hot path awaits nothing to find its backend.
+      acquire: (server, session) => {
         const shared = this.backend(server);
         if (shared.config.isolation !== 'session') return { backend: shared, release: noop };
         return this.isolated.acquire(session as FrontSession, shared.config);
@@ -276,6 +278,7 @@ export class Router implements SessionHost {
     if (changed.length === 0) return;
     this.log.debug({ backend: backend.name, changed }, 'catalog changed');
     for (const session of this.sessions) session.listsChanged(changed);
+    this.modern.listsChanged(changed);
   }
 
   private onBackendState(backend: Backend): void {
@@ -355,6 +358,7 @@ export class Router implements SessionHost {
       if (view) session.replaceView(view);
       else session.listsChanged(LIST_KINDS);
     }
+    this.modern.listsChanged(LIST_KINDS);
     await Promise.all(stopping);
     return diff;
   }

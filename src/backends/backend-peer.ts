@@ -4,20 +4,26 @@
  * to the router (relayed notifications, server->client requests for a front session to answer), and a
  * transport error is probed with a ping.
  */
-import type { JSONRPCRequest, Result, Transport } from '@modelcontextprotocol/client';
+import type { Cancellation } from '../rpc/cancellation.js';
+import type { ClientCapabilities, JSONRPCRequest, Result, Transport } from '@modelcontextprotocol/client';
 import { SwitchboardError, UpstreamError } from '../errors/index.js';
 import type { Logger } from '../log.js';
-import { RpcPeer, type PeerErrors, type ProgressParams } from '../rpc/peer.js';
+import { RpcPeer, type OutboundOptions, type PeerErrors, type ProgressParams } from '../rpc/peer.js';
 import { LIST_CHANGED, type ListKind } from './lists.js';
+import { LISTEN_ACK } from './modern.js';
 
 /** Options of one request a backend sends for a client. */
 export interface RequestOptions {
   signal?: AbortSignal;
+  /** The client request's cancellation, when the caller has one (cheaper than a signal). */
+  cancellation?: Cancellation;
   onprogress?: (progress: ProgressParams) => void;
   /** Overrides the server's configured timeout. */
   timeoutMs?: number;
   /** Set on the one automatic retry after a lost session, so it never loops. */
   isRetry?: boolean;
+  /** A 2026-07-28 backend is told per request what the client behind it can answer. */
+  clientCapabilities?: ClientCapabilities;
 }
 
 export interface BackendPeerHandlers {
@@ -49,6 +55,8 @@ export function backendPeer(transport: Transport, errors: PeerErrors, log: Logge
       onNotification: (method, params) => {
         const kinds = LIST_CHANGED[method];
         if (kinds) handlers.onListChanged(kinds);
+        // A 2026 listen stream's acknowledgement is between the router and the server.
+        else if (method === LISTEN_ACK) return;
         else handlers.onNotification(method, params);
       },
       onClose: () => handlers.onClose(peer),
@@ -106,4 +114,15 @@ export class KeyedDebounce<K> {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
+}
+
+/** What the peer needs of a backend request's options: the server's timeout unless overridden, and progress resets it. */
+export function peerOptions(opts: RequestOptions, defaultTimeoutMs: number): OutboundOptions {
+  return {
+    signal: opts.signal,
+    cancellation: opts.cancellation,
+    timeoutMs: opts.timeoutMs ?? defaultTimeoutMs,
+    onprogress: opts.onprogress,
+    resetTimeoutOnProgress: opts.onprogress !== undefined,
+  };
 }

@@ -3,37 +3,36 @@
  *
  * A Backend never throws from start(): a server that fails to come up is reported (state 'down' with a
  * reason) and restarted with backoff (restart-policy.ts), so one broken server never blocks or fails
- * the others; after `restart.maxRestarts` failures in a row it is 'failed' until revive().
- *
- * A `lazy` backend runs only while used: it is listed from the cache of its last listing
- * (list-cache.ts) and shows as 'idle' until a request starts it; `idleTimeout` parks it again.
+ * the others; after `restart.maxRestarts` failures in a row it is 'failed' until revive(). A `lazy`
+ * backend runs only while used (list-cache.ts, idle-timer.ts).
  *
  * The connection is our own peer (src/rpc/peer.ts) over the transport: the SDK supplies the HTTP and
  * SSE client transports and the types; correlation, progress, cancellation and timeouts are ours, so
  * a forwarded request costs one map entry and one write.
  */
+import { signalOf } from '../rpc/cancellation.js';
 import type { ClientCapabilities, Implementation, JSONRPCRequest, Result, ServerCapabilities, Transport } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { PeerErrors, RpcPeer } from '../rpc/peer.js';
 import { abortable, isSessionLost, peerErrors, unavailable } from './backend-errors.js';
-import { KeyedDebounce, backendPeer, type RequestOptions } from './backend-peer.js';
+import { KeyedDebounce, backendPeer, peerOptions, type RequestOptions } from './backend-peer.js';
 import { SHARED_CLIENT_CAPABILITIES, openConnection } from './connection.js';
 import type { Handshake } from './handshake.js';
 import { HealthCheck } from './health-check.js';
 import { IdleTimer } from './idle-timer.js';
 import { ListCache } from './list-cache.js';
-import { LIST_KINDS, emptyLists, fetchLists, nonEmptyKinds, type BackendLists, type ListKind } from './lists.js';
+import { LIST_KINDS, emptyLists, fetchLists, nonEmptyKinds, withHint, type BackendLists, type CacheHint, type ListKind } from './lists.js';
+import { ModernEnvelope, type ListenStream } from './modern.js';
+import type { ProtocolMemory } from './protocol-memory.js';
+import { MODERN_PROTOCOL_VERSION, type ProtocolEra } from '../rpc/envelope.js';
 import { RestartPolicy } from './restart-policy.js';
 import { defaultTransportFactory, type TransportFactory, type TransportKind } from './transport-factory.js';
 
 export { SHARED_CLIENT_CAPABILITIES, type RequestOptions };
 
-/**
- * starting: first connection under way. ready: connected. down: lost or never came up, restarting.
- * idle: a lazy backend that is not running; its lists come from its last listing. failed: gave up
- * after maxRestarts failures in a row, until revive(). closed: for good.
- */
+/** starting: first connection. down: lost, restarting. idle: lazy and not running (lists from its cache).
+ * failed: gave up after maxRestarts failures in a row, until revive(). closed: for good. */
 export type BackendState = 'starting' | 'ready' | 'down' | 'idle' | 'failed' | 'closed';
 
 export interface BackendHooks {
@@ -59,6 +58,8 @@ export interface BackendOptions {
   retryDelaysMs?: number[];
   /** Where a lazy backend's listing is cached; default: the XDG state directory. */
   listCache?: ListCache;
+  /** Where `protocol: auto` remembers what it found; default: the user's state directory. */
+  protocolMemory?: ProtocolMemory;
 }
 
 export class Backend {
@@ -68,6 +69,10 @@ export class Backend {
   lastError?: string;
   transportKind?: TransportKind;
   lists: BackendLists = emptyLists();
+  /** How long a 2026-07-28 backend says each list may be cached, for the front to merge. */
+  cacheHints: Partial<Record<ListKind, CacheHint>> = {};
+  /** The era the current connection speaks (set once connected). */
+  era?: ProtocolEra;
   pid?: number;
 
   private peer?: RpcPeer;
@@ -92,6 +97,8 @@ export class Backend {
   /** Why the router is dropping the connection itself (a failed health check), for onDisconnect. */
   private dropReason?: string;
   private readonly peerErrors: PeerErrors;
+  private readonly modern: ModernEnvelope;
+  private listen?: ListenStream;
   /** Why the router closed this connection on purpose (a reload): what requests cut short are told. */
   private closedBecause?: string;
 
@@ -104,6 +111,7 @@ export class Backend {
     this.hooks = options.hooks ?? {};
     this.transportFactory = options.transportFactory ?? defaultTransportFactory;
     this.peerErrors = peerErrors(config.name, () => this.closedBecause);
+    this.modern = new ModernEnvelope(options.clientCapabilities ?? SHARED_CLIENT_CAPABILITIES, options.clientInfo ?? { name: 'mcp-switchboard', version: '0.1.0' });
     this.relistSoon = new KeyedDebounce(options.relistDebounceMs ?? 50, (kind) => {
       this.relist([kind], true).catch((err) => this.log.warn({ err: String(err), kind }, 're-list after list_changed failed'));
     });
@@ -113,21 +121,10 @@ export class Backend {
     this.idle = new IdleTimer(config.lazy ? config.idleTimeoutMs : undefined, () => this.active === 0 && this.state === 'ready' && this.park());
   }
 
-  get capabilities(): ServerCapabilities | undefined {
-    return this.handshake?.capabilities;
-  }
-
-  get serverInfo(): Implementation | undefined {
-    return this.handshake?.serverInfo;
-  }
-
-  get instructions(): string | undefined {
-    return this.handshake?.instructions;
-  }
-
-  get toolCount(): number {
-    return this.lists.tools.length;
-  }
+  get capabilities(): ServerCapabilities | undefined { return this.handshake?.capabilities; }
+  get serverInfo(): Implementation | undefined { return this.handshake?.serverInfo; }
+  get instructions(): string | undefined { return this.handshake?.instructions; }
+  get toolCount(): number { return this.lists.tools.length; }
 
   /** Resolves once the first connection attempt (for a lazy backend: its listing) succeeded or failed; never rejects. */
   start(): Promise<void> {
@@ -156,12 +153,14 @@ export class Backend {
     const opened = await openConnection(this.config, {
       factory: this.transportFactory,
       newPeer: (transport) => this.newPeer(transport),
-      clientCapabilities: this.options.clientCapabilities ?? SHARED_CLIENT_CAPABILITIES,
-      clientInfo: this.options.clientInfo ?? { name: 'mcp-switchboard', version: '0.1.0' },
+      envelope: this.modern.envelope(),
+      ...(this.options.protocolMemory && { protocolMemory: this.options.protocolMemory }),
       log: this.log,
       isClosed: () => this.state === 'closed',
-      prepare: async ({ peer, handshake }) => {
+      prepare: async ({ peer, handshake, era, kind }) => {
         this.handshake = handshake;
+        [this.era, this.transportKind] = [era, kind];
+        this.listen = this.modern.listenOn(peer, era, kind, handshake.capabilities, this.log);
         await this.relist(LIST_KINDS, false, peer);
       },
     });
@@ -246,8 +245,9 @@ export class Backend {
   /** Fetch every page of the given lists (only those the server offers) and replace ours. */
   private async relist(kinds: readonly ListKind[], notify: boolean, peer = this.peer): Promise<void> {
     if (!peer) return;
-    const request = (method: string, params: Record<string, unknown>) => peer.request(method, params, { timeoutMs: this.config.timeoutMs }) as Promise<Record<string, unknown>>;
-    const fetched = await fetchLists(request, this.capabilities ?? {}, kinds);
+    const send = this.modern.via(peer, this.era, this.transportKind);
+    const request = (method: string, params: Record<string, unknown>) => send(method, params, { timeoutMs: this.config.timeoutMs }) as Promise<Record<string, unknown>>;
+    const fetched = await fetchLists(request, this.capabilities ?? {}, kinds, (kind, hint) => (this.cacheHints = withHint(this.cacheHints, kind, hint)));
     this.lists = { ...this.lists, ...fetched };
     if (notify && this.state === 'ready') {
       if (this.config.lazy) this.saveListing();
@@ -273,6 +273,7 @@ export class Backend {
     if (this.config.lazy && this.listed) return this.afterFailure();
     const had = nonEmptyKinds(this.lists);
     this.lists = emptyLists();
+    this.cacheHints = {};
     this.afterFailure();
     if (had.length) this.hooks.onListsChanged?.(this, had);
   }
@@ -311,10 +312,21 @@ export class Backend {
   }
 
   /** Send a request under the backend's own names; the result comes back untouched. A lazy backend is started first. */
-  async request(method: string, params: Record<string, unknown> | undefined, opts: RequestOptions = {}): Promise<Result> {
+  request(method: string, params: Record<string, unknown> | undefined, opts: RequestOptions = {}): Promise<Result> {
+    // The hot path: a connected, eagerly started 2025-era stdio backend needs no bookkeeping, no envelope and no retry.
+    if (!this.config.lazy && this.peer !== undefined && this.state === 'ready' && this.transportKind === 'stdio' && this.era !== MODERN_PROTOCOL_VERSION) {
+      return this.peer.request(method, params, peerOptions(opts, this.config.timeoutMs));
+    }
+    return this.requestWithCare(method, params, opts);
+  }
+
+  /** Lazy start, idle accounting, and the one retry after a lost HTTP session. */
+  private async requestWithCare(method: string, params: Record<string, unknown> | undefined, opts: RequestOptions): Promise<Result> {
     this.active++; // an idle timer that fires meanwhile sees it and leaves the backend running
     try {
-      const peer = this.peer !== undefined && this.state === 'ready' ? this.peer : await this.wake(method, opts.signal);
+      const peer = this.peer !== undefined && this.state === 'ready' ? this.peer : await this.wake(method, opts.signal ?? (opts.cancellation && signalOf(opts.cancellation)));
+      const local = this.era === MODERN_PROTOCOL_VERSION ? this.modern.answerLocally(method, params, this.listen) : undefined;
+      if (local) return local;
       return await this.send(peer, method, params, opts);
     } finally {
       this.active--;
@@ -324,12 +336,7 @@ export class Backend {
 
   private async send(peer: RpcPeer, method: string, params: Record<string, unknown> | undefined, opts: RequestOptions): Promise<Result> {
     try {
-      return await peer.request(method, params, {
-        signal: opts.signal,
-        timeoutMs: opts.timeoutMs ?? this.config.timeoutMs,
-        onprogress: opts.onprogress,
-        resetTimeoutOnProgress: opts.onprogress !== undefined,
-      });
+      return await this.modern.via(peer, this.era, this.transportKind)(method, params, peerOptions(opts, this.config.timeoutMs), opts.clientCapabilities);
     } catch (err) {
       // A Streamable HTTP server that restarted forgets our session and answers 404 to everything.
       // It did not process the request, so re-initialize once and send it again instead of looping.

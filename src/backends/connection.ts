@@ -4,12 +4,15 @@
  * within connectTimeout and is prepared (listed). Every failed attempt becomes one sentence for the
  * user (start-failure.ts).
  */
-import type { ClientCapabilities, Implementation, Transport } from '@modelcontextprotocol/client';
+import type { ClientCapabilities, Transport } from '@modelcontextprotocol/client';
 import type { ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
+import type { Envelope, ProtocolEra } from '../rpc/envelope.js';
 import type { RpcPeer } from '../rpc/peer.js';
-import { handshakeError, isHandshakeTimeout, withTimeout } from './backend-errors.js';
-import { initialize, type Handshake } from './handshake.js';
+import { handshakeError, isHandshakeTimeout } from './backend-errors.js';
+import type { Handshake } from './handshake.js';
+import { negotiateOver } from './negotiate.js';
+import { ProtocolMemory, stateDirectory } from './protocol-memory.js';
 import { describeStartFailure } from './start-failure.js';
 import type { TransportFactory, TransportKind } from './transport-factory.js';
 
@@ -23,6 +26,8 @@ export const SHARED_CLIENT_CAPABILITIES: ClientCapabilities = {
 export interface Connection {
   peer: RpcPeer;
   handshake: Handshake;
+  /** The protocol era negotiated (negotiate.ts): 2026-07-28 means no session, an envelope per request. */
+  era: ProtocolEra;
   kind: TransportKind;
   pid?: number;
 }
@@ -30,8 +35,10 @@ export interface Connection {
 export interface OpenOptions {
   factory: TransportFactory;
   newPeer(transport: Transport): RpcPeer;
-  clientCapabilities: ClientCapabilities;
-  clientInfo: Implementation;
+  /** What the connection declares: the 2025 initialize's capabilities and info, or the 2026 envelope's. */
+  envelope: Envelope;
+  /** Where `protocol: auto` remembers what it found; default: the user's state directory. */
+  protocolMemory?: ProtocolMemory;
   log: Logger;
   /** The backend was closed meanwhile: the new connection is closed and nothing is returned. */
   isClosed(): boolean;
@@ -43,28 +50,44 @@ export type OpenResult = { connection: Connection } | { failure: string } | { cl
 
 export async function openConnection(config: ServerConfig, options: OpenOptions): Promise<OpenResult> {
   const stderr: string[] = [];
-  const attempts = options.factory(config, {
-    onStderrLine: (line) => {
+  const hooks = {
+    onStderrLine: (line: string) => {
       stderr.push(line);
       options.log.debug({ stderr: line }, 'backend stderr');
     },
-  });
+  };
+  const attempts = options.factory(config, hooks);
   const failures: string[] = [];
+  const memory = config.protocol === 'auto' ? (options.protocolMemory ?? new ProtocolMemory(stateDirectory())) : undefined;
+  const remembered = await memory?.recall(config.target);
   for (const attempt of attempts) {
-    const peer = options.newPeer(attempt.transport);
+    let peer: RpcPeer | undefined;
     try {
-      await withTimeout(peer.start(), config.connectTimeoutMs);
-      const handshake = await initialize(peer, options.clientCapabilities, options.clientInfo, config.connectTimeoutMs);
+      const negotiated = await negotiateOver({
+        attempt,
+        fresh: () => options.factory(config, hooks).find((a) => a.kind === attempt.kind)!.transport,
+        newPeer: (transport) => options.newPeer(transport),
+        setting: config.protocol,
+        remembered,
+        envelope: options.envelope,
+        connectTimeoutMs: config.connectTimeoutMs,
+        log: options.log,
+      });
+      peer = negotiated.peer;
       if (options.isClosed()) {
         await peer.close();
         return { closed: true };
       }
-      const pid = (attempt.transport as { pid?: number }).pid;
-      const connection: Connection = { peer, handshake, kind: attempt.kind, ...(pid !== undefined && { pid }) };
+      if (memory && attempt.kind !== 'sse' && negotiated.era !== remembered) {
+        memory.remember(config.name, config.target, negotiated.era).catch((err: unknown) => options.log.warn({ err: String(err) }, 'could not remember the protocol era'));
+      }
+      const pid = (peer.transport as { pid?: number }).pid;
+      const connection: Connection = { peer, handshake: negotiated.handshake, era: negotiated.era, kind: attempt.kind, ...(pid !== undefined && { pid }) };
       await options.prepare(connection);
       return { connection };
     } catch (err) {
-      const closing = peer.close().catch(() => undefined);
+      // negotiateOver closed what it opened; a failure past it (the listing) leaves ours to close.
+      const closing = peer ? peer.close().catch(() => undefined) : Promise.resolve();
       const failure = handshakeError(err, config.connectTimeoutMs);
       // A server that did not answer in time may use its whole shutdown grace too: nobody waits for
       // that (a call waiting for a lazy start is bounded by connectTimeout). One that exited is gone

@@ -9,7 +9,7 @@
  */
 import { Client, StreamableHTTPClientTransport, type CallToolResult, type Tool } from '@modelcontextprotocol/client';
 import { parseHeader } from '../bridge/argv.js';
-import { catalogEntry, JsonRpcCode, stripSdkPrefix, SwitchboardError, type SwitchboardErrorCode } from '../errors/index.js';
+import { catalogEntry, JsonRpcCode, stripSdkPrefix, SwitchboardError, type SwitchboardErrorCode, type WireError } from '../errors/index.js';
 import { suggest } from '../util/suggest.js';
 import { parseFlags } from './args.js';
 import { buildArguments, checkArguments, type Arguments } from './call-arguments.js';
@@ -181,7 +181,7 @@ export function exitForError(code: number | undefined, reason: string | undefine
   return EXIT.toolError;
 }
 
-function fail(json: boolean, exit: number, error: { code: number; message: string; data?: unknown }): number {
+function fail(json: boolean, exit: number, error: WireError): number {
   process.stderr.write(`switchboard: ${error.message}\n`);
   if (json) process.stdout.write(JSON.stringify({ error }, null, 2) + '\n');
   return exit;

@@ -182,6 +182,8 @@ export async function runServe(argv: string[]): Promise<void> {
       await delay(FLUSH_MS);
       // Usage first: it is a quick synchronous write, and must not wait on backends that hang.
       workspaces.close();
+      // 2026 listeners get their graceful result while their streams are still open.
+      router.modern.close();
       await fronts?.close();
       await workspaceHttp?.close();
       await router.close();
@@ -199,11 +201,12 @@ export async function runServe(argv: string[]): Promise<void> {
     const session = await connect(transport, workspaces.initialView());
     session.onClose(shutdown);
   } else if (observability /* always, on an HTTP front */) {
-    const [{ WorkspaceHttp }, { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts }, { claudeDesktopSnippet }, { statusRoutes }] = await Promise.all([
+    const [{ WorkspaceHttp }, { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts }, { claudeDesktopSnippet }, { statusRoutes }, { ModernHttp }] = await Promise.all([
       import('../transports/workspace-routes.js'),
       import('../transports/network-fronts.js'),
       import('./snippet.js'),
       import('../transports/status-routes.js'),
+      import('../transports/modern-http.js'),
     ]);
     // One access-token verifier for every route of the port (one JWKS cache).
     const tokens = listen.auth ? { tokens: new (await import('../transports/access-tokens.js')).AccessTokens(listen.auth) } : {};
@@ -214,6 +217,7 @@ export async function runServe(argv: string[]): Promise<void> {
       // Sessions without a view of their own (legacy SSE, WebSocket) start where a new client would.
       connect: (t, view, principal) => connect(t, view ?? workspaces.initialView(principal), principal),
       route: workspaceHttp.route,
+      modern: { http: new ModernHttp(router.modern, secrets.length > 0 ? redact : undefined), defaultView: (principal) => workspaces.initialView(principal) },
       extraRoutes: [
         workspaceHttp.extraRoute,
         statusRoutes({ listen, statusPath, snapshot: () => observability.snapshot(), metrics: () => observability.metrics.render(), ...tokens }),

@@ -4,12 +4,17 @@
  */
 import { sanitizePrefix } from './prefix.js';
 import { SwitchboardError } from '../errors/index.js';
-import type { ListenConfig, RestartConfig, RouterConfig, SearchConfig, ServerConfig, ServerTarget } from './types.js';
+import type { ListenConfig, ProtocolSetting, RestartConfig, RouterConfig, SearchConfig, ServerConfig, ServerTarget } from './types.js';
 
 export const DEFAULT_SEPARATOR = '__';
 export const DEFAULT_PAGE_SIZE = 100;
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+/**
+ * The 2025 handshake unless a server says otherwise: every server in use today speaks it, and 'auto'
+ * costs a probe (up to 3 s, once, for a stdio server that ignores unknown methods).
+ */
+export const DEFAULT_PROTOCOL: ProtocolSetting = '2025-11-25';
 export const DEFAULT_AUTO_THRESHOLD = 60;
 export const DEFAULT_MAX_ACTIVE = 20;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -59,6 +64,7 @@ export function makeServerConfig(name: string, target: ServerTarget, opts: Serve
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     isolation: opts.isolation ?? 'shared',
+    protocol: opts.protocol ?? DEFAULT_PROTOCOL,
     tags: opts.tags ?? [],
     ...(opts.description === undefined ? {} : { description: opts.description }),
     ...(opts.maxConcurrency === undefined ? {} : { maxConcurrency: opts.maxConcurrency }),

@@ -46,6 +46,7 @@ function serverOf(name: string, s: ServerFile, baseDir: string): ServerConfig {
     timeoutMs: s.timeout,
     connectTimeoutMs: s.connectTimeout,
     isolation: s.isolation,
+    protocol: s.protocol,
     tags: s.tags,
     ...(s.description === undefined ? {} : { description: s.description }),
     ...(s.maxConcurrency === undefined ? {} : { maxConcurrency: s.maxConcurrency }),

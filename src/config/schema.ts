@@ -104,6 +104,7 @@ const ServerSchema = mapping(
     timeout: positiveMs.default(D.DEFAULT_TIMEOUT_MS),
     connectTimeout: positiveMs.default(D.DEFAULT_CONNECT_TIMEOUT_MS),
     isolation: oneOf(['shared', 'session']).default('shared'),
+    protocol: oneOf(['auto', '2026-07-28', '2025-11-25']).default(D.DEFAULT_PROTOCOL),
     tags: stringList.default([]),
     description: text.optional(),
     maxConcurrency: count(1).optional(),

@@ -50,6 +50,12 @@ export type ServerTarget = StdioTarget | RemoteTarget;
 export type Isolation = 'shared' | 'session';
 
 /**
+ * Which MCP protocol era to speak to a backend. 'auto' probes with server/discover (time-bounded)
+ * and falls back to the 2025 initialize; the result is remembered in the state directory.
+ */
+export type ProtocolSetting = 'auto' | '2026-07-28' | '2025-11-25';
+
+/**
  * How a backend that fails is restarted: after the n-th failure in a row the router waits a random
  * time between half and all of min(maxDelayMs, initialDelayMs * 2^(n-1)), so many backends (or many
  * routers) that fail together do not restart in lockstep.
@@ -77,6 +83,7 @@ export interface ServerConfig {
   connectTimeoutMs: number;
   /** 'shared': one backend session for all clients; 'session': one per front session. */
   isolation: Isolation;
+  protocol: ProtocolSetting;
   tags: string[];
   description?: string;
   /** Calls in flight at this server at once; absent: unlimited. */

@@ -8,9 +8,23 @@
 import type { ClientCapabilities, LoggingLevel, RequestId, Result } from '@modelcontextprotocol/server';
 import type { ListKind } from '../backends/lists.js';
 import type { CatalogView } from '../catalog/view.js';
+import type { Cancellation } from '../rpc/cancellation.js';
 import type { Principal } from '../util/principal.js';
 
 export type ProgressToken = string | number;
+
+/**
+ * Which protocol era a request arrived in. 2025-11-25 covers every session-based revision (initialize
+ * handshake); 2026-07-28 is the stateless era (per-request _meta envelope, server/discover, MRTR).
+ */
+export type ProtocolEra = '2025-11-25' | '2026-07-28';
+
+export interface ClientRequestOptions {
+  signal: AbortSignal;
+  relatedRequestId?: RequestId;
+  /** The backend asking (a stateless session namespaces its MRTR input keys with it). */
+  server?: string;
+}
 
 export interface SessionRef {
   readonly id: string;
@@ -24,7 +38,7 @@ export interface SessionRef {
   /** A notification to this client; with a request id it travels on that request's stream. */
   notify(method: string, params: Record<string, unknown>, relatedRequestId?: RequestId): void;
   /** A request to this client (sampling, elicitation, roots) made on a backend's behalf. */
-  request(method: string, params: unknown, opts: { signal: AbortSignal; relatedRequestId?: RequestId }): Promise<Result>;
+  request(method: string, params: unknown, opts: ClientRequestOptions): Promise<Result>;
   /** The client has now seen this list (a later change of it is news). */
   markListed(kind: ListKind): void;
   /** Tell the client about changes of the lists it can see, once per change. */
@@ -40,7 +54,11 @@ export interface RequestContext {
   readonly method: string;
   /** Aborted when the client cancels or goes away. */
   readonly signal: AbortSignal;
+  /** The same as callbacks, without an AbortSignal's cost: the forward stage uses this when present. */
+  readonly cancellation?: Cancellation;
   readonly progressToken?: ProgressToken;
+  /** Absent means 2025-11-25: every session-based front. */
+  readonly era?: ProtocolEra;
   /** The session's count of requests so far: with the session, the router-unique id logs carry. */
   readonly seq?: number;
 }

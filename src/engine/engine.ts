@@ -12,16 +12,22 @@
  * (progress token, HTTP backend, isolated connection, task) differ only in what each stage finds.
  * Speed comes from the stages being cheap: no schema parse, one map entry per request on each peer.
  */
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Result } from '@modelcontextprotocol/server';
 import { SwitchboardError } from '../errors/index.js';
+import type { Backend } from '../backends/backend.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { CursorCodec } from '../catalog/cursor.js';
 import type { RequestContext } from './context.js';
 import { InflightRequests } from './inflight.js';
+import { isInputRequired, MODERN_PROTOCOL_VERSION } from '../rpc/envelope.js';
+import { fulfilForLegacyClient } from './mrtr-legacy-client.js';
+import { openRequestState, sealRequestState } from './mrtr-modern-client.js';
+import { RequestStateSigner } from './request-state.js';
 import { decodeParams, type Params } from './params.js';
 import { ROUTES } from './routes.js';
-import type { BackendDirectory, EngineServices, Forward } from './services.js';
+import type { BackendDirectory, EngineServices, Forward, Plan } from './services.js';
 import { Subscriptions } from './subscriptions.js';
 import { TaskOwners } from './task-owners.js';
 
@@ -53,6 +59,8 @@ export interface EngineOptions {
   backends: BackendDirectory;
   admissions?: Admission[];
   observers?: ForwardObserver[];
+  /** HMAC key for requestState handed to 2026-07-28 clients (>= 32 bytes); default: random per engine. */
+  requestStateKey?: Uint8Array;
 }
 
 export class Engine implements EngineServices {
@@ -65,6 +73,7 @@ export class Engine implements EngineServices {
   readonly tasks = new TaskOwners();
   private readonly admissions: Admission[];
   private readonly observers: ForwardObserver[];
+  private readonly requestStates: RequestStateSigner;
 
   constructor(options: EngineOptions) {
     this.catalog = options.catalog;
@@ -73,7 +82,8 @@ export class Engine implements EngineServices {
     this.backends = options.backends;
     this.admissions = options.admissions ?? [];
     this.observers = options.observers ?? [];
-    this.subscriptions = new Subscriptions({ backendFor: (server, session) => options.backends.acquire(server, session) });
+    this.requestStates = new RequestStateSigner(options.requestStateKey ?? randomBytes(32));
+    this.subscriptions = new Subscriptions({ backendFor: async (server, session) => options.backends.acquire(server, session) });
   }
 
   /** Whether the engine serves this method (fronts answer -32601 for the rest themselves). */
@@ -82,44 +92,68 @@ export class Engine implements EngineServices {
   }
 
   /** Serve one client request: stages 1-5. Throws errors for the front to put on the wire. */
-  async handle(ctx: RequestContext, rawParams: unknown): Promise<Result> {
-    const route = ROUTES[ctx.method];
-    if (!route) throw new SwitchboardError('SB_METHOD_NOT_FOUND', `Method not found: ${ctx.method}`);
-    const params = decodeParams(ctx.method, rawParams);
-    const plan = await route(this, ctx, params);
-    if ('answer' in plan) return plan.answer;
-    return this.forward(ctx, plan);
-  }
-
-  async forward(ctx: RequestContext, plan: Forward): Promise<Result> {
-    if (this.admissions.length === 0) return this.send(ctx, plan);
-    const admitted = await this.admit(ctx, plan);
-    if (admitted.length === 0) return this.send(ctx, plan);
+  handle(ctx: RequestContext, rawParams: unknown): Promise<Result> {
     try {
-      return await this.send(ctx, plan);
-    } finally {
-      for (const release of admitted) release();
+      const route = ROUTES[ctx.method];
+      if (!route) throw new SwitchboardError('SB_METHOD_NOT_FOUND', `Method not found: ${ctx.method}`);
+      const planned = route(this, ctx, decodeParams(ctx.method, rawParams));
+      // Most plans are made synchronously (a name found in the view): no await, no extra turn.
+      return planned instanceof Promise ? planned.then((plan) => this.run(ctx, plan)) : this.run(ctx, planned);
+    } catch (err) {
+      return Promise.reject(err);
     }
   }
 
-  /** Stage 3: every admission in order; if one refuses, the slots the earlier ones gave are returned. */
-  private async admit(ctx: RequestContext, plan: Forward): Promise<Array<() => void>> {
+  private run(ctx: RequestContext, plan: Plan): Promise<Result> {
+    return 'answer' in plan ? Promise.resolve(plan.answer) : this.forward(ctx, plan);
+  }
+
+  forward(ctx: RequestContext, plan: Forward): Promise<Result> {
+    // Admissions in order. One that lets a request straight through (no limits on its server)
+    // answers synchronously, so the common path awaits nothing before it is sent.
     const releases: Array<() => void> = [];
     try {
-      for (const admit of this.admissions) {
-        let result = admit(ctx, plan);
-        if (result instanceof Promise) result = await result;
+      for (let i = 0; i < this.admissions.length; i++) {
+        const result = this.admissions[i]!(ctx, plan);
+        if (result instanceof Promise) return this.admitSlowly(ctx, plan, releases, result, i + 1);
         if (result) releases.push(result);
       }
     } catch (err) {
-      for (const release of releases) release();
-      throw err;
+      releaseAll(releases);
+      return Promise.reject(err);
     }
-    return releases;
+    if (releases.length === 0) return this.send(ctx, plan);
+    return this.send(ctx, plan).finally(() => releaseAll(releases));
   }
 
-  private async send(ctx: RequestContext, plan: Forward): Promise<Result> {
-    const { backend, release } = await this.backends.acquire(plan.server, ctx.session);
+  /** The rest of stage 3 once an admission had to wait (a queue), then the forward. */
+  private async admitSlowly(ctx: RequestContext, plan: Forward, releases: Array<() => void>, waiting: Promise<AdmissionResult>, next: number): Promise<Result> {
+    try {
+      const first = await waiting;
+      if (first) releases.push(first);
+      for (const admit of this.admissions.slice(next)) {
+        const result = await admit(ctx, plan);
+        if (result) releases.push(result);
+      }
+      return await this.send(ctx, plan);
+    } finally {
+      releaseAll(releases);
+    }
+  }
+
+  /** Stages 4 and 5: send to the backend connection, then map the result for the client. */
+  private send(ctx: RequestContext, plan: Forward): Promise<Result> {
+    let acquired: ReturnType<BackendDirectory['acquire']>;
+    try {
+      acquired = this.backends.acquire(plan.server, ctx.session);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (acquired instanceof Promise) return acquired.then((a) => this.sendOn(ctx, plan, a.backend, a.release));
+    return this.sendOn(ctx, plan, acquired.backend, acquired.release);
+  }
+
+  private sendOn(ctx: RequestContext, plan: Forward, backend: Backend, release: () => void): Promise<Result> {
     const releaseInflight = this.inflight.add(plan.server, ctx);
     // Progress is re-minted per hop: the backend sees our token, the client gets its own back. Relays
     // go out synchronously in wire order, so they always precede the result.
@@ -132,28 +166,47 @@ export class Engine implements EngineServices {
             lastRelay = performance.now();
             ctx.session.notify('notifications/progress', { ...p, progressToken: token }, ctx.id);
           };
-    let result: Result;
     const done = this.observers.length ? this.observe(ctx, plan) : undefined;
+    const modernClient = ctx.era === MODERN_PROTOCOL_VERSION;
+    const clientCapabilities = ctx.session.clientCapabilities;
+    const cancel = ctx.cancellation ? { cancellation: ctx.cancellation } : { signal: ctx.signal };
+    const send = (params: Params) => backend.request(plan.method, params, { ...cancel, onprogress, clientCapabilities });
+    let sent: Promise<Result>;
+    let params: Params = plan.params;
     try {
+      const withPlanMeta = plan.meta ? withMeta(plan.params, plan.meta) : plan.params;
+      params = token === undefined ? withPlanMeta : withoutProgressToken(withPlanMeta);
+      if (modernClient) params = openRequestState(this.requestStates, plan.server, plan.method, params);
       plan.onSent?.();
-      const params = plan.meta ? withMeta(plan.params, plan.meta) : plan.params;
-      result = await backend.request(plan.method, token === undefined ? params : withoutProgressToken(params), { signal: ctx.signal, onprogress });
-      done?.(undefined, result);
+      sent = send(params);
     } catch (err) {
-      done?.(err);
-      throw err;
-    } finally {
+      sent = Promise.reject(err);
+    }
+    const fail = (err: unknown): never => {
       releaseInflight();
       release();
-    }
-    // SDK clients handle a notification a microtask after a response parsed from the same read, and
-    // drop progress whose request is already answered. A backend's last progress often arrives in one
-    // chunk with its result; give the client a moment to read the progress on its own.
-    if (lastRelay > 0) {
-      const gap = PROGRESS_SETTLE_MS - (performance.now() - lastRelay);
-      if (gap > 0) await sleep(gap);
-    }
-    return plan.map ? plan.map(result) : result;
+      done?.(err);
+      throw err;
+    };
+    const finish = (answer: Result): Result | Promise<Result> => {
+      const result = !modernClient && 'resultType' in answer ? withoutResultType(answer) : answer;
+      releaseInflight();
+      release();
+      done?.(undefined, result);
+      // SDK clients handle a notification a microtask after a response parsed from the same read,
+      // and drop progress whose request is already answered. A backend's last progress often
+      // arrives in one chunk with its result; give the client a moment to read it on its own.
+      const gap = lastRelay > 0 ? PROGRESS_SETTLE_MS - (performance.now() - lastRelay) : 0;
+      if (gap > 0) return sleep(gap).then(() => (plan.map ? plan.map(result) : result));
+      return plan.map ? plan.map(result) : result;
+    };
+    return sent.then((result) => {
+      // A 2026-07-28 backend asking for input: a 2026 client answers it itself; a 2025 client is
+      // asked by the router, round by round, while the call stays in flight (MRTR).
+      if (!isInputRequired(result)) return finish(result);
+      const next = modernClient ? Promise.resolve(sealRequestState(this.requestStates, plan.server, result)) : fulfilForLegacyClient(ctx, plan.server, params, result, send);
+      return next.then(finish, fail);
+    }, fail);
   }
 
   private observe(ctx: RequestContext, plan: Forward): ForwardEnd {
@@ -171,6 +224,12 @@ export class Engine implements EngineServices {
 /** How long a result waits after the progress relayed just before it (only then). */
 const PROGRESS_SETTLE_MS = 5;
 
+/** A 2025 client's results never carry the 2026 discriminator. */
+function withoutResultType(result: Result): Result {
+  const { resultType: _dropped, ...rest } = result;
+  return rest as Result;
+}
+
 function withMeta(params: Params, meta: Record<string, string>): Params {
   return { ...params, _meta: { ...(params._meta as Params | undefined), ...meta } };
 }
@@ -182,4 +241,8 @@ function withoutProgressToken(params: Params): Params {
   if (Object.keys(rest).length) return { ...params, _meta: rest };
   const { _meta: _gone, ...bare } = params;
   return bare;
+}
+
+function releaseAll(releases: Array<() => void>): void {
+  for (const release of releases) release();
 }

@@ -16,7 +16,7 @@ import { publicTaskId } from './tasks.js';
 import type { TaskOwners } from './task-owners.js';
 
 /** Which client capability a server->client request needs. */
-const REQUIRED_CAPABILITY: Record<string, 'sampling' | 'elicitation' | 'roots' | undefined> = {
+export const REQUIRED_CAPABILITY: Record<string, 'sampling' | 'elicitation' | 'roots' | undefined> = {
   'sampling/createMessage': 'sampling',
   'elicitation/create': 'elicitation',
   'roots/list': 'roots',
@@ -45,7 +45,11 @@ export class Relay {
   onSharedNotification(backend: Backend, method: string, params: Record<string, unknown> | undefined): void {
     const p = params ?? {};
     if (method === 'notifications/message') {
-      for (const session of this.options.sessions()) session.relayLog(backend.name, p);
+      const sessions = this.options.sessions();
+      for (const session of sessions) session.relayLog(backend.name, p);
+      // Stateless (2026-07-28) requests have no session: one in flight at this backend hears its logs
+      // on its own stream, if its envelope asked for a level that admits them.
+      for (const { session } of this.options.inflight.owners(backend.name)) if (!sessions.has(session)) session.relayLog(backend.name, p);
     } else if (method === 'notifications/resources/updated' && typeof p.uri === 'string') {
       this.options.subscriptions.updated(backend, p.uri, p);
     } else {
@@ -135,8 +139,8 @@ export class Relay {
     this.trackElicitation(session, request);
     const owner = this.options.inflight.owners(backend.name).find((o) => o.session === session);
     if (owner && this.options.log.isLevelEnabled('debug')) this.options.log.debug({ rid: requestId(owner.ctx), backend: backend.name, method: request.method }, 'relaying a server request to the client');
-    if (owner) return session.request(request.method, request.params, { signal: AbortSignal.any([signal, owner.ctx.signal]), relatedRequestId: owner.ctx.id });
-    return session.request(request.method, request.params, { signal });
+    if (owner) return session.request(request.method, request.params, { signal: AbortSignal.any([signal, owner.ctx.signal]), relatedRequestId: owner.ctx.id, server: backend.name });
+    return session.request(request.method, request.params, { signal, server: backend.name });
   }
 
   /** URL-mode elicitations complete later, by notification: remember who was asked. */

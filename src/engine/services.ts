@@ -35,7 +35,7 @@ export type Plan = { answer: Result } | Forward;
 
 export interface BackendDirectory {
   /** The connection a session's request to `server` goes over; release() when the request is done. */
-  acquire(server: string, session: SessionRef): Promise<{ backend: Backend; release: () => void }>;
+  acquire(server: string, session: SessionRef): { backend: Backend; release: () => void } | Promise<{ backend: Backend; release: () => void }>;
   all(): Backend[];
   /** Resolves when backends still on their first start are up or failed (bounded). */
   settled(): Promise<void>;

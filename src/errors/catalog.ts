@@ -13,7 +13,8 @@
  * - Our codes in the server range (-32099..-32000) each mean exactly one failure, grouped by tens:
  *   -32003..-32006 sessions and requests, -3201x backends, -3203x access, -3206x HTTP, -3207x capacity,
  *   -3208x workspaces.
- *   -32042 (URL elicitation required) and -32021 (missing client capability) stay free for the spec.
+ *   -32042 (URL elicitation required) and -32021 (missing client capability) stay free for the spec;
+ *   -32020 is the spec's HeaderMismatch (2026-07-28).
  * - `data.reason` on the wire is the SB_* code, so a shared JSON-RPC code never hides which error it was.
  */
 import { JsonRpcCode } from './json-rpc-codes.js';
@@ -46,6 +47,7 @@ export const ERROR_CATALOG = {
   SB_UNKNOWN_PROMPT: { rpc: JsonRpcCode.InvalidParams, http: 404, fix: 'Call prompts/list and use a name from it.' },
   SB_UNKNOWN_RESOURCE: { rpc: JsonRpcCode.InvalidParams, http: 404, fix: 'Call resources/list or resources/templates/list and use a URI from them (sb://PREFIX/...).' },
   SB_UNKNOWN_TASK: { rpc: JsonRpcCode.InvalidParams, http: 404, fix: 'Use a task id this session received from a task-augmented request; tasks/list shows them.' },
+  SB_BAD_REQUEST_STATE: { rpc: JsonRpcCode.InvalidParams, http: 400, fix: 'Retry with the requestState of the latest input_required result, unchanged, once, before it expires; or send the request again without it.' },
   SB_BAD_CURSOR: { rpc: JsonRpcCode.InvalidParams, http: 400, fix: 'Pass nextCursor back unchanged to the same list method, or list again from the start.' },
   SB_OUTSIDE_WORKSPACE: { rpc: JsonRpcCode.InvalidParams, http: 403, fix: 'Use what the workspace lists, or connect to a workspace (or /mcp) that includes it.' },
   SB_CAPABILITY_MISSING: { rpc: JsonRpcCode.MethodNotFound, http: 400, fix: 'Use a client that declares the capability the message names, or a server that does not need it.' },
@@ -66,6 +68,7 @@ export const ERROR_CATALOG = {
   SB_AMBIGUOUS_OWNER: { rpc: -32013, http: 409, fix: 'Set servers.NAME.isolation: session so each client has its own connection to that server.' },
 
   // Protocol version.
+  SB_HEADER_MISMATCH: { rpc: -32020, http: 400, fix: 'Send Mcp-Method (and Mcp-Name for tools/call, prompts/get, resources/read) equal to the body\'s method and params.name / params.uri, and MCP-Protocol-Version equal to the _meta envelope\'s.' },
   SB_UNSUPPORTED_PROTOCOL_VERSION: { rpc: JsonRpcCode.UnsupportedProtocolVersion, http: 400, fix: 'Send an MCP-Protocol-Version header the server supports (the message lists them), or omit it.' },
 
   // Access.

@@ -9,7 +9,7 @@ import type { ClientCapabilities, Implementation, LoggingLevel, RequestId, Resul
 import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '../rpc/protocol-version.js';
 import type { ListKind } from '../backends/lists.js';
 import type { CatalogView } from '../catalog/view.js';
-import { SwitchboardError, UpstreamError, toWireError } from '../errors/index.js';
+import { SwitchboardError } from '../errors/index.js';
 import type { Logger, Redactor } from '../log.js';
 import type { Principal } from '../util/principal.js';
 import type { RequestContext, SessionRef } from '../engine/context.js';
@@ -18,6 +18,9 @@ import { LOGGING_LEVELS, logLevelAllows } from '../engine/log-levels.js';
 import { describe, invalidParams } from '../engine/params.js';
 import { RpcPeer, type InboundRequest } from '../rpc/peer.js';
 import { FRONT_CAPABILITIES, SERVER_INFO } from './capabilities.js';
+import { redactedError } from './redact-error.js';
+import type { ModernDispatcher } from './modern/dispatcher.js';
+import { isModernMessage } from './modern/envelope.js';
 
 /** A client that does not answer roots/list soon keeps the default workspace; no need to wait a minute. */
 const ROOTS_TIMEOUT_MS = 10_000;
@@ -35,6 +38,8 @@ const LIST_CHANGED_KIND: Record<ListKind, ListChangedKind> = {
 /** What a session needs from the router that owns it. */
 export interface SessionHost {
   readonly engine: Engine;
+  /** Serves 2026-07-28 requests (a connection that never initialized and sends the _meta envelope). */
+  readonly modern?: ModernDispatcher;
   instructions(view: CatalogView): string | undefined;
   onLogLevelChanged(session: FrontSession): void;
   onRootsChanged(session: FrontSession): void;
@@ -131,6 +136,11 @@ export class FrontSession implements SessionRef {
   }
 
   private answer(request: InboundRequest): Promise<Result> | Result {
+    // A 2026-07-28 client on this connection (stdio) never initializes: each request stands alone.
+    if (this.host.modern && this.protocolVersion === undefined && isModernMessage(request)) {
+      const sink = { notify: (method: string, params: Record<string, unknown>) => void this.peer?.notify(method, params, request.id) };
+      return this.host.modern.dispatch(request, { view: this.view, sink, signal: request.signal });
+    }
     switch (request.method) {
       case 'initialize':
         return this.initialize(request.params);
@@ -142,10 +152,15 @@ export class FrontSession implements SessionRef {
     const meta = (request.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta;
     const token = meta?.progressToken;
     const ctx: RequestContext = {
+      era: '2025-11-25',
       session: this,
       id: request.id,
       method: request.method,
-      signal: request.signal,
+      // An AbortSignal only for code that asks (relays, queues); the forward stage uses `cancellation`.
+      get signal() {
+        return request.signal;
+      },
+      cancellation: request.cancellation,
       seq: ++this.requestCount,
       ...((typeof token === 'string' || typeof token === 'number') && { progressToken: token }),
     };
@@ -274,12 +289,3 @@ export class FrontSession implements SessionRef {
   }
 }
 
-/** The wire error of `err` with every secret replaced; `err` itself when it quotes none. */
-function redactedError(err: unknown, redact: Redactor): unknown {
-  const wire = toWireError(err);
-  const message = redact(wire.message);
-  const dataText = wire.data === undefined ? undefined : JSON.stringify(wire.data);
-  const data = dataText === undefined ? undefined : redact(dataText);
-  if (message === wire.message && data === dataText) return err;
-  return new UpstreamError(wire.code, message, data === undefined ? undefined : JSON.parse(data));
-}

@@ -12,6 +12,7 @@
 import type { JSONRPCMessage, RequestId, Result, Transport } from '@modelcontextprotocol/server';
 import { JsonRpcCode, SwitchboardError, toWireError, UpstreamError } from '../errors/index.js';
 import { isJsonRpcMessage } from './message-shape.js';
+import { RequestCancellation, type Cancellation } from './cancellation.js';
 
 export type Params = Record<string, unknown>;
 
@@ -23,6 +24,8 @@ export interface ProgressParams {
 
 export interface OutboundOptions {
   signal?: AbortSignal;
+  /** Like `signal`, without the cost of an AbortSignal (an inbound request's own cancellation). */
+  cancellation?: Cancellation;
   /** Milliseconds until the request fails with `errors.timeout`; absent: no limit. */
   timeoutMs?: number;
   /** Ask the other side for progress (a token is minted per request) and receive it here. */
@@ -31,6 +34,11 @@ export interface OutboundOptions {
   resetTimeoutOnProgress?: boolean;
   /** The inbound request this one is part of (Streamable HTTP sends it on that request's stream). */
   relatedRequestId?: RequestId;
+  /**
+   * Give the transport a signal for this request's own stream, aborted when the request is cancelled
+   * or times out: how a 2026-07-28 Streamable HTTP server is told (it has no session to notify).
+   */
+  abortStreamOnCancel?: boolean;
 }
 
 /** An inbound request while it is being answered. */
@@ -38,8 +46,10 @@ export interface InboundRequest {
   readonly id: RequestId;
   readonly method: string;
   readonly params: unknown;
-  /** Aborted when the other side cancels the request or the peer closes. */
+  /** Aborted when the other side cancels the request or the peer closes (made on first use). */
   readonly signal: AbortSignal;
+  /** The same, as plain callbacks: what the hot path uses. */
+  readonly cancellation: Cancellation;
 }
 
 export interface PeerHandlers {
@@ -69,10 +79,12 @@ interface Pending {
   resetOnProgress: boolean;
   signal?: AbortSignal;
   onAbort?: () => void;
+  offCancel?: () => void;
+  stream?: AbortController;
 }
 
 interface Inbound {
-  controller: AbortController;
+  cancellation: RequestCancellation;
   /** Set once answered or cancelled: a late answer is dropped. */
   done: boolean;
 }
@@ -119,6 +131,7 @@ export class RpcPeer {
   request(method: string, params: Params | undefined, opts: OutboundOptions = {}): Promise<Result> {
     if (this.closed) return Promise.reject(this.errors.closed(method));
     if (opts.signal?.aborted) return Promise.reject(this.errors.cancelled(method, opts.signal.reason));
+    if (opts.cancellation?.aborted) return Promise.reject(this.errors.cancelled(method, opts.cancellation.reason));
     const id = ++this.seq;
     let sent = params;
     if (opts.onprogress) sent = { ...params, _meta: { ...(params?._meta as Params | undefined), progressToken: id } };
@@ -138,10 +151,13 @@ export class RpcPeer {
         entry.onAbort = () => this.cancelOutbound(id, opts.signal!.reason);
         opts.signal.addEventListener('abort', entry.onAbort, { once: true });
       }
+      if (opts.cancellation) entry.offCancel = opts.cancellation.onCancel((reason) => this.cancelOutbound(id, reason));
+      if (opts.abortStreamOnCancel) entry.stream = new AbortController();
       this.pending.set(id, entry);
       if (timeoutMs > 0) this.ensureSweeper();
       const message = sent === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params: sent };
-      this.transport.send(message as JSONRPCMessage, opts.relatedRequestId === undefined ? undefined : { relatedRequestId: opts.relatedRequestId }).catch((err) => {
+      const sendOptions = opts.relatedRequestId === undefined && !entry.stream ? undefined : { relatedRequestId: opts.relatedRequestId, requestSignal: entry.stream?.signal };
+      this.transport.send(message as JSONRPCMessage, sendOptions).catch((err) => {
         const p = this.settle(id);
         p?.reject(err);
       });
@@ -216,7 +232,7 @@ export class RpcPeer {
         // Cancelled requests get no response (the other side has forgotten the id already).
         entry.done = true;
         this.inbound.delete(id!);
-        entry.controller.abort(params?.reason ?? 'cancelled');
+        entry.cancellation.cancel(params?.reason ?? 'cancelled');
         return;
       }
     }
@@ -229,11 +245,20 @@ export class RpcPeer {
       this.sendRaw({ jsonrpc: '2.0', id, error: toWireError(duplicateId(id)) });
       return;
     }
-    const entry: Inbound = { controller: new AbortController(), done: false };
+    const cancellation = new RequestCancellation();
+    const entry: Inbound = { cancellation, done: false };
     this.inbound.set(id, entry);
     let answer: Promise<Result> | Result;
     try {
-      answer = this.handlers.onRequest({ id, method, params, signal: entry.controller.signal });
+      answer = this.handlers.onRequest({
+        id,
+        method,
+        params,
+        cancellation,
+        get signal() {
+          return cancellation.signal;
+        },
+      });
     } catch (err) {
       this.reply(id, entry, undefined, err);
       return;
@@ -258,7 +283,7 @@ export class RpcPeer {
   failInbound(error: unknown): void {
     for (const [id, entry] of [...this.inbound]) {
       this.reply(id, entry, undefined, error);
-      entry.controller.abort(error instanceof Error ? error.message : 'failed');
+      entry.cancellation.cancel(error instanceof Error ? error.message : 'failed');
     }
   }
 
@@ -266,6 +291,7 @@ export class RpcPeer {
     const p = this.settle(id);
     if (!p) return;
     void this.notify('notifications/cancelled', { requestId: id, reason: typeof reason === 'string' ? reason : 'cancelled' });
+    p.stream?.abort(reason);
     p.reject(this.errors.cancelled(p.method, reason));
   }
 
@@ -274,6 +300,7 @@ export class RpcPeer {
     if (!p) return undefined;
     this.pending.delete(id);
     if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort);
+    p.offCancel?.();
     return p;
   }
 
@@ -295,6 +322,7 @@ export class RpcPeer {
       }
       this.settle(id);
       void this.notify('notifications/cancelled', { requestId: id, reason: 'timed out' });
+      p.stream?.abort('timed out');
       p.reject(this.errors.timeout(p.method, p.timeoutMs));
     }
     if (withDeadline === 0) this.stopSweeper();
@@ -315,7 +343,7 @@ export class RpcPeer {
     }
     for (const entry of this.inbound.values()) {
       entry.done = true;
-      entry.controller.abort('connection closed');
+      entry.cancellation.cancel('connection closed');
     }
     this.inbound.clear();
     this.handlers.onClose?.();

@@ -18,6 +18,9 @@ import type { AccessTokens } from './access-tokens.js';
 import type { Principal } from '../util/principal.js';
 import { readJsonBody } from './http-util.js';
 import { SwitchboardError, sendHttpError } from '../errors/index.js';
+import { isModernMessage } from '../front/modern/envelope.js';
+import { isModernProtocolVersion } from '../rpc/protocol-version.js';
+import type { ModernHttp } from './modern-http.js';
 
 /**
  * Opens the MCP session of a new client: `serve` connects it to its router (with the route's view,
@@ -41,6 +44,8 @@ export interface HttpFrontOptions {
   connect: ConnectWithView;
   /** Default: only `listen.path`, with the connect default's view. */
   route?: HttpRoute;
+  /** 2026-07-28 requests (no session): served here, with the route's view or `defaultView`. */
+  modern?: { http: ModernHttp; defaultView: (principal?: Principal) => CatalogView };
   /** The access-token verifier shared by the port's fronts (listen.auth). */
   tokens?: AccessTokens;
 }
@@ -125,6 +130,12 @@ export class HttpFront {
       }
       this.reaper.touch(sessionId);
       await entry.transport.handleRequest(req, res, body);
+      return;
+    }
+    const modern = this.options.modern;
+    if (modern && req.method === 'POST' && (isModernMessage(body) || isModernProtocolVersion(header(req, 'mcp-protocol-version') ?? ''))) {
+      // No session to remember who it was: each request is checked (auth above) and viewed on its own.
+      await modern.http.handle(req, res, body, view?.(principal) ?? modern.defaultView(principal), principal);
       return;
     }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {

@@ -7,7 +7,7 @@
 import type { ListenConfig } from '../config/types.js';
 import { SwitchboardError, sendHttpError } from '../errors/index.js';
 import type { Logger } from '../log.js';
-import { HttpFront, type ConnectWithView, type ExtraRoute, type HttpRoute } from './http-front.js';
+import { HttpFront, type ConnectWithView, type ExtraRoute, type HttpFrontOptions, type HttpRoute } from './http-front.js';
 import { SseFront } from './sse-front.js';
 import { AccessTokens } from './access-tokens.js';
 import type { ConnectSession } from './front-connect.js';
@@ -30,6 +30,8 @@ export interface NetworkFrontsOptions {
   wsPath?: string;
   /** Added to every HTTP response (supergateway's --header in stdio-input modes). */
   responseHeaders?: Record<string, string>;
+  /** Serve 2026-07-28 clients (stateless) on the Streamable HTTP paths too. */
+  modern?: HttpFrontOptions['modern'];
   /** The access-token verifier (listen.auth) the routes in extraRoutes use too; default: a new one. */
   tokens?: AccessTokens;
 }
@@ -53,7 +55,7 @@ export class NetworkFronts {
     // One verifier for the whole port: one JWKS cache, one discovery.
     const tokens = options.tokens ?? (listen.auth && new AccessTokens(listen.auth));
     const shared = tokens ? { tokens } : {};
-    this.http = new HttpFront({ listen, log, connect: options.connect, ...(route ? { route } : {}), ...shared });
+    this.http = new HttpFront({ listen, log, connect: options.connect, ...(route ? { route } : {}), ...shared, ...(options.modern && { modern: options.modern }) });
     const headers = Object.entries(options.responseHeaders ?? {});
     if (headers.length) {
       this.http.extraRoutes.push((_req, res) => {

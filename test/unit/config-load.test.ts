@@ -190,6 +190,15 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('reads each server\'s protocol era, 2025-11-25 when absent', () => {
+    const yaml = 'servers:\n  a: { command: x, protocol: auto }\n  b: { url: "http://h/mcp", protocol: "2026-07-28" }\n  c: { command: y }\n';
+    expect(parseConfig(yaml, { env: {} }).servers.map((s) => [s.name, s.protocol])).toEqual([
+      ['a', 'auto'],
+      ['b', '2026-07-28'],
+      ['c', '2025-11-25'],
+    ]);
+  });
+
   it('parses a minimal config', () => {
     expect(parseConfig(MINIMAL, { env: {} }).servers).toHaveLength(1);
   });
@@ -206,6 +215,7 @@ describe('configFromServers', () => {
       timeoutMs: 60000,
       connectTimeoutMs: 30000,
       isolation: 'shared',
+      protocol: '2025-11-25',
       tags: [],
     });
     const config = configFromServers([server], { listen: { transport: 'http', port: 0 } });

@@ -36,6 +36,7 @@ describe('server forms', () => {
         timeoutMs: 60000,
         connectTimeoutMs: 30000,
         isolation: 'shared',
+        protocol: '2025-11-25',
         tags: [],
       },
     ]);
@@ -93,6 +94,7 @@ describe('server forms', () => {
       timeoutMs: 5000,
       connectTimeoutMs: 2000,
       isolation: 'session',
+      protocol: '2025-11-25',
       tags: ['code', 'git'],
       description: 'Local tools',
     });
@@ -172,7 +174,7 @@ describe('validation messages', () => {
     expect(problems('servers:\n  github: { command: x, comand: y, conect_timeout: 5, zzz: 1 }\nlisen: {}\n')).toEqual([
       'servers.github.comand: unknown field; did you mean "command"?',
       'servers.github.conect_timeout: unknown field; did you mean "connectTimeout"?',
-      'servers.github.zzz: unknown field; allowed fields: command, args, env, inheritEnv, cwd, url, type, headers, auth, prefix, enabled, timeout, connectTimeout, isolation, tags, description, maxConcurrency, maxQueue, restart, healthCheck, lazy, idleTimeout',
+      'servers.github.zzz: unknown field; allowed fields: command, args, env, inheritEnv, cwd, url, type, headers, auth, prefix, enabled, timeout, connectTimeout, isolation, protocol, tags, description, maxConcurrency, maxQueue, restart, healthCheck, lazy, idleTimeout',
       'lisen: unknown field; did you mean "listen"?',
     ]);
   });
@@ -208,6 +210,7 @@ describe('validation messages', () => {
       '    env: { K: [1] }',
       '    inheritEnv: no',
       '    isolation: private',
+      '    protocol: "2026"',
       '  "": { command: y }',
       '  other: 5',
       'listen: { port: 70000, transport: tcp, path: mcp }',
@@ -223,6 +226,7 @@ describe('validation messages', () => {
       'servers.github.env.K: expected a string (quote it in YAML), got [1]',
       'servers.github.inheritEnv: expected true or false, got "no"',
       'servers.github.isolation: expected one of: shared, session, got "private"',
+      'servers.github.protocol: expected one of: auto, 2026-07-28, 2025-11-25, got "2026"',
       'servers[""]: server name must not be empty',
       'servers.other: expected a mapping of server settings (command: or url:, and options), got 5',
       'listen.port: expected a port number from 0 to 65535, got 70000',

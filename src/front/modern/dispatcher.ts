@@ -1,0 +1,201 @@
+/**
+ * The router's side of a 2026-07-28 request, whatever front it came through (Streamable HTTP without
+ * a session, or a stdio connection that never initialized). Each request is served on its own: its
+ * envelope says who the client is, the endpoint says which view it sees, and the engine's pipeline
+ * does the rest exactly as for a 2025 session. What this era does differently is handled here:
+ * server/discover, subscriptions/listen, cache fields on results, and MRTR for backends of the 2025
+ * era that ask the client something mid-call.
+ */
+import type { RequestId, Result } from '@modelcontextprotocol/server';
+import type { ListKind } from '../../backends/lists.js';
+import type { CatalogView } from '../../catalog/view.js';
+import { SwitchboardError } from '../../errors/index.js';
+import type { ProgressToken, RequestContext } from '../../engine/context.js';
+import type { Engine } from '../../engine/engine.js';
+import { HeldCalls, type HeldCallsOptions } from '../../engine/mrtr/held-calls.js';
+import { MODERN_PROTOCOL_VERSION } from '../../rpc/protocol-version.js';
+import { invalidParams } from '../../engine/params.js';
+import { CACHEABLE_METHODS, hintOf, mergeCacheHints, type CacheHint } from './cache-fields.js';
+import { discoverResult } from './discover.js';
+import { readEnvelope, withoutEnvelope, type Envelope } from './envelope.js';
+import { ListenerRegistry, ListenStream, readFilter } from './listeners.js';
+import { StatelessSession, type RequestSink } from './stateless-session.js';
+import type { Principal } from '../../util/principal.js';
+
+/** Methods of the 2025 era only: a modern client gets -32601 and what to use instead. */
+const LEGACY_ONLY: Record<string, string> = {
+  initialize: 'send server/discover, then requests carrying the _meta envelope',
+  ping: 'no replacement is needed: every request stands alone',
+  'logging/setLevel': 'put the level in each request\'s _meta["io.modelcontextprotocol/logLevel"]',
+  'resources/subscribe': 'use subscriptions/listen with notifications.resourceSubscriptions',
+  'resources/unsubscribe': 'close the subscriptions/listen request',
+  'tasks/get': 'tasks are an extension in 2026-07-28; this router offers them to 2025-era sessions only',
+  'tasks/result': 'tasks are an extension in 2026-07-28; this router offers them to 2025-era sessions only',
+  'tasks/list': 'tasks are an extension in 2026-07-28; this router offers them to 2025-era sessions only',
+  'tasks/cancel': 'tasks are an extension in 2026-07-28; this router offers them to 2025-era sessions only',
+};
+
+/** Requests whose result may be input_required (the spec's retry channel). */
+const MRTR_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
+
+/** What the dispatcher needs of the router; read at request time (the router builds it first). */
+export interface ModernHost {
+  readonly engine: Engine;
+  instructions(view: CatalogView): string | undefined;
+  /** What a backend said about caching this method's results, if it said anything. */
+  cacheHint?(server: string, method: string): CacheHint | undefined;
+}
+
+export interface ModernRequest {
+  id: RequestId;
+  method: string;
+  params?: unknown;
+}
+
+export interface DispatchOptions {
+  view: CatalogView;
+  /** Who the request's access token proved to be (HTTP with listen.auth). */
+  principal?: Principal;
+  sink: RequestSink;
+  /** Aborted when the client cancels or its stream goes away. */
+  signal: AbortSignal;
+}
+
+export class ModernDispatcher {
+  /** Legacy calls held open between MRTR rounds. */
+  readonly heldCalls: HeldCalls;
+  /** Open subscriptions/listen requests: the router's list-change fan-out reaches them here. */
+  readonly listeners = new ListenerRegistry();
+
+  constructor(
+    private readonly host: ModernHost,
+    options: HeldCallsOptions = {},
+  ) {
+    this.heldCalls = new HeldCalls(options);
+  }
+
+  /** The catalog changed: listeners hear what changed in their view. */
+  listsChanged(kinds: readonly ListKind[]): void {
+    this.listeners.listsChanged(kinds);
+  }
+
+  /** Held calls are cancelled at their backends; listeners get their graceful result. */
+  close(): void {
+    this.heldCalls.close();
+    this.listeners.closeAll();
+  }
+
+  /** Why this method cannot be served in this era (HTTP answers it 404 before any work), if it cannot. */
+  refusal(method: string): SwitchboardError | undefined {
+    if (method === 'server/discover' || method === 'subscriptions/listen') return undefined;
+    const instead = LEGACY_ONLY[method];
+    if (instead) return new SwitchboardError('SB_METHOD_NOT_FOUND', `Method not found: ${method} is not part of protocol ${MODERN_PROTOCOL_VERSION}; ${instead}`);
+    if (!this.host.engine.serves(method)) return new SwitchboardError('SB_METHOD_NOT_FOUND', `Method not found: ${method}`);
+    return undefined;
+  }
+
+  async dispatch(request: ModernRequest, opts: DispatchOptions): Promise<Result> {
+    const result = await this.serve(request, opts);
+    // 2026-07-28 results say what they are; a missing resultType is an error for a client of this era.
+    return (result as { resultType?: unknown }).resultType === undefined ? { resultType: 'complete', ...result } : result;
+  }
+
+  private async serve(request: ModernRequest, opts: DispatchOptions): Promise<Result> {
+    const { method } = request;
+    const envelope = readEnvelope(method, request.params);
+    if (method === 'server/discover') return discoverResult(this.host.instructions(opts.view));
+    if (method === 'subscriptions/listen') return this.listen(request, envelope, opts);
+    const refused = this.refusal(method);
+    if (refused) throw refused;
+    const raw = request.params as Record<string, unknown> | undefined;
+    const params = withoutEnvelope(raw);
+    const token = progressTokenOf(raw);
+    let result: Result;
+    if (MRTR_METHODS.has(method)) {
+      checkInputResponses(method, raw);
+      const round = { method, params: raw, signal: opts.signal, sink: retokened(opts.sink, token) };
+      result = raw?.requestState !== undefined
+        ? await this.heldCalls.resume(round)
+        : await this.heldCalls.begin(round, (call) => {
+            const session = new StatelessSession(opts.view, envelope, { notify: (m, p) => call.sink?.notify(m, p) }, (server, input, signal) => call.ask(server, input, signal), opts.principal);
+            return this.host.engine.handle(this.context(session, request, call.controller.signal, token), params);
+          });
+      if ((result as { resultType?: unknown }).resultType === 'input_required') return result;
+    } else {
+      const session = new StatelessSession(opts.view, envelope, opts.sink, undefined, opts.principal);
+      result = await this.host.engine.handle(this.context(session, request, opts.signal, token), params);
+    }
+    return CACHEABLE_METHODS.has(method) ? this.withCacheFields(method, result, opts.view) : result;
+  }
+
+  private context(session: StatelessSession | ListenStream, request: ModernRequest, signal: AbortSignal, token: ProgressToken | undefined): RequestContext {
+    return { session, id: request.id, method: request.method, signal, era: '2026-07-28', ...(token !== undefined && { progressToken: token }) };
+  }
+
+  /**
+   * A listener: acknowledged first, then list changes and resource updates until the client closes
+   * it (or the router shuts down, which answers it). Resource subscriptions go through the engine's
+   * resources/subscribe route, so the workspace boundary and URI mapping apply as for any request.
+   */
+  private async listen(request: ModernRequest, envelope: Envelope, opts: DispatchOptions): Promise<Result> {
+    const filter = readFilter(request.params as Record<string, unknown> | undefined);
+    const stream = new ListenStream(request.id, opts.view, filter, envelope, opts.sink, opts.principal);
+    const engine = this.host.engine;
+    const remove = this.listeners.add(stream);
+    try {
+      for (const uri of filter.resourceSubscriptions ?? []) {
+        await engine.handle({ ...this.context(stream, request, opts.signal, undefined), method: 'resources/subscribe' }, { uri });
+      }
+      stream.acknowledge();
+      await new Promise<void>((resolve) => {
+        if (opts.signal.aborted) return resolve();
+        opts.signal.addEventListener('abort', () => resolve(), { once: true });
+        void stream.done.then(resolve);
+      });
+      return stream.result();
+    } finally {
+      remove();
+      engine.subscriptions.dropSession(stream);
+    }
+  }
+
+  private withCacheFields(method: string, result: Result, view: CatalogView): Result {
+    let hints: Array<CacheHint | undefined>;
+    if (method === 'resources/read') {
+      hints = [hintOf(result)];
+    } else {
+      const servers = this.host.engine.catalog.serverNames().filter((s) => view.includesServer?.(s) ?? true);
+      hints = servers.map((s) => this.host.cacheHint?.(s, method));
+    }
+    return { ...result, ...mergeCacheHints(hints) };
+  }
+}
+
+/** inputResponses, when sent, map keys to result objects: anything else is refused before any work. */
+function checkInputResponses(method: string, params: Record<string, unknown> | undefined): void {
+  if (!params || !('inputResponses' in params)) return;
+  const responses = params.inputResponses;
+  const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(responses)) throw invalidParams(`${method}: params.inputResponses must be an object mapping each inputRequests key to its result`);
+  for (const [key, value] of Object.entries(responses as Record<string, unknown>)) {
+    if (!isObject(value)) throw invalidParams(`${method}: params.inputResponses["${key}"] must be a result object (an elicitation, sampling or roots result)`);
+  }
+}
+
+function progressTokenOf(params: Record<string, unknown> | undefined): ProgressToken | undefined {
+  const token = (params?._meta as { progressToken?: unknown } | undefined)?.progressToken;
+  return typeof token === 'string' || typeof token === 'number' ? token : undefined;
+}
+
+/**
+ * A held call's progress carries the token of the request that started it; each retry may bring its
+ * own, and the client only knows the one of the request it is waiting on now.
+ */
+function retokened(sink: RequestSink, token: ProgressToken | undefined): RequestSink {
+  return {
+    notify: (method, params) => {
+      if (method !== 'notifications/progress' || token === undefined) return sink.notify(method, params);
+      sink.notify(method, { ...params, progressToken: token });
+    },
+  };
+}

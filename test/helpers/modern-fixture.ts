@@ -1,0 +1,21 @@
+/**
+ * Backend configs for the protocol-era tests: the 2026-capable fixture over stdio, and the
+ * hand-written 2025 server that crashes on, ignores, or refuses server/discover.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { makeServerConfig, type ServerOptions } from '../../src/config/defaults.js';
+import type { ServerConfig } from '../../src/config/types.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MODERN_MAIN = fileURLToPath(new URL('../fixtures/modern-server-main.ts', import.meta.url));
+const HOSTILE = fileURLToPath(new URL('../fixtures/probe-hostile-server.mjs', import.meta.url));
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+export function modernStdioServer(name: string, opts: ServerOptions = {}): ServerConfig {
+  return makeServerConfig(name, { kind: 'stdio', command: process.execPath, args: ['--import', TSX_LOADER, MODERN_MAIN, '--name', name, '--transport', 'stdio'], env: {}, cwd: ROOT }, opts);
+}
+
+export function hostileServer(name: string, onDiscover: 'crash' | 'ignore' | 'error', spawnLog: string, opts: ServerOptions = {}): ServerConfig {
+  return makeServerConfig(name, { kind: 'stdio', command: process.execPath, args: [HOSTILE, '--on-discover', onDiscover, '--spawn-log', spawnLog], env: {}, cwd: ROOT }, opts);
+}

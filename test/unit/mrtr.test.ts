@@ -1,0 +1,102 @@
+/**
+ * MRTR's pieces on their own: the signed requestState (forgery, expiry, binding to the request) and
+ * the held calls (rounds, one use per state, the hold timeout that cancels the backend call).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Result } from '@modelcontextprotocol/server';
+import { HeldCalls, type RoundRequest } from '../../src/engine/mrtr/held-calls.js';
+import type { HeldCall } from '../../src/engine/mrtr/held-call.js';
+import { RequestStateCodec, requestDigest } from '../../src/engine/mrtr/request-state.js';
+import { SwitchboardError } from '../../src/errors/index.js';
+
+function refusal(fn: () => unknown): SwitchboardError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(SwitchboardError);
+    return err as SwitchboardError;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('RequestStateCodec', () => {
+  const claims = { call: 'c1', nonce: 'n1', expires: Date.now() + 60_000, request: requestDigest('tools/call', { name: 't' }) };
+
+  it('round-trips what it signed', () => {
+    const codec = new RequestStateCodec();
+    expect(codec.verify(codec.sign(claims))).toEqual(claims);
+  });
+
+  it('refuses a state with one character changed, and one signed under another key', () => {
+    const codec = new RequestStateCodec();
+    const state = codec.sign(claims);
+    const flipped = (state[0] === 'A' ? 'B' : 'A') + state.slice(1);
+    expect(refusal(() => codec.verify(flipped))).toMatchObject({ code: 'SB_BAD_REQUEST_STATE', rpcCode: -32602 });
+    expect(refusal(() => codec.verify(new RequestStateCodec().sign(claims))).message).toMatch(/altered or was not issued/);
+    expect(refusal(() => codec.verify(42)).message).toMatch(/must be the string/);
+  });
+
+  it('refuses an expired state', () => {
+    const codec = new RequestStateCodec();
+    const state = codec.sign({ ...claims, expires: 1000 });
+    expect(refusal(() => codec.verify(state, 1001)).message).toMatch(/expired/);
+  });
+
+  it('digests the request without its retry fields, whatever the key order', () => {
+    const base = requestDigest('tools/call', { name: 't', arguments: { a: 1, b: 2 } });
+    expect(requestDigest('tools/call', { arguments: { b: 2, a: 1 }, name: 't', requestState: 'x', inputResponses: {}, _meta: { p: 1 } })).toBe(base);
+    expect(requestDigest('tools/call', { name: 't', arguments: { a: 1, b: 3 } })).not.toBe(base);
+    expect(requestDigest('prompts/get', { name: 't', arguments: { a: 1, b: 2 } })).not.toBe(base);
+  });
+});
+
+describe('HeldCalls', () => {
+  const sink = { notify: () => undefined };
+  const round = (params: Record<string, unknown> = { name: 't' }): RoundRequest => ({ method: 'tools/call', params, signal: new AbortController().signal, sink });
+
+  /** A stand-in backend call: asks `questions` in turn, then answers with every answer it got. */
+  function backend(call: HeldCall, questions: string[]): Promise<Result> {
+    return (async () => {
+      const answers: unknown[] = [];
+      for (const q of questions) answers.push(await call.ask('be', { method: 'elicitation/create', params: { message: q } }, call.controller.signal));
+      return { content: [{ type: 'text', text: JSON.stringify(answers) }] };
+    })();
+  }
+
+  it('runs rounds until the call finishes, keys namespaced by server', async () => {
+    const held = new HeldCalls();
+    const first = (await held.begin(round(), (call) => backend(call, ['a', 'b']))) as Record<string, unknown>;
+    expect(first).toMatchObject({ resultType: 'input_required', inputRequests: { 'be/1': { method: 'elicitation/create', params: { message: 'a' } } } });
+    const second = (await held.resume(round({ name: 't', inputResponses: { 'be/1': { action: 'accept' } }, requestState: first.requestState }))) as Record<string, unknown>;
+    expect(second).toMatchObject({ resultType: 'input_required', inputRequests: { 'be/2': { params: { message: 'b' } } } });
+    const done = await held.resume(round({ name: 't', inputResponses: { 'be/2': { action: 'decline' } }, requestState: second.requestState }));
+    expect(done).toEqual({ content: [{ type: 'text', text: '[{"action":"accept"},{"action":"decline"}]' }] });
+    expect(held.size).toBe(0);
+    held.close();
+  });
+
+  it('accepts each state once', async () => {
+    const held = new HeldCalls();
+    const first = (await held.begin(round(), (call) => backend(call, ['a', 'b']))) as Record<string, unknown>;
+    await held.resume(round({ name: 't', inputResponses: { 'be/1': { action: 'accept' } }, requestState: first.requestState }));
+    await expect(held.resume(round({ name: 't', inputResponses: { 'be/1': { action: 'accept' } }, requestState: first.requestState }))).rejects.toThrow(/already used/);
+    held.close();
+  });
+
+  it('cancels a held call nobody retries, and its backend request with it', async () => {
+    const held = new HeldCalls({ holdMs: 50 });
+    let reason: unknown;
+    let backendCall!: Promise<Result>;
+    const first = (await held.begin(round(), (call) => {
+      call.controller.signal.addEventListener('abort', () => (reason = call.controller.signal.reason));
+      backendCall = backend(call, ['a']);
+      return backendCall;
+    })) as Record<string, unknown>;
+    expect(first.resultType).toBe('input_required');
+    expect(held.size).toBe(1);
+    await expect(backendCall).rejects.toThrow(/cancelled before the client answered/);
+    expect(reason).toBe('the client did not retry with inputResponses within 50 ms');
+    expect(held.size).toBe(0);
+    await expect(held.resume(round({ name: 't', requestState: first.requestState }))).rejects.toThrow(/no longer holds|expired/);
+  });
+});
