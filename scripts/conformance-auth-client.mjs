@@ -3,17 +3,17 @@
 // test (test/fixtures/auth-client-driver.ts: `switchboard login`, then `serve` and one tool call),
 // one scenario at a time, and sums them up. See docs/auth.md ("Conformance").
 //
-//   node scripts/conformance-auth-client.mjs --cli PATH/TO/conformance/dist/index.js [--scenarios a,b] [--spec-version V]
+//   node scripts/conformance-auth-client.mjs [--cli PATH/dist/index.js] [--scenarios a,b] [--spec-version V]
 //
-// The auth client scenarios are in the 0.2 prereleases of @modelcontextprotocol/conformance, which
-// is not a dependency: install one anywhere (npm install --no-save conf02@npm:@modelcontextprotocol/conformance@0.2.0-alpha.12)
-// and pass its dist/index.js. Like scripts/conformance.mjs it runs the CLI on Node >= 22
-// (scripts/node22.mjs). Default --spec-version 2025-11-25 with --force: scenarios introduced for the
-// 2026-07-28 draft otherwise serve the draft's stateless lifecycle, which the router's backend
-// client does not speak yet, so they would fail before any authorization happens. Extension
+// The auth client scenarios are in the 0.2 prereleases of @modelcontextprotocol/conformance: the
+// devDependency alias conformance-next by default, or --cli. Like scripts/conformance.mjs it runs the
+// CLI on Node >= 22 (scripts/node22.mjs). Without --spec-version each scenario runs at its own
+// version (the 2026-07-28 ones against the draft's stateless lifecycle); with one, --force runs
+// every scenario at that version. Extension
 // scenarios (client credentials, enterprise-managed, DPoP, workload identity) are left out: the
 // router does not implement those grants. Needs dist/ built. Exit 0 when every scenario passed.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { node22Path } from './node22.mjs';
@@ -26,13 +26,13 @@ const flag = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const cli = flag('--cli');
-if (!cli) {
-  process.stderr.write('usage: node scripts/conformance-auth-client.mjs --cli PATH/dist/index.js [--scenarios a,b] [--spec-version V]\n');
+const cli = flag('--cli') ?? join(REPO_ROOT, 'node_modules/conformance-next/dist/index.js');
+if (!existsSync(cli)) {
+  process.stderr.write(`conformance-auth-client: ${cli} is missing; npm install (conformance-next), or pass --cli PATH/dist/index.js\n`);
   process.exit(2);
 }
 const node22 = node22Path();
-const specVersion = flag('--spec-version') ?? '2025-11-25';
+const specVersion = flag('--spec-version');
 const listed = spawnSync(node22, [cli, 'list'], { encoding: 'utf8' }).stdout;
 const all = [...listed.matchAll(/^\s+- (auth\/[a-z0-9-]+)/gm)].map((m) => m[1]).filter((s) => !EXTENSIONS.has(s));
 const scenarios = flag('--scenarios')?.split(',') ?? all;
@@ -40,7 +40,8 @@ const driver = `${process.execPath} --import tsx ${join(REPO_ROOT, 'test/fixture
 
 let passed = 0;
 for (const scenario of scenarios) {
-  const run = spawnSync(node22, [cli, 'client', '--command', driver, '--scenario', scenario, '--spec-version', specVersion, '--force'], {
+  const version = specVersion ? ['--spec-version', specVersion, '--force'] : [];
+  const run = spawnSync(node22, [cli, 'client', '--command', driver, '--scenario', scenario, ...version], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     timeout: 120_000,
@@ -51,5 +52,5 @@ for (const scenario of scenarios) {
   if (ok) passed++;
   process.stdout.write(`${ok ? 'PASS' : 'FAIL'}  ${scenario.padEnd(44)} ${checks ? `${checks[1]}/${checks[2]} checks, ${checks[4]} warnings` : 'no result'}\n`);
 }
-process.stdout.write(`\n${passed}/${scenarios.length} auth client scenarios passed (spec version ${specVersion})\n`);
+process.stdout.write(`\n${passed}/${scenarios.length} auth client scenarios passed (spec version: ${specVersion ?? "each scenario's own"})\n`);
 process.exit(passed === scenarios.length ? 0 : 1);
