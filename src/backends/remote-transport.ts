@@ -6,6 +6,18 @@
  */
 import type { JSONRPCMessage, Transport, TransportSendOptions } from '@modelcontextprotocol/client';
 import type { RemoteTarget } from '../config/types.js';
+import { NeedsLoginError, needsLoginMessage } from './oauth/needs-login.js';
+import { RouterOAuthProvider } from './oauth/provider.js';
+import type { RefreshCoalescer } from './oauth/refresh-coalescer.js';
+import { OAuthTokenStore } from './oauth/token-store.js';
+
+/** For a server with `auth: oauth`: whose tokens to use and where they are kept. */
+export interface RemoteOAuthContext {
+  serverName: string;
+  stateDir: string;
+  /** Shared by every connection the router makes, so concurrent 401s refresh once. */
+  refreshes: RefreshCoalescer;
+}
 
 export class LazyRemoteTransport implements Transport {
   onclose?: () => void;
@@ -20,6 +32,7 @@ export class LazyRemoteTransport implements Transport {
     private readonly target: RemoteTarget,
     /** The fetch for requests (e.g. one adding a traceparent header); default: global fetch. */
     private readonly fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>,
+    private readonly oauth?: RemoteOAuthContext,
   ) {}
 
   async start(): Promise<void> {
@@ -27,7 +40,11 @@ export class LazyRemoteTransport implements Transport {
     if (this.closed) throw new Error('the connection was closed before it started');
     const url = new URL(this.target.url);
     const requestInit = { headers: this.target.headers };
-    const custom = this.fetch ? { fetch: this.fetch } : {};
+    const authProvider = await this.oauthProvider();
+    if (this.closed) throw new Error('the connection was closed before it started');
+    // Token requests go through the same fetch, so concurrent refreshes of one token are sent once.
+    const fetchFn = authProvider ? this.oauth!.refreshes.wrap(this.fetch) : this.fetch;
+    const custom = { ...(fetchFn ? { fetch: fetchFn } : {}), ...(authProvider ? { authProvider } : {}) };
     const inner: Transport =
       this.kind === 'http'
         ? new StreamableHTTPClientTransport(url, { requestInit, ...custom })
@@ -38,6 +55,18 @@ export class LazyRemoteTransport implements Transport {
     if (this.version) inner.setProtocolVersion?.(this.version);
     this.inner = inner;
     await inner.start();
+  }
+
+  /**
+   * The router's own grant for this backend (never a client's token: the spec forbids passing
+   * those through). Without one there is nothing to refresh and nobody to send to a browser, so
+   * fail at once with the command that fixes it instead of collecting a 401.
+   */
+  private async oauthProvider(): Promise<RouterOAuthProvider | undefined> {
+    if (!this.target.oauth || !this.oauth) return undefined;
+    const store = new OAuthTokenStore(this.oauth.stateDir, this.oauth.serverName, this.target.url);
+    if (!(await store.read())?.tokens) throw new NeedsLoginError(this.oauth.serverName);
+    return new RouterOAuthProvider({ serverName: this.oauth.serverName, store, settings: this.target.oauth });
   }
 
   get sessionId(): string | undefined {
@@ -51,7 +80,15 @@ export class LazyRemoteTransport implements Transport {
 
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (!this.inner) return Promise.reject(new Error('the connection has not started'));
-    return this.inner.send(message, options);
+    if (!this.oauth) return this.inner.send(message, options);
+    return this.inner.send(message, options).catch((err: unknown) => {
+      // The grant is gone (revoked, refresh refused): drop the connection, so the backend goes down
+      // with the needs-login reason where the summary and status page show it, and its reconnects
+      // wait for the tokens a `switchboard login` stores.
+      // Deferred: the failed request must reject with this reason before the close fails it again.
+      if (needsLoginMessage(err)) setImmediate(() => void this.close());
+      throw err;
+    });
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { ServerConfig, StdioTarget } from '../config/types.js';
 import { stripSdkPrefix } from '../errors/index.js';
 import { backendEnvironment } from './backend-env.js';
+import { needsLoginMessage } from './oauth/needs-login.js';
 import type { SpawnError } from './stdio-transport.js';
 import type { TransportKind } from './transport-factory.js';
 
@@ -34,6 +35,8 @@ export function describeStartFailure(server: ServerConfig, kind: TransportKind, 
     if (/closed|exited|EPIPE/i.test(message)) return `the process exited during the MCP handshake${tail || ' without writing anything to stderr'} (${field}.command/args)`;
     return `${message}${tail}`;
   }
+  const needsLogin = needsLoginMessage(err);
+  if (needsLogin) return needsLogin;
   const via = kind === 'sse' ? 'legacy SSE' : 'Streamable HTTP';
   if (/ECONNREFUSED|fetch failed|ENOTFOUND|EAI_AGAIN/i.test(message + String((err as { cause?: unknown })?.cause ?? ''))) {
     return `${via}: cannot reach ${target.url} (${field}.url): is the server running?`;

@@ -113,7 +113,10 @@ function disabledRow(server: ServerConfig): CheckRow {
 }
 
 function targetKind(server: ServerConfig): string {
-  return server.target.kind === 'auto' ? 'http/sse' : server.target.kind;
+  const target = server.target;
+  // An `auth: oauth` server without `type` is only tried over Streamable HTTP (transport-factory.ts).
+  if (target.kind === 'auto') return target.oauth ? 'http' : 'http/sse';
+  return target.kind;
 }
 
 function progressLine(row: CheckRow, width: number): string {

@@ -15,7 +15,7 @@ import { VERSION } from '../version.js';
  * bridge (the schema command alone pulls in zod's JSON Schema converter).
  */
 async function help(): Promise<string> {
-  const [{ SERVE_HELP }, { BRIDGE_HELP }, { IMPORT_HELP }, { INSTALL_HELP }, { SCHEMA_HELP }, { TOOLS_HELP }, { CALL_HELP }, { CHECK_HELP }] = await Promise.all([
+  const [{ SERVE_HELP }, { BRIDGE_HELP }, { IMPORT_HELP }, { INSTALL_HELP }, { SCHEMA_HELP }, { TOOLS_HELP }, { CALL_HELP }, { CHECK_HELP }, { LOGIN_HELP, LOGOUT_HELP }] = await Promise.all([
     import('./serve.js'),
     import('./bridge.js'),
     import('./import.js'),
@@ -24,6 +24,7 @@ async function help(): Promise<string> {
     import('./tools.js'),
     import('./call.js'),
     import('./check.js'),
+    import('./login.js'),
   ]);
   return `mcp-switchboard ${VERSION}: one MCP server in front of many.
 
@@ -38,6 +39,8 @@ Commands:
   tools      list the tools the router serves (workspaces applied)
   call       call one tool through the router (or --url: one remote server directly) and print the result
   check      validate the config and connect every backend once: a table of what is up and what to fix
+  login      authorize the router with a remote server that has "auth: oauth" (OAuth, in a browser)
+  logout     forget the router's stored OAuth tokens for a server
 
 Run "switchboard <command> --help" for a command's options.
 
@@ -55,11 +58,15 @@ ${TOOLS_HELP}
 
 ${CALL_HELP}
 
-${CHECK_HELP}`;
+${CHECK_HELP}
+
+${LOGIN_HELP}
+
+${LOGOUT_HELP}`;
 }
 
 /** Commands on the newer exit-code scheme, where a usage or config error is 1. */
-const CONFIG_TOOLS = new Set(['import', 'install', 'schema', 'tools', 'call', 'check']);
+const CONFIG_TOOLS = new Set(['import', 'install', 'schema', 'tools', 'call', 'check', 'login', 'logout']);
 
 async function main(argv: string[]): Promise<number | void> {
   const [command, ...rest] = argv;
@@ -80,6 +87,10 @@ async function main(argv: string[]): Promise<number | void> {
       return (await import('./call.js')).runCall(rest);
     case 'check':
       return (await import('./check.js')).runCheck(rest);
+    case 'login':
+      return (await import('./login.js')).runLogin(rest);
+    case 'logout':
+      return (await import('./login.js')).runLogout(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -91,7 +102,7 @@ async function main(argv: string[]): Promise<number | void> {
       process.stderr.write(VERSION + '\n');
       return;
     default:
-      throw new SwitchboardError('SB_USAGE', `unknown command "${command}". Commands: serve, bridge, import, install, schema, tools, call, check. Run "switchboard --help".`);
+      throw new SwitchboardError('SB_USAGE', `unknown command "${command}". Commands: serve, bridge, import, install, schema, tools, call, check, login, logout. Run "switchboard --help".`);
   }
 }
 

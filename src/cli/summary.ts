@@ -17,6 +17,8 @@ function formatBackendLine(backend: Backend, nameWidth: number): string {
     case 'failed':
       return `  FAILED ${name}  ${transport}  ${backend.lastError ?? 'unknown error'} (not retrying until the config is reloaded)`;
     default:
+      // Retrying will not help until someone logs in; then the next retry picks the tokens up.
+      if (backend.lastError?.startsWith('needs login:')) return `  LOGIN ${name}  ${transport}  ${backend.lastError}`;
       return `  DOWN  ${name}  ${transport}  ${backend.lastError ?? 'unknown error'} (retrying)`;
   }
 }
@@ -32,7 +34,9 @@ function listCounts(backend: Backend): string {
 
 function kindOf(backend: Backend): string {
   const target = backend.config.target;
-  return target.kind === 'auto' ? 'http?' : target.kind;
+  // An OAuth backend without `type` is only tried over Streamable HTTP (transport-factory.ts).
+  if (target.kind === 'auto') return target.oauth ? 'http' : 'http?';
+  return target.kind;
 }
 
 export function formatSummary(backends: readonly Backend[], configPath: string | undefined): string {

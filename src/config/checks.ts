@@ -13,7 +13,7 @@ export interface CrossIssue {
 }
 
 const STDIO_ONLY = ['args', 'env', 'inheritEnv', 'cwd'] as const;
-const REMOTE_ONLY = ['type', 'headers'] as const;
+const REMOTE_ONLY = ['type', 'headers', 'auth'] as const;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -32,6 +32,20 @@ function checkServerForm(name: string, server: Record<string, unknown>, out: Cro
   const [misplaced, form, present] = hasUrl ? [STDIO_ONLY, 'stdio servers (those with "command")', 'url'] : [REMOTE_ONLY, 'remote servers (those with "url")', 'command'];
   for (const field of misplaced) {
     if (server[field] !== undefined) out.push({ path: ['servers', name, field], message: `only applies to ${form}; this server has "${present}"` });
+  }
+  if (hasUrl) checkOAuth(name, server, out);
+}
+
+/** OAuth tokens travel in Authorization: a configured one would fight them, and a secret needs its id. */
+function checkOAuth(name: string, server: Record<string, unknown>, out: CrossIssue[]): void {
+  const auth = server['auth'];
+  if (auth === undefined) return;
+  const headers = server['headers'];
+  if (isRecord(headers) && Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
+    out.push({ path: ['servers', name, 'headers'], message: 'sets Authorization, but "auth: oauth" sends the router\'s own token there; remove one of them' });
+  }
+  if (isRecord(auth) && auth['clientSecret'] !== undefined && auth['clientId'] === undefined) {
+    out.push({ path: ['servers', name, 'auth', 'clientSecret'], message: 'needs "clientId" too: a client secret belongs to a pre-registered client id' });
   }
 }
 

@@ -7,7 +7,7 @@ import { sanitizePrefix } from './prefix.js';
 import { resolve } from 'node:path';
 import type { LogLevel } from '../log.js';
 import type { RouterFile, ServerFile, WorkspaceFile } from './schema.js';
-import type { ListenConfig, RestartConfig, RouterConfig, ServerConfig, ServerTarget, WorkspaceAllow, WorkspaceConfig } from './types.js';
+import type { ListenConfig, OAuthSettings, RemoteTarget, RestartConfig, RouterConfig, ServerConfig, ServerTarget, WorkspaceAllow, WorkspaceConfig } from './types.js';
 
 export interface NormalizeOptions {
   /** Directory relative `cwd:` values are resolved against: the config file's directory. */
@@ -26,7 +26,15 @@ function targetOf(server: ServerFile, baseDir: string): ServerTarget {
     };
   }
   // crossCheck guarantees exactly one of command/url before we get here.
-  return { kind: server.type ?? 'auto', url: server.url as string, headers: server.headers ?? {} };
+  const target: RemoteTarget = { kind: server.type ?? 'auto', url: server.url as string, headers: server.headers ?? {} };
+  if (server.auth !== undefined) target.oauth = oauthOf(server.auth);
+  return target;
+}
+
+function oauthOf(auth: NonNullable<ServerFile['auth']>): OAuthSettings {
+  if (auth === 'oauth') return {};
+  const { type: _type, ...settings } = auth;
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as OAuthSettings;
 }
 
 function serverOf(name: string, s: ServerFile, baseDir: string): ServerConfig {

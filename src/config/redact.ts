@@ -27,7 +27,8 @@ export interface SecretOptions {
 
 /**
  * Every env and header value of every server, a header's token also without its scheme, a server
- * URL's user, password and user:password (raw and percent-decoded), and listen.authToken.
+ * URL's user, password and user:password (raw and percent-decoded), an OAuth client secret, and
+ * listen.authToken.
  */
 export function configSecrets(config: Pick<RouterConfig, 'servers' | 'listen'>, options: SecretOptions = {}): string[] {
   const values: string[] = [];
@@ -43,6 +44,7 @@ export function configSecrets(config: Pick<RouterConfig, 'servers' | 'listen'>, 
       if (scheme?.[1]) values.push(scheme[1]);
     }
     values.push(...urlCredentials(target.url));
+    if (target.oauth?.clientSecret) values.push(target.oauth.clientSecret);
   }
   if (config.listen.authToken) values.push(config.listen.authToken);
   for (const value of options.extra ?? []) if (value) values.push(value);

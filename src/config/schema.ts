@@ -57,6 +57,35 @@ const toolName = z
   .string({ error: 'expected a string' })
   .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected a tool name of 1-64 letters, digits, "_" or "-"' });
 
+/** `https://...` with a path: a client ID metadata document URL is itself the client_id, so "/" alone is not one. */
+const clientMetadataUrl = nonEmpty.refine(
+  (v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'https:' && u.pathname !== '/';
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected an https URL with a path, such as https://example.com/switchboard/client.json' },
+);
+
+const OAuthSchema = mapping(
+  {
+    type: z.literal('oauth', { error: 'expected "oauth"' }),
+    clientId: nonEmpty.optional(),
+    clientSecret: nonEmpty.optional(),
+    scopes: stringList.optional(),
+    clientMetadataUrl: clientMetadataUrl.optional(),
+  },
+  'auth settings (type: oauth, clientId:, clientSecret:, scopes:, clientMetadataUrl:)',
+);
+
+/** `auth: oauth`, or the mapping form when a client id, scopes or a metadata document URL are needed. */
+const AuthSchema = z.union([z.literal('oauth'), OAuthSchema], {
+  error: (iss) => (typeof iss.input === 'string' ? 'expected "oauth"' : undefined),
+});
+
 /** One backend. stdio fields and remote fields share one object; `crossCheck` enforces exactly one form. */
 const ServerSchema = mapping(
   {
@@ -68,6 +97,7 @@ const ServerSchema = mapping(
     url: httpUrl.optional(),
     type: oneOf(['http', 'sse']).optional(),
     headers: stringMap.optional(),
+    auth: AuthSchema.optional(),
     // Public names must fit ^[A-Za-z0-9_-]{1,64}$; a prefix outside that set would hash every name.
     prefix: z.string({ error: 'expected a string' }).regex(/^[A-Za-z0-9_-]{0,32}$/, { error: 'expected letters, digits, "_" or "-" (at most 32), or "" for no namespace' }).optional(),
     enabled: bool.default(true),

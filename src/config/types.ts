@@ -28,6 +28,21 @@ export interface RemoteTarget {
   kind: 'http' | 'sse' | 'auto';
   url: string;
   headers: Record<string, string>;
+  /** Present: the router is an OAuth client of this server, with its own tokens (`switchboard login`). */
+  oauth?: OAuthSettings;
+}
+
+/**
+ * How the router identifies itself to a backend's authorization server. All optional: without a
+ * client id the router uses the client ID metadata document at `clientMetadataUrl` when the server
+ * supports it, else dynamic client registration.
+ */
+export interface OAuthSettings {
+  clientId?: string;
+  clientSecret?: string;
+  /** Absent: what the server's protected-resource metadata lists (the spec's scope selection). */
+  scopes?: string[];
+  clientMetadataUrl?: string;
 }
 
 export type ServerTarget = StdioTarget | RemoteTarget;

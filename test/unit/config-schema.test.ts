@@ -174,7 +174,7 @@ describe('validation messages', () => {
     expect(problems('servers:\n  github: { command: x, comand: y, conect_timeout: 5, zzz: 1 }\nlisen: {}\n')).toEqual([
       'servers.github.comand: unknown field; did you mean "command"?',
       'servers.github.conect_timeout: unknown field; did you mean "connectTimeout"?',
-      'servers.github.zzz: unknown field; allowed fields: command, args, env, inheritEnv, cwd, url, type, headers, prefix, enabled, timeout, connectTimeout, isolation, protocol, tags, description, maxConcurrency, maxQueue, restart, healthCheck, lazy, idleTimeout',
+      'servers.github.zzz: unknown field; allowed fields: command, args, env, inheritEnv, cwd, url, type, headers, auth, prefix, enabled, timeout, connectTimeout, isolation, protocol, tags, description, maxConcurrency, maxQueue, restart, healthCheck, lazy, idleTimeout',
       'lisen: unknown field; did you mean "listen"?',
     ]);
   });
