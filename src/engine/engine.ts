@@ -169,8 +169,9 @@ export class Engine implements EngineServices {
     const done = this.observers.length ? this.observe(ctx, plan) : undefined;
     const modernClient = ctx.era === MODERN_PROTOCOL_VERSION;
     const clientCapabilities = ctx.session.clientCapabilities;
-    const cancel = ctx.cancellation ? { cancellation: ctx.cancellation } : { signal: ctx.signal };
-    const send = (params: Params) => backend.request(plan.method, params, { ...cancel, onprogress, clientCapabilities });
+    // One options object per forward (rounds of input_required reuse it), built without spreads.
+    const opts = ctx.cancellation ? { cancellation: ctx.cancellation, onprogress, clientCapabilities } : { signal: ctx.signal, onprogress, clientCapabilities };
+    const send = (params: Params) => backend.request(plan.method, params, opts);
     let sent: Promise<Result>;
     let params: Params = plan.params;
     try {
