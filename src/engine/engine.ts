@@ -218,7 +218,10 @@ export class Engine implements EngineServices {
   }
 
   callTool(ctx: RequestContext, name: string, args: Params | undefined): Promise<Result> {
-    return this.handle({ ...ctx, method: 'tools/call' }, args === undefined ? { name } : { name, arguments: args });
+    // The same request, as a tools/call: everything else (session, signal, cancellation, progress
+    // token) is read through the original, whatever kind of object the front made it.
+    const inner = Object.create(ctx, { method: { value: 'tools/call', enumerable: true } }) as RequestContext;
+    return this.handle(inner, args === undefined ? { name } : { name, arguments: args });
   }
 }
 

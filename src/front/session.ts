@@ -17,6 +17,7 @@ import type { Engine } from '../engine/engine.js';
 import { LOGGING_LEVELS, logLevelAllows } from '../engine/log-levels.js';
 import { describe, invalidParams } from '../engine/params.js';
 import { RpcPeer, type InboundRequest } from '../rpc/peer.js';
+import { SessionRequest } from './session-request.js';
 import { FRONT_CAPABILITIES, SERVER_INFO } from './capabilities.js';
 import { redactedError } from './redact-error.js';
 import type { ModernDispatcher } from './modern/dispatcher.js';
@@ -149,21 +150,7 @@ export class FrontSession implements SessionRef {
       case 'logging/setLevel':
         return this.setLevel(request.params);
     }
-    const meta = (request.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta;
-    const token = meta?.progressToken;
-    const ctx: RequestContext = {
-      era: '2025-11-25',
-      session: this,
-      id: request.id,
-      method: request.method,
-      // An AbortSignal only for code that asks (relays, queues); the forward stage uses `cancellation`.
-      get signal() {
-        return request.signal;
-      },
-      cancellation: request.cancellation,
-      seq: ++this.requestCount,
-      ...((typeof token === 'string' || typeof token === 'number') && { progressToken: token }),
-    };
+    const ctx = new SessionRequest(this, request, ++this.requestCount);
     return this.host.engine.handle(ctx, request.params);
   }
 
