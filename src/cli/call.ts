@@ -160,7 +160,7 @@ async function callAndPrint(client: Client, name: string, args: Arguments, optio
     const error = { code: code ?? JsonRpcCode.InternalError, message: errorText(err), ...(data !== undefined && { data }) };
     return fail(options.json, exitForError(code, typeof reason === 'string' ? reason : undefined, options.listed), error);
   }
-  process.stdout.write(options.json ? JSON.stringify(result, null, 2) + '\n' : resultText(result));
+  process.stdout.write(options.json ? JSON.stringify(result, null, 2) + '\n' : resultText(result)); // stdout-ok: the command's printout, never a stdio front
   if (!result.isError) return EXIT.ok;
   process.stderr.write(`switchboard: tool "${name}" answered with isError\n`);
   return EXIT.toolError;
@@ -183,7 +183,7 @@ export function exitForError(code: number | undefined, reason: string | undefine
 
 function fail(json: boolean, exit: number, error: WireError): number {
   process.stderr.write(`switchboard: ${error.message}\n`);
-  if (json) process.stdout.write(JSON.stringify({ error }, null, 2) + '\n');
+  if (json) process.stdout.write(JSON.stringify({ error }, null, 2) + '\n'); // stdout-ok: the command's printout, never a stdio front
   return exit;
 }
 

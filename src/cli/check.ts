@@ -84,8 +84,8 @@ export async function runCheck(argv: string[]): Promise<number> {
     await watchdog.close();
   }
   const down = rows.filter((r) => r.status === 'down').length;
-  if (values.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-  else process.stdout.write(checkTable(rows));
+  if (values.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n'); // stdout-ok: the command's printout, never a stdio front
+  else process.stdout.write(checkTable(rows)); // stdout-ok: the command's printout, never a stdio front
   const up = rows.filter((r) => r.status === 'up').length;
   process.stderr.write(`switchboard: ${up}/${up + down} backends up (config: ${path})\n`);
   return down === 0 ? 0 : 4;

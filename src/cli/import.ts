@@ -61,7 +61,7 @@ export async function runImport(argv: string[]): Promise<void> {
 
   const text = routerText(doc);
   if (target) await writeFile(target, text);
-  else process.stdout.write(text);
+  else process.stdout.write(text); // stdout-ok: the command's printout, never a stdio front
   const lines = importReport(client, source, plan, added, clashes, target ? basename(target) : 'router.yaml');
   if (target) lines.push(`wrote ${target}`);
   process.stderr.write(lines.join('\n') + '\n');

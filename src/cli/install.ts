@@ -87,7 +87,7 @@ export async function runInstall(argv: string[]): Promise<void> {
   if (values['dry-run']) {
     const diffs = [unifiedDiff(clientText, newClientText, { from: clientPath, to: clientPath })];
     if (routerChanged) diffs.push(unifiedDiff(routerBefore, newRouterText, { from: configPath, to: configPath }));
-    process.stdout.write(diffs.join(''));
+    process.stdout.write(diffs.join('')); // stdout-ok: the command's printout, never a stdio front
     report.push(`dry run: nothing written${clientChanged || routerChanged ? '' : ' (nothing to change)'}`);
     process.stderr.write(report.join('\n') + '\n');
     return;

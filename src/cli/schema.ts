@@ -71,5 +71,5 @@ export async function runSchema(argv: string[]): Promise<void> {
     process.stderr.write(SCHEMA_HELP + '\n');
     return;
   }
-  process.stdout.write(schemaText());
+  process.stdout.write(schemaText()); // stdout-ok: the command's printout, never a stdio front
 }

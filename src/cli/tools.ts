@@ -56,7 +56,7 @@ export async function runTools(argv: string[]): Promise<number> {
   try {
     const entries = toolEntries(await local.listTools(), local.view);
     reportDown(local);
-    process.stdout.write(values.json ? JSON.stringify(entries, null, 2) + '\n' : toolsTable(entries, process.stdout.isTTY ? (process.stdout.columns ?? DEFAULT_COLUMNS) : DEFAULT_COLUMNS));
+    process.stdout.write(values.json ? JSON.stringify(entries, null, 2) + '\n' : toolsTable(entries, process.stdout.isTTY ? (process.stdout.columns ?? DEFAULT_COLUMNS) : DEFAULT_COLUMNS)); // stdout-ok: the command's printout, never a stdio front
     return 0;
   } finally {
     await local.close();

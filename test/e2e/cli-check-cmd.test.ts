@@ -2,6 +2,7 @@
  * `switchboard check` end to end: every enabled backend connected once, the table and JSON rows, the
  * hint naming the config field to fix, and the exit codes (0 all up, 4 some down, 1 config error).
  */
+import type { CheckRow } from '../../src/cli/check.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, tempDir } from '../helpers/cli.js';
 import { spawnFixture, type SpawnedFixture } from '../helpers/spawn-fixture.js';
@@ -20,18 +21,7 @@ afterAll(async () => {
   tmp.remove();
 });
 
-interface Row {
-  backend: string;
-  transport: string;
-  status: string;
-  tools: number | null;
-  prompts: number | null;
-  resources: number | null;
-  resourceTemplates: number | null;
-  handshakeMs: number | null;
-  error: string | null;
-  hint: string | null;
-}
+type Row = CheckRow;
 
 describe('switchboard check', () => {
   it('exits 0 with a row per backend when every enabled backend is up', async () => {
