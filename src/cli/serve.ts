@@ -123,6 +123,9 @@ export async function runServe(argv: string[]): Promise<void> {
   // A gateway shared through OAuth logs who called what (the audit trail); one user's does not need to.
   const audit = listen.auth && http ? new (await import('../status/audit-log.js')).AuditLog(log) : undefined;
   const observed = observability?.routerOptions();
+  // Replicas share Redis and a secret (docs/scaling.md); one process on stdio has nobody to share with.
+  const cluster = config.cluster && http ? new (await import('../cluster/cluster.js')).Cluster(config.cluster, { log }) : undefined;
+  if (config.cluster && !http) log.warn('cluster: is ignored on a stdio front (serve --http to run as a replica)');
   const router = new Router(config, {
     log,
     waitForFirstStart: true,
@@ -130,6 +133,7 @@ export async function runServe(argv: string[]): Promise<void> {
     ...observed,
     observers: [...(observed?.observers ?? []), ...(tracing ? [tracing.observer] : []), ...(audit ? [audit] : [])],
     ...(secrets.length > 0 ? { redact } : {}),
+    ...(cluster && { signing: cluster.signing }),
   });
   const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   // Children first: they take the longest to be ready, and everything below (workspaces, search, the
@@ -141,6 +145,7 @@ export async function runServe(argv: string[]): Promise<void> {
     workspaces = await createWorkspaces(router, log, values.workspace);
   } catch (err) {
     await router.close();
+    await cluster?.close();
     await tracing?.close();
     await watchdog.close();
     throw err;
@@ -186,6 +191,7 @@ export async function runServe(argv: string[]): Promise<void> {
       router.modern.close();
       await fronts?.close();
       await workspaceHttp?.close();
+      await cluster?.close();
       await router.close();
       observability?.close();
       await tracing?.close();
@@ -223,11 +229,13 @@ export async function runServe(argv: string[]): Promise<void> {
         statusRoutes({ listen, statusPath, snapshot: () => observability.snapshot(), metrics: () => observability.metrics.render(), ...tokens }),
       ],
       ...tokens,
+      ...(cluster && { cluster }),
       ...(front === 'sse' ? { sse: { ssePath: LEGACY_SSE_PATH, messagePath: LEGACY_MESSAGE_PATH } } : {}),
       ...(front === 'ws' ? { wsPath: listen.path } : {}),
     });
     const urls = await fronts.listen();
     for (const url of Object.values(urls)) say(`mcp-switchboard listening on ${url}`);
+    if (cluster) say(`replica ${cluster.replicaId} of the cluster, reached at ${await cluster.announce(fronts.http.port)}`);
     say(claudeDesktopSnippet(path));
   }
   await reportStartup(router, started, path, say);

@@ -28,6 +28,11 @@ export const DEFAULT_RESTART: Readonly<RestartConfig> = { initialDelayMs: 1000, 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 5000;
 /** An idle session costs about 1 KB (docs/benchmarks.md, Scale); the cap is against floods, not use. */
 export const DEFAULT_MAX_SESSIONS = 1000;
+/**
+ * A 2025 session's resumable stream events in Redis: enough for a client that reconnects after a
+ * network blip or a replica's death, not a history (each stream is trimmed by both bounds).
+ */
+export const DEFAULT_CLUSTER_EVENTS = { maxLength: 1000, maxAgeMs: 5 * 60_000 } as const;
 /** How long in-flight requests may finish after SIGTERM before they are answered with SB_SHUTTING_DOWN. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 

@@ -7,7 +7,7 @@ import { sanitizePrefix } from './prefix.js';
 import { resolve } from 'node:path';
 import type { LogLevel } from '../log.js';
 import type { RouterFile, ServerFile, WorkspaceFile } from './schema.js';
-import type { ListenConfig, OAuthSettings, RemoteTarget, RestartConfig, RouterConfig, ServerConfig, ServerTarget, WorkspaceAllow, WorkspaceConfig } from './types.js';
+import type { ClusterConfig, ListenConfig, OAuthSettings, RemoteTarget, RestartConfig, RouterConfig, ServerConfig, ServerTarget, WorkspaceAllow, WorkspaceConfig } from './types.js';
 
 export interface NormalizeOptions {
   /** Directory relative `cwd:` values are resolved against: the config file's directory. */
@@ -82,6 +82,16 @@ function allowOf(a: NonNullable<WorkspaceFile['allow']>): WorkspaceAllow {
   return { ...(a.sub && { sub: a.sub }), ...(a.groups && { groups: a.groups }), ...(a.scope && { scope: a.scope }) };
 }
 
+function clusterOf(c: NonNullable<RouterFile['cluster']>): ClusterConfig {
+  return {
+    redisUrl: c.redis,
+    secret: c.secret,
+    events: { ...c.events },
+    ...(c.replicaId !== undefined && { replicaId: c.replicaId }),
+    ...(c.advertiseUrl !== undefined && { advertiseUrl: c.advertiseUrl }),
+  };
+}
+
 function listenOf(l: RouterFile['listen']): ListenConfig {
   const { authToken, cors, auth, ...rest } = l;
   return {
@@ -104,5 +114,6 @@ export function normalizeConfig(file: RouterFile, opts: NormalizeOptions): Route
     workspaces: Object.entries(file.workspaces ?? {}).map(([name, w]) => workspaceOf(name, w)),
   };
   if (file.logLevel !== undefined) config.logLevel = file.logLevel as LogLevel;
+  if (file.cluster !== undefined) config.cluster = clusterOf(file.cluster);
   return config;
 }

@@ -27,10 +27,10 @@ export interface SecretOptions {
 
 /**
  * Every env and header value of every server, a header's token also without its scheme, a server
- * URL's user, password and user:password (raw and percent-decoded), an OAuth client secret, and
- * listen.authToken.
+ * URL's user, password and user:password (raw and percent-decoded), an OAuth client secret,
+ * listen.authToken, the cluster secret and the Redis URL's credentials.
  */
-export function configSecrets(config: Pick<RouterConfig, 'servers' | 'listen'>, options: SecretOptions = {}): string[] {
+export function configSecrets(config: Pick<RouterConfig, 'servers' | 'listen' | 'cluster'>, options: SecretOptions = {}): string[] {
   const values: string[] = [];
   for (const server of config.servers) {
     const target = server.target;
@@ -47,6 +47,7 @@ export function configSecrets(config: Pick<RouterConfig, 'servers' | 'listen'>, 
     if (target.oauth?.clientSecret) values.push(target.oauth.clientSecret);
   }
   if (config.listen.authToken) values.push(config.listen.authToken);
+  if (config.cluster) values.push(config.cluster.secret, ...urlCredentials(config.cluster.redisUrl));
   for (const value of options.extra ?? []) if (value) values.push(value);
   const min = options.minLength ?? 1;
   return [...new Set(values.filter((v) => v.trim() !== '' && v.length >= min))];

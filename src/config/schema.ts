@@ -162,6 +162,37 @@ const ListenSchema = mapping(
   'listener settings (transport:, host:, port:, ...)',
 );
 
+/** `redis://` or `rediss://` (TLS), as ioredis and every managed Redis hand them out. */
+const redisUrl = nonEmpty.refine(
+  (v) => {
+    try {
+      return ['redis:', 'rediss:'].includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected a Redis URL such as redis://redis:6379 (rediss:// for TLS)' },
+);
+
+/** Several replicas behind one load balancer (docs/scaling.md). Absent: one process, no Redis. */
+const ClusterSchema = mapping(
+  {
+    redis: redisUrl,
+    // Visible in session ids and replica keys: keep it to characters that need no escaping anywhere.
+    replicaId: z.string({ error: 'expected a string' }).regex(/^[A-Za-z0-9_.-]{1,63}$/, { error: 'expected 1-63 letters, digits, ".", "_" or "-"' }).optional(),
+    advertiseUrl: httpUrl.optional(),
+    secret: z.string({ error: 'expected a string' }).min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`), the same on every replica; give it as ${VAR}' }),
+    events: mapping(
+      {
+        maxLength: int(1, Number.MAX_SAFE_INTEGER, 'expected a positive whole number of events').default(D.DEFAULT_CLUSTER_EVENTS.maxLength),
+        maxAgeMs: positiveMs.default(D.DEFAULT_CLUSTER_EVENTS.maxAgeMs),
+      },
+      'event store settings (maxLength:, maxAgeMs:)',
+    ).prefault({}),
+  },
+  'cluster settings (redis:, secret:, replicaId:, advertiseUrl:, events:)',
+);
+
 const ToolOverrideSchema = mapping(
   {
     name: toolName.optional(),
@@ -222,6 +253,7 @@ export const RouterFileSchema = mapping(
       },
       'search settings (autoThreshold:, maxActive:)',
     ).prefault({}),
+    cluster: ClusterSchema.optional(),
     workspaces: z
       .record(nameKey('workspace'), WorkspaceSchema, { error: 'expected a mapping of workspace names to workspace settings' })
       .optional(),

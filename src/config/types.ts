@@ -176,6 +176,19 @@ export interface SearchConfig {
   maxActive: number;
 }
 
+/** Several replicas sharing state through Redis (docs/scaling.md). */
+export interface ClusterConfig {
+  redisUrl: string;
+  /** Absent: the hostname plus a random suffix, chosen at start. */
+  replicaId?: string;
+  /** How the other replicas reach this one; absent: http://HOSTNAME:PORT of the HTTP front. */
+  advertiseUrl?: string;
+  /** Shared by every replica: signs session ids, cursors and requestState so any replica accepts them. */
+  secret: string;
+  /** Bounds of each resumable stream kept in Redis. */
+  events: { maxLength: number; maxAgeMs: number };
+}
+
 export interface RouterConfig {
   separator: string;
   pageSize: number;
@@ -191,6 +204,8 @@ export interface RouterConfig {
   search: SearchConfig;
   /** In file order. */
   workspaces: WorkspaceConfig[];
+  /** Absent: a single process, nothing shared. */
+  cluster?: ClusterConfig;
 }
 
 /** One problem found in a config file: `path` is a display path such as `servers.github.args[0]`. */

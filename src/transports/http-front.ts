@@ -21,6 +21,7 @@ import { SwitchboardError, sendHttpError } from '../errors/index.js';
 import { isModernMessage } from '../front/modern/envelope.js';
 import { isModernProtocolVersion } from '../rpc/protocol-version.js';
 import type { ModernHttp } from './modern-http.js';
+import type { Cluster } from '../cluster/cluster.js';
 
 /**
  * Opens the MCP session of a new client: `serve` connects it to its router (with the route's view,
@@ -48,6 +49,8 @@ export interface HttpFrontOptions {
   modern?: { http: ModernHttp; defaultView: (principal?: Principal) => CatalogView };
   /** The access-token verifier shared by the port's fronts (listen.auth). */
   tokens?: AccessTokens;
+  /** One replica of a cluster: session ids name their owner, and other replicas' sessions are forwarded. */
+  cluster?: Cluster;
 }
 
 interface HttpSession {

@@ -43,9 +43,9 @@ describe('MRTR hold timeout', () => {
     expect(first.resultType).toBe('input_required');
     expect(Object.keys(first.inputRequests)).toEqual(['fx/1']);
     expect(modern.heldCalls.size).toBe(1);
-    expect(router.inflight.owners('fx')).toHaveLength(1);
+    expect(router.engine.inflight.owners('fx')).toHaveLength(1);
 
-    await eventually(() => modern.heldCalls.size === 0 && router.inflight.owners('fx').length === 0, { what: 'the held call to time out and leave the backend' });
+    await eventually(() => modern.heldCalls.size === 0 && router.engine.inflight.owners('fx').length === 0, { what: 'the held call to time out and leave the backend' });
 
     await expect(request(2, { inputResponses: { 'fx/1': { action: 'accept', content: { answer: 'late' } } }, requestState: first.requestState })).rejects.toMatchObject({
       code: 'SB_BAD_REQUEST_STATE',

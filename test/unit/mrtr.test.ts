@@ -34,6 +34,8 @@ describe('RequestStateCodec', () => {
     expect(refusal(() => codec.verify(flipped))).toMatchObject({ code: 'SB_BAD_REQUEST_STATE', rpcCode: -32602 });
     expect(refusal(() => codec.verify(new RequestStateCodec().sign(claims))).message).toMatch(/altered or was not issued/);
     expect(refusal(() => codec.verify(42)).message).toMatch(/must be the string/);
+    // base64url decoders skip stray characters: the MAC must match as written.
+    expect(refusal(() => codec.verify(`${state}=`)).code).toBe('SB_BAD_REQUEST_STATE');
   });
 
   it('refuses an expired state', () => {

@@ -45,8 +45,9 @@ export class RequestStateCodec {
     if (typeof state !== 'string') throw bad('params.requestState must be the string an input_required result gave');
     const dot = state.indexOf('.');
     const payload = dot > 0 ? state.slice(0, dot) : '';
-    const given = Buffer.from(dot > 0 ? state.slice(dot + 1) : '', 'base64url');
-    const expected = Buffer.from(this.mac(payload), 'base64url');
+    // Compared as text: base64url decoding skips stray characters, so "MAC + junk" would still pass.
+    const given = Buffer.from(dot > 0 ? state.slice(dot + 1) : '');
+    const expected = Buffer.from(this.mac(payload));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw bad('requestState was altered or was not issued by this router; send the request again without inputResponses and requestState');
     }
