@@ -111,6 +111,11 @@ describe('2026-07-28 front with 2026-07-28 backends', () => {
     });
   });
 
+  it('resources/read of a URI nobody serves: -32602 naming the URI in data.uri (SEP-2164)', async () => {
+    const answer = await request('resources/read', { uri: 'test://nobody-has-this' });
+    expect(answer.error).toMatchObject({ code: -32602, data: { reason: 'SB_UNKNOWN_RESOURCE', uri: 'test://nobody-has-this' } });
+  });
+
   describe('input_required from a 2026 backend', () => {
     it('keeps the backend\'s own keys, and a retry with inputResponses alone reaches it', async () => {
       const first = await request('tools/call', { name: 'a__test_input_required_result_elicitation', arguments: {} });
