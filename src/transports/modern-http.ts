@@ -113,7 +113,7 @@ export class ModernHttp {
  */
 const HTTP_400_RPC_CODES = new Set([-32020, -32021, -32022]);
 
-export function httpStatusOf(rpcCode: number): number {
+function httpStatusOf(rpcCode: number): number {
   return HTTP_400_RPC_CODES.has(rpcCode) ? 400 : 200;
 }
 
