@@ -51,6 +51,14 @@ export class HeldCalls {
     return this.round(call, request);
   }
 
+  /**
+   * Whether a retry's requestState is one of ours (a held call's). Any other one is for the engine:
+   * a 2026-07-28 backend's own state, sealed by the engine, or nothing this router issued.
+   */
+  issued(requestState: unknown): boolean {
+    return this.codec.signedHere(requestState);
+  }
+
   /** A retry carrying requestState (and inputResponses): the held call goes on. */
   async resume(request: RoundRequest): Promise<Result> {
     const claims = this.codec.verify(request.params?.requestState);

@@ -40,6 +40,16 @@ export class RequestStateCodec {
     return `${payload}.${this.mac(payload)}`;
   }
 
+  /** Whether `state` carries this codec's signature (whatever its claims say): a held call's, not another kind. */
+  signedHere(state: unknown): boolean {
+    if (typeof state !== 'string') return false;
+    const dot = state.indexOf('.');
+    if (dot <= 0) return false;
+    const given = Buffer.from(state.slice(dot + 1), 'base64url');
+    const expected = Buffer.from(this.mac(state.slice(0, dot)), 'base64url');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
   /** The claims of a state this process signed, or SB_BAD_REQUEST_STATE saying what is wrong with it. */
   verify(state: unknown, now = Date.now()): RequestStateClaims {
     if (typeof state !== 'string') throw bad('params.requestState must be the string an input_required result gave');
