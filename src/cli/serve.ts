@@ -133,7 +133,7 @@ export async function runServe(argv: string[]): Promise<void> {
     ...observed,
     observers: [...(observed?.observers ?? []), ...(tracing ? [tracing.observer] : []), ...(audit ? [audit] : [])],
     ...(secrets.length > 0 ? { redact } : {}),
-    ...(cluster && { signing: cluster.signing }),
+    ...(cluster && { signing: cluster.signing, heldCalls: cluster.heldCalls }),
   });
   const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   // Children first: they take the longest to be ready, and everything below (workspaces, search, the
@@ -223,7 +223,7 @@ export async function runServe(argv: string[]): Promise<void> {
       // Sessions without a view of their own (legacy SSE, WebSocket) start where a new client would.
       connect: (t, view, principal) => connect(t, view ?? workspaces.initialView(principal), principal),
       route: workspaceHttp.route,
-      modern: { http: new ModernHttp(router.modern, secrets.length > 0 ? redact : undefined), defaultView: (principal) => workspaces.initialView(principal) },
+      modern: { http: new ModernHttp(router.modern, secrets.length > 0 ? redact : undefined, cluster), defaultView: (principal) => workspaces.initialView(principal) },
       extraRoutes: [
         workspaceHttp.extraRoute,
         statusRoutes({ listen, statusPath, snapshot: () => observability.snapshot(), metrics: () => observability.metrics.render(), ...tokens }),

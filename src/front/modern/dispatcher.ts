@@ -23,6 +23,8 @@ import { ListenerRegistry, ListenStream, readFilter } from './listeners.js';
 import { StatelessSession, type RequestSink } from './stateless-session.js';
 import type { Principal } from '../../util/principal.js';
 
+export type { HeldCallsOptions };
+
 /** Methods of the 2025 era only: a modern client gets -32601 and what to use instead. */
 const LEGACY_ONLY: Record<string, string> = {
   initialize: 'send server/discover, then requests carrying the _meta envelope',
