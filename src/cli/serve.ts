@@ -135,6 +135,8 @@ export async function runServe(argv: string[]): Promise<void> {
     ...(secrets.length > 0 ? { redact } : {}),
     ...(cluster && { signing: cluster.signing, heldCalls: cluster.heldCalls }),
   });
+  // Pub/sub of list changes and resource updates, shared counters (docs/scaling.md).
+  const shared = cluster ? new (await import('./cluster-wiring.js')).ClusterWiring(cluster, router) : undefined;
   const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   // Children first: they take the longest to be ready, and everything below (workspaces, search, the
   // HTTP fronts) is loaded while they start. A client's initialize never waits for them; its first
@@ -145,6 +147,7 @@ export async function runServe(argv: string[]): Promise<void> {
     workspaces = await createWorkspaces(router, log, values.workspace);
   } catch (err) {
     await router.close();
+    shared?.close();
     await cluster?.close();
     await tracing?.close();
     await watchdog.close();
@@ -153,7 +156,7 @@ export async function runServe(argv: string[]): Promise<void> {
   const frontKindOf = http ? (await import('../transports/front-kind.js')).frontKindOf : undefined;
   // Every session, whichever front and path it came through, is counted under its front.
   const connect = async (t: Transport, view: CatalogView, principal?: Principal) => {
-    const session = await router.connect(t, view, principal);
+    const session = shared ? shared.track(await router.connect(t, view, principal)) : await router.connect(t, view, principal);
     return observability && frontKindOf ? observability.track(session, frontKindOf(t)) : session;
   };
   const [{ ConfigReloader }, { ConfigWatcher }] = await Promise.all([import('./reload.js'), import('./config-watch.js')]);
@@ -191,6 +194,7 @@ export async function runServe(argv: string[]): Promise<void> {
       router.modern.close();
       await fronts?.close();
       await workspaceHttp?.close();
+      shared?.close();
       await cluster?.close();
       await router.close();
       observability?.close();

@@ -1,0 +1,63 @@
+/**
+ * What a replica shares with the others beyond signed state (docs/scaling.md, "What is shared and
+ * why"), composed here so the router knows nothing of Redis: list changes and resource updates go
+ * out to, and come in from, the other replicas through pub/sub (cluster/events.ts), reaching
+ * subscriptions/listen streams and, cheaply, 2025 sessions too.
+ */
+import type { Cluster } from '../cluster/cluster.js';
+import { ClusterEvents, type ClusterEvent } from '../cluster/events.js';
+import { LIST_KINDS, type ListKind } from '../backends/lists.js';
+import type { FrontSession } from '../front/session.js';
+import type { Router } from '../router.js';
+
+const NOTICE: Record<ListKind, string> = {
+  tools: 'notifications/tools/list_changed',
+  prompts: 'notifications/prompts/list_changed',
+  resources: 'notifications/resources/list_changed',
+  resourceTemplates: 'notifications/resources/list_changed',
+};
+
+export class ClusterWiring {
+  readonly events: ClusterEvents;
+  readonly #sessions = new Set<FrontSession>();
+  readonly #stops: Array<() => void> = [];
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly router: Router,
+  ) {
+    this.events = new ClusterEvents(cluster.redis, cluster.replicaId, cluster.log, { lists: [...LIST_KINDS] });
+    this.#stops.push(
+      router.modern.watchListChanges((kinds) => this.events.publish({ lists: [...kinds] })),
+      // Only a shared connection's updates concern other replicas (an isolated one is one session's).
+      router.engine.subscriptions.watchUpdates((backend, uri, params) => {
+        if (backend.config.isolation !== 'session') this.events.publish({ updated: { server: backend.name, uri, params } });
+      }),
+      this.events.on((event) => this.#remote(event)),
+    );
+    this.events.start();
+  }
+
+  /** A 2025 session of this replica: it hears list changes the other replicas saw, until it closes. */
+  track<S extends FrontSession>(session: S): S {
+    this.#sessions.add(session);
+    session.onClose(() => this.#sessions.delete(session));
+    return session;
+  }
+
+  close(): void {
+    for (const stop of this.#stops.splice(0)) stop();
+    this.events.close();
+  }
+
+  #remote(event: ClusterEvent): void {
+    const kinds = (event.lists ?? []).filter((k): k is ListKind => (LIST_KINDS as readonly string[]).includes(k));
+    if (kinds.length > 0) {
+      this.router.modern.remoteListsChanged(kinds);
+      const notices = new Set(kinds.map((k) => NOTICE[k]));
+      for (const session of this.#sessions) for (const notice of notices) session.notify(notice, {});
+    }
+    const u = event.updated;
+    if (u) this.router.engine.subscriptions.remoteUpdated(u.server, u.uri, u.params);
+  }
+}
