@@ -5,7 +5,8 @@
  * relayed there over HTTP and its answer streamed back; the owner checks everything again as if the
  * client had reached it directly. An owner that is gone cannot be replaced (the backend call died
  * with it): the client gets SB_REPLICA_UNREACHABLE and starts the request again without the state.
- * No Redis round trip unless a retry really is someone else's (then one GET for the owner's address).
+ * No Redis round trip unless a retry really is someone else's (then one GET for the owner's address;
+ * with Redis down, the last address seen, else SB_CLUSTER_UNAVAILABLE: the owner may be alive).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestId } from '@modelcontextprotocol/server';
@@ -31,6 +32,11 @@ export class HeldCallForwarding {
     // Already forwarded once: never bounce; the held calls refuse it by name if it is not ours.
     if (owner === undefined || owner === this.cluster.replicaId || ReplicaForwarder.wasForwarded(req)) return false;
     const url = await this.cluster.replicas.urlOf(owner).catch(() => undefined);
+    if (url === undefined && !this.cluster.redis.available) {
+      // The owner may well be alive: only its address is unknown here until Redis answers again.
+      sendHttpError(res, new SwitchboardError('SB_CLUSTER_UNAVAILABLE', `cannot find replica "${owner}", which holds this call: the cluster's Redis is unreachable; retry in a moment with the same requestState`), { id });
+      return true;
+    }
     if (url && (await this.cluster.forwarder.forward(req, res, body, url)) === 'relayed') return true;
     this.cluster.replicas.forget(owner);
     this.cluster.log.info({ owner }, 'a retry named a held call of a replica that is gone');
