@@ -48,9 +48,14 @@ export class SharedRecentCalls<C extends SharedCall> {
     });
   }
 
-  /** Every replica's recent calls, newest first, each naming its replica; undefined: show local. */
+  /**
+   * Every replica's recent calls, newest first, each naming its replica (this replica's calls not
+   * sent yet first: the page shows a call the moment it ends); undefined: show local.
+   */
   list(): C[] | undefined {
-    return this.redis.available ? this.#view : undefined;
+    if (!this.redis.available || !this.#view) return undefined;
+    const unsent = this.local().filter((c) => c.seq > this.#sentSeq).map((c) => ({ ...c, replica: this.replica }));
+    return [...unsent, ...this.#view].slice(0, this.options.capacity);
   }
 
   /** One flush-and-read (the timer's work; tests call it to skip the wait). */

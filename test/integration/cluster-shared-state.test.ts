@@ -3,6 +3,7 @@
 // also taken through a Redis outage: local service goes on, nothing already counted is lost, and
 // sharing resumes when Redis returns.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { ClusterRedis } from '../../src/cluster/redis.js';
 import { SharedUsage } from '../../src/cluster/shared-usage.js';
 import { SharedRecentCalls } from '../../src/cluster/shared-recent.js';
@@ -91,6 +92,10 @@ describe.skipIf(!redisInstalled())('cluster shared state (real redis-server)', (
     localA.push({ seq: 3, name: 'a3' });
     await ca.tick();
     expect(ca.list()!.map((c) => c.name)).toEqual(['a3', 'b1', 'a2']);
+    // A call not flushed yet shows at once on its own replica's page (not yet on the others').
+    localA.push({ seq: 4, name: 'a4' });
+    expect(ca.list()!.slice(0, 2)).toEqual([{ seq: 4, name: 'a4', replica: 'ra' }, { seq: 3, name: 'a3', replica: 'ra' }]);
+    expect(cb.list()!.map((c) => c.name)).toEqual(['b1', 'a2', 'a1']);
   });
 
   it('passes events to the other replicas only, and makes good what an outage swallowed', async () => {
@@ -112,13 +117,26 @@ describe.skipIf(!redisInstalled())('cluster shared state (real redis-server)', (
     expect(seenB).toEqual([{ lists: ['tools'] }, { updated: { server: 'fx', uri: 'fixture://fx/static/hello', params: { uri: 'fixture://fx/static/hello', title: 'x' } } }]);
     expect(seenA).toEqual([]); // its own messages are skipped
 
-    await redis.stop();
-    await eventually(() => !ra.available, { what: 'A to notice Redis is gone' });
+    // A alone loses Redis (its connection is killed; B's subscription stays): what A could not
+    // publish meanwhile is made good by "every list changed" once A is back.
+    const admin = new Redis(redis.url);
+    const idA = await ra.client.client('ID');
+    seenB.length = 0;
+    await admin.client('KILL', 'ID', String(idA));
+    await eventually(() => !ra.available, { what: 'A to notice it lost Redis' });
     ea.publish({ lists: ['prompts'] }); // cannot go out: remembered as missed
+    await eventually(() => seenB.length > 0, { what: 'A\'s resync to reach B', timeoutMs: 10_000 });
+    expect(seenB).toEqual([resync]);
+    admin.disconnect();
+
+    // Redis itself goes away: every subscription breaks, and messages sent meanwhile are gone, so
+    // each replica tells its own clients "every list changed" once it is subscribed again.
+    await redis.stop();
+    await eventually(() => !ra.available && !rb.available, { what: 'both replicas to notice Redis is gone' });
+    seenA.length = 0;
     seenB.length = 0;
     await redis.start();
-    // B's subscription broke (its own resync) and A republishes "everything changed" (A's resync): both reach B.
-    await eventually(() => seenB.length >= 2, { what: 'B to be resynced', timeoutMs: 15_000 });
-    expect(seenB.every((e) => JSON.stringify(e) === JSON.stringify(resync))).toBe(true);
+    await eventually(() => seenA.length > 0 && seenB.length > 0, { what: 'both replicas to resync', timeoutMs: 15_000 });
+    expect([...seenA, ...seenB].every((e) => JSON.stringify(e) === JSON.stringify(resync))).toBe(true);
   });
 });
