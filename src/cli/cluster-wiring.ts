@@ -43,7 +43,9 @@ export class ClusterWiring {
     if (observability) this.calls = new SharedRecentCalls(cluster.redis, cluster.replicaId, () => observability.localCalls(), cluster.log, { capacity: RECENT_CALLS });
     this.events = new ClusterEvents(cluster.redis, cluster.replicaId, cluster.log, { lists: [...LIST_KINDS] });
     this.#stops.push(
-      router.modern.watchListChanges((kinds) => this.events.publish({ lists: [...kinds] })),
+      // A replica's first listing of its backends is no news to the others (their lists came from
+      // their own processes): only changes after its first start go out.
+      router.modern.watchListChanges((kinds) => router.isStarted() && this.events.publish({ lists: [...kinds] })),
       // Only a shared connection's updates concern other replicas (an isolated one is one session's).
       router.engine.subscriptions.watchUpdates((backend, uri, params) => {
         if (backend.config.isolation !== 'session') this.events.publish({ updated: { server: backend.name, uri, params } });
