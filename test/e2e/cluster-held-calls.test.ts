@@ -3,7 +3,8 @@
  * redis-server, a 2025-era backend that elicits. The first request reaches replica A, which holds the
  * backend's call and answers input_required; the retry reaches replica B, which forwards it to A (the
  * requestState names A, signed with the cluster's key) and streams A's answer back. A state that was
- * altered is refused on B; once A is gone (SIGKILL), a retry on B gets SB_REPLICA_UNREACHABLE.
+ * altered is refused on B; once A is gone (SIGKILL), a retry on B gets SB_REPLICA_UNREACHABLE. An SDK
+ * client behind nginx doing plain round-robin over both replicas gets every elicitation through.
  * Needs `npm run build` and redis-server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,9 @@ import { fixtureStdioCommand } from '../helpers/spawn-fixture.js';
 import { RedisServer, redisInstalled } from '../helpers/redis-server.js';
 import { clusterSection, startReplica, type Replica } from '../helpers/cluster-replicas.js';
 import { modernRequest } from '../helpers/modern-raw.js';
+import { existsSync } from 'node:fs';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { NGINX_BIN, startNginx } from '../helpers/nginx.js';
 
 interface InputRequired {
   resultType: string;
@@ -80,6 +84,29 @@ describe.skipIf(!redisInstalled())('2026-07-28 held calls across replicas (real 
     // The genuine state still works (on A itself this time).
     const done = await modernRequest(a.url, 22, 'tools/call', { name: 'fx__ask_elicitation', arguments: { message: 'colour?' }, inputResponses: { 'fx/1': { action: 'accept', content: { answer: 'red' } } }, requestState: round.requestState });
     expect(done.body.result?.resultType).toBe('complete');
+  });
+
+  it.skipIf(!existsSync(NGINX_BIN))('serves an SDK client\'s elicitations behind plain round-robin nginx, each retry on the other replica', async () => {
+    const nginx = await startNginx({ upstreamPorts: [a, b].map((r) => Number(new URL(r.base).port)) });
+    const client = new Client({ name: 'modern', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    const asked: string[] = [];
+    client.setRequestHandler('elicitation/create', async (r) => {
+      asked.push(r.params.message);
+      return { action: 'accept', content: { answer: `re: ${r.params.message}` } };
+    });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${nginx.url}/mcp`)));
+      // One request and one retry per call: with two replicas in strict rotation, every retry reaches
+      // the replica that did not start the call.
+      for (const n of [1, 2, 3, 4]) {
+        const result = await client.callTool({ name: 'fx__ask_elicitation', arguments: { message: `question ${n}` } });
+        expect(result.content).toEqual([{ type: 'text', text: JSON.stringify({ action: 'accept', content: { answer: `re: question ${n}` } }) }]);
+      }
+      expect(asked).toEqual(['question 1', 'question 2', 'question 3', 'question 4']);
+    } finally {
+      await client.close().catch(() => undefined);
+      await nginx.close();
+    }
   });
 
   it('answers SB_REPLICA_UNREACHABLE (-32091, HTTP 502) on B once the replica holding the call is killed', async () => {
