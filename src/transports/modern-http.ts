@@ -19,15 +19,23 @@ import { checkModernHeaders } from './modern-headers.js';
 import { redactedError } from '../front/redact-error.js';
 import type { Redactor } from '../log.js';
 import type { Principal } from '../util/principal.js';
+import type { Cluster } from '../cluster/cluster.js';
+import { HeldCallForwarding } from './held-call-forwarding.js';
 
 const KEEPALIVE_MS = 15_000;
 
 export class ModernHttp {
+  /** A replica of a cluster: retries of held calls are taken to the replica that holds them. */
+  private readonly forwarding?: HeldCallForwarding;
+
   constructor(
     private readonly dispatcher: ModernDispatcher,
     /** Replaces the config's secrets in every error a client gets, as for 2025 sessions. */
     private readonly redact?: Redactor,
-  ) {}
+    cluster?: Cluster,
+  ) {
+    if (cluster) this.forwarding = new HeldCallForwarding(cluster, (state) => dispatcher.heldCalls.ownerOf(state));
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse, body: unknown, view: CatalogView, principal?: Principal): Promise<void> {
     if (Array.isArray(body)) return sendHttpError(res, new SwitchboardError('SB_INVALID_REQUEST', 'Invalid Request: a 2026-07-28 POST carries one JSON-RPC message, not a batch'));
@@ -55,6 +63,7 @@ export class ModernHttp {
     if (wrongHeader) return sendHttpError(res, wrongHeader, { id });
     const unknown = this.dispatcher.refusal(m.method);
     if (unknown) return sendHttpError(res, unknown, { id });
+    if (this.forwarding && (await this.forwarding.divert(req, res, body, id, m.params))) return;
     const accept = String(req.headers.accept ?? '');
     const acceptsSse = accept.includes('text/event-stream') || accept.includes('*/*');
     const controller = new AbortController();

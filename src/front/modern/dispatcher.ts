@@ -23,6 +23,8 @@ import { ListenerRegistry, ListenStream, readFilter } from './listeners.js';
 import { StatelessSession, type RequestSink } from './stateless-session.js';
 import type { Principal } from '../../util/principal.js';
 
+export type { HeldCallsOptions };
+
 /** Methods of the 2025 era only: a modern client gets -32601 and what to use instead. */
 const LEGACY_ONLY: Record<string, string> = {
   initialize: 'send server/discover, then requests carrying the _meta envelope',
@@ -76,9 +78,23 @@ export class ModernDispatcher {
     this.heldCalls = new HeldCalls(options);
   }
 
+  private readonly listWatchers = new Set<(kinds: readonly ListKind[]) => void>();
+
   /** The catalog changed: listeners hear what changed in their view. */
   listsChanged(kinds: readonly ListKind[]): void {
     this.listeners.listsChanged(kinds);
+    for (const watcher of this.listWatchers) watcher(kinds);
+  }
+
+  /** Told of every list change this router saw itself (a cluster passes them on to the other replicas). */
+  watchListChanges(watcher: (kinds: readonly ListKind[]) => void): () => void {
+    this.listWatchers.add(watcher);
+    return () => this.listWatchers.delete(watcher);
+  }
+
+  /** A list change another replica saw: every listener whose filter asks for that list hears it. */
+  remoteListsChanged(kinds: readonly ListKind[]): void {
+    this.listeners.remoteListsChanged(kinds);
   }
 
   /** Held calls are cancelled at their backends; listeners get their graceful result. */
