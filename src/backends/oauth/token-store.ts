@@ -10,6 +10,7 @@ import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import type { OAuthDiscoveryState, StoredOAuthClientInformation, StoredOAuthTokens } from '@modelcontextprotocol/client';
 import { shortHash } from '../../util/short-hash.js';
+import type { StoredDpopKey } from './dpop-key.js';
 
 export interface OAuthRecord {
   server: string;
@@ -21,6 +22,8 @@ export interface OAuthRecord {
   discovery?: OAuthDiscoveryState;
   /** Scope a server asked for (step-up) that the next `switchboard login` must request too. */
   wantedScope?: string;
+  /** The private key DPoP-bound tokens are bound to (`dpop: true`). */
+  dpopKey?: StoredDpopKey;
 }
 
 export class OAuthTokenStore {
