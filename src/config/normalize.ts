@@ -64,7 +64,12 @@ function serverOf(name: string, s: ServerFile, baseDir: string): ServerConfig {
 }
 
 function restartOf(r: NonNullable<ServerFile['restart']>): RestartConfig {
-  return { initialDelayMs: r.initialDelayMs, maxDelayMs: r.maxDelayMs, ...(r.maxRestarts === undefined ? {} : { maxRestarts: r.maxRestarts }) };
+  return {
+    initialDelayMs: r.initialDelayMs,
+    maxDelayMs: r.maxDelayMs,
+    ...(r.maxRestarts === undefined ? {} : { maxRestarts: r.maxRestarts }),
+    ...(r.minUptimeMs === undefined ? {} : { minUptimeMs: r.minUptimeMs }),
+  };
 }
 
 function workspaceOf(name: string, w: WorkspaceFile): WorkspaceConfig {

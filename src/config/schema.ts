@@ -133,8 +133,9 @@ const ServerSchema = mapping(
         initialDelayMs: positiveMs.default(D.DEFAULT_RESTART.initialDelayMs),
         maxDelayMs: positiveMs.default(D.DEFAULT_RESTART.maxDelayMs),
         maxRestarts: count(0).optional(),
+        minUptimeMs: int(0, Number.MAX_SAFE_INTEGER, 'expected a whole number of milliseconds >= 0').optional(),
       },
-      'restart settings (initialDelayMs:, maxDelayMs:, maxRestarts:)',
+      'restart settings (initialDelayMs:, maxDelayMs:, maxRestarts:, minUptimeMs:)',
     ).optional(),
     healthCheck: mapping(
       { intervalMs: positiveMs, timeoutMs: positiveMs.default(D.DEFAULT_HEALTH_TIMEOUT_MS) },

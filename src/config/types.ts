@@ -82,6 +82,11 @@ export interface RestartConfig {
   maxDelayMs: number;
   /** Restarts in a row after which the backend is marked failed until a reload; absent: never give up. */
   maxRestarts?: number;
+  /**
+   * A connection that fails sooner than this after it succeeded counts as a failed start (absent:
+   * DEFAULT_MIN_UPTIME_MS): a server that crashes right after each handshake backs off and gives up.
+   */
+  minUptimeMs?: number;
 }
 
 /** Ping a connected backend every intervalMs; no answer within timeoutMs restarts it. */
