@@ -3,16 +3,11 @@
  * it was bound to (its cnf.jkt), and `login` and `serve` are different processes, so the private
  * key is kept in the token store's 0600 file next to the tokens it binds; `logout` forgets both.
  */
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK } from 'jose';
 import type { DpopKeyPair } from '@modelcontextprotocol/client';
-import type { OAuthTokenStore } from './token-store.js';
+import type { OAuthTokenStore, StoredDpopKey } from './token-store.js';
 
 const ALG = 'ES256';
-
-export interface StoredDpopKey {
-  alg: typeof ALG;
-  privateJwk: JWK;
-}
 
 /** The stored key pair, or a new one (stored) when there is none yet. */
 export async function dpopKeyPair(store: OAuthTokenStore): Promise<DpopKeyPair> {
