@@ -23,8 +23,8 @@ export interface ConfigReloaderOptions {
   workspaces: Workspaces;
   /** One line to stderr. */
   write: (line: string) => void;
-  /** Logs and errors hide every secret value of each config loaded, from the moment it is read. */
-  secrets?: SecretRedactor;
+  /** Logs, errors and the status page hide every secret value of each config loaded, from the moment it is read. */
+  secrets?: readonly SecretRedactor[];
   /** Refuses a config the running fronts could not honour (throws), as at start-up. */
   check?: (config: RouterConfig) => void;
 }
@@ -64,7 +64,7 @@ export class ConfigReloader {
       return;
     }
     // Before anything can print them: a new backend's start-up, a refusal message quoting the file.
-    this.options.secrets?.add(next);
+    for (const secrets of this.options.secrets ?? []) secrets.add(next);
     const diff = diffConfig(router.config, next);
     const live = liveConfig(router.config, next);
     // Editors and sync tools touch files without changing them: only a signal reports a no-op.

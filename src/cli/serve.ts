@@ -101,6 +101,9 @@ export async function runServe(argv: string[]): Promise<void> {
   const secrets = new SecretRedactor({ minLength: MIN_REDACTED_LENGTH });
   secrets.add(config);
   const redact = secrets.redact;
+  // The status page hides short values too: it shows no JSON lines a "1" would garble.
+  const statusSecrets = new SecretRedactor();
+  statusSecrets.add(config);
   const log = cliLogger({ format: values['log-format'], defaultLevel: config.logLevel ?? 'info', names: config.servers.map((s) => s.name), redact });
   const say = (text: string): void => void process.stderr.write(redact(text) + '\n');
   // Before any backend starts: every stdio backend's group is registered with it as it spawns.
@@ -127,6 +130,7 @@ export async function runServe(argv: string[]): Promise<void> {
       backends: () => router.allBackends(),
       workspaces: () => workspaces.listings(),
       ...(cluster && { replica: cluster.replicaId, clusterCalls: () => shared?.calls?.list() }),
+      redact: statusSecrets.redact,
     });
   }
   // Off (and no OpenTelemetry module loaded) unless an OTLP endpoint is set.
@@ -177,7 +181,7 @@ export async function runServe(argv: string[]): Promise<void> {
     router,
     workspaces,
     write: say,
-    secrets,
+    secrets: [secrets, statusSecrets],
     ...(check && { check: (c: RouterConfig) => check(c.listen, c.workspaces) }),
   });
   // SIGHUP's default action would end the process. Windows raises SIGHUP when its console closes, and

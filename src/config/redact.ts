@@ -65,7 +65,7 @@ export class SecretRedactor {
 
   constructor(private readonly options: SecretOptions = {}) {}
 
-  add(config: Pick<RouterConfig, 'servers' | 'listen'>): void {
+  add(config: Pick<RouterConfig, 'servers' | 'listen' | 'cluster'>): void {
     const before = this.secrets.size;
     for (const secret of configSecrets(config, this.options)) this.secrets.add(secret);
     if (this.secrets.size !== before) this.current = createRedactor([...this.secrets]);

@@ -134,6 +134,7 @@ describe('secrets a config reload brings are redacted at once', () => {
   const reloaded = 'sb-secret-reload-4a7e90';
   let cli: CliProcess;
   let client: Client;
+  let url = '';
 
   beforeAll(async () => {
     assertBuilt();
@@ -142,7 +143,7 @@ describe('secrets a config reload brings are redacted at once', () => {
     // No secret at start-up: the redactor must exist anyway, for the ones a reload adds.
     const path = tmp.write('router.yaml', ['servers:', ...serverLines('plain', plain), ''].join('\n'));
     cli = spawnCli(['serve', '--http', '--port', '0', '--watch', '--config', path, '--log-level', 'debug']);
-    const url = (await cli.waitForStderr(/mcp-switchboard listening on (http:\S+\/mcp)/, 25_000))[1]!;
+    url = (await cli.waitForStderr(/mcp-switchboard listening on (http:\S+\/mcp)/, 25_000))[1]!;
     await cli.waitForStderr(/mcp-switchboard: 1\/1 backends up/, 25_000);
     client = new Client({ name: 'redaction-reload', version: '1' }, { capabilities: {} });
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
@@ -164,6 +165,12 @@ describe('secrets a config reload brings are redacted at once', () => {
     expect((error as { code?: number }).code).toBe(-32099);
     expect((error as Error).message).toContain('token *** was refused');
     expect((error as Error).message).not.toContain(reloaded);
+  });
+
+  it('the status page lists that failed call with the secret replaced', async () => {
+    const status = await (await fetch(new URL('/status.json', url))).text();
+    expect(status).toContain('token *** was refused');
+    expect(status.includes(reloaded)).toBe(false);
   });
 
   it('stderr carries the lines that held it (the debug echo of the new backend), never the value', () => {
