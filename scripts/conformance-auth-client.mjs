@@ -5,7 +5,7 @@
 // ("Conformance").
 //
 //   node scripts/conformance-auth-client.mjs --requirements 2026-07-28 [--list]
-//   node scripts/conformance-auth-client.mjs [--cli PATH/dist/index.js] [--scenarios a,b] [--spec-version V]
+//   node scripts/conformance-auth-client.mjs [--cli PATH/dist/index.js] [--scenarios a,b] [--spec-version V] [--jobs N] [--verbose]
 //
 // --requirements REV runs what the suite lists for that frozen requirement set: every auth/* client
 // scenario it requires and every auth/* extension scenario it runs unscored, all at REV's wire,
@@ -13,10 +13,14 @@
 // nothing. Without --requirements: every non-extension auth/* client scenario the suite lists,
 // each at its own spec version, or all at --spec-version (with --force), or just --scenarios.
 //
+// --jobs N runs N scenarios at a time (default: 2, or 1 on a one-core machine): each is mostly
+// process start-up (the suite, the driver, `login`, `serve`), so two overlap well on two cores.
+//
 // The auth client scenarios are in the 0.2 prereleases of @modelcontextprotocol/conformance: the
 // devDependency alias conformance-next by default, or --cli. Like scripts/conformance.mjs it runs the
 // CLI on Node >= 22 (scripts/node22.mjs). Needs dist/ built. Exit 0 when every scenario passed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,20 +79,39 @@ if (requirements) {
 }
 
 const driver = `${process.execPath} --import tsx ${join(REPO_ROOT, 'test/fixtures/auth-client-driver.ts')}`;
-let passed = 0;
-for (const scenario of scenarios) {
+const jobs = Math.max(1, Number(flag('--jobs') ?? Math.min(2, availableParallelism())));
+
+/** One scenario through the suite's CLI; resolves with its combined output (never rejects). */
+function runScenario(scenario) {
   const version = specVersion ? ['--spec-version', specVersion, '--force'] : [];
-  const run = spawnSync(node22, [cli, 'client', '--command', driver, '--scenario', scenario, ...version], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
+  return new Promise((done) => {
+    const child = spawn(node22, [cli, 'client', '--command', driver, '--scenario', scenario, ...version], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    const timer = setTimeout(() => {
+      out += '\n[conformance CLI killed after 120 s]\n';
+      child.kill('SIGKILL');
+    }, 120_000);
+    child.on('close', () => {
+      clearTimeout(timer);
+      done(out);
+    });
   });
-  const out = `${run.stdout}\n${run.stderr}`;
-  const checks = /Passed: (\d+)\/(\d+), (\d+) failed, (\d+) warnings/.exec(out);
-  const ok = /OVERALL: PASSED/.test(out);
-  if (ok) passed++;
-  process.stdout.write(`${ok ? 'PASS' : 'FAIL'}  ${scenario.padEnd(44)} ${checks ? `${checks[1]}/${checks[2]} checks, ${checks[4]} warnings` : 'no result'}\n`);
-  if (!ok && args.includes('--verbose')) process.stdout.write(out + '\n');
 }
+
+let passed = 0;
+const queue = [...scenarios];
+async function worker() {
+  for (let scenario = queue.shift(); scenario !== undefined; scenario = queue.shift()) {
+    const out = await runScenario(scenario);
+    const checks = /Passed: (\d+)\/(\d+), (\d+) failed, (\d+) warnings/.exec(out);
+    const ok = /OVERALL: PASSED/.test(out);
+    if (ok) passed++;
+    process.stdout.write(`${ok ? 'PASS' : 'FAIL'}  ${scenario.padEnd(44)} ${checks ? `${checks[1]}/${checks[2]} checks, ${checks[4]} warnings` : 'no result'}\n`);
+    if (!ok && args.includes('--verbose')) process.stdout.write(out + '\n');
+  }
+}
+await Promise.all(Array.from({ length: jobs }, worker));
 process.stdout.write(`\n${passed}/${scenarios.length} auth client scenarios passed (spec version: ${specVersion ?? "each scenario's own"})\n`);
 process.exit(passed === scenarios.length ? 0 : 1);
