@@ -90,7 +90,10 @@ export class RouterOAuthProvider implements OAuthClientProvider {
     if (issuer && ctx && trimSlash(ctx.issuer) !== trimSlash(issuer)) {
       throw new Error(`the server names the authorization server ${ctx.issuer}, but auth.issuer is ${issuer}: the router's credentials are not sent there`);
     }
-    if (clientId) return { client_id: clientId, ...(clientSecret ? { client_secret: clientSecret } : {}), ...(issuer ? { issuer: ctx?.issuer ?? issuer } : {}) };
+    // A configured client belongs to its pinned issuer, else to the one the backend names (the SDK
+    // would stamp that itself, warn that the stamp did not come back, and ask to store it with the secret).
+    const stamp = ctx?.issuer ?? issuer;
+    if (clientId) return { client_id: clientId, ...(clientSecret ? { client_secret: clientSecret } : {}), ...(stamp ? { issuer: stamp } : {}) };
     const stored = (await this.options.store.read())?.client;
     this.knownClient = stored;
     const interactive = this.options.interactive;
