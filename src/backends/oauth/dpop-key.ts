@@ -15,8 +15,8 @@ export async function dpopKeyPair(store: OAuthTokenStore): Promise<DpopKeyPair> 
   if (!stored) {
     const { privateKey } = await generateKeyPair(ALG, { extractable: true });
     const created: StoredDpopKey = { alg: ALG, privateJwk: await exportJWK(privateKey) };
-    await store.update((r) => ({ ...r, dpopKey: created }));
-    stored = created;
+    // Another connection may have stored one meanwhile: the stored key is the one tokens get bound to.
+    stored = (await store.update((r) => (r.dpopKey ? r : { ...r, dpopKey: created }))).dpopKey!;
   }
   const { d: _d, ...publicJwk } = stored.privateJwk;
   return {
