@@ -7,7 +7,7 @@ import { createTransportFactory } from '../backends/transport-factory.js';
 import { Watchdog } from '../backends/watchdog.js';
 import { loadConfig } from '../config/index.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from '../config/defaults.js';
-import { configSecrets, createRedactor } from '../config/redact.js';
+import { SecretRedactor } from '../config/redact.js';
 import type { ListenConfig, RouterConfig } from '../config/types.js';
 import { SwitchboardError } from '../errors/index.js';
 import { LOG_LEVELS, type LogLevel } from '../log.js';
@@ -97,9 +97,14 @@ export async function runServe(argv: string[]): Promise<void> {
   const listen = config.listen;
   // Every secret value the config holds never leaves the process: not in logs, not in the summary,
   // not in an error a client gets (docs/operations.md, "Secrets in logs and errors").
-  const secrets = configSecrets(config, { minLength: MIN_REDACTED_LENGTH });
-  const redact = createRedactor(secrets);
-  const log = cliLogger({ format: values['log-format'], defaultLevel: config.logLevel ?? 'info', names: config.servers.map((s) => s.name), ...(secrets.length > 0 && { redact }) });
+  // A reload adds its config's secrets (ConfigReloader), so a redactor is in place even with none yet.
+  const secrets = new SecretRedactor({ minLength: MIN_REDACTED_LENGTH });
+  secrets.add(config);
+  const redact = secrets.redact;
+  // The status page hides short values too: it shows no JSON lines a "1" would garble.
+  const statusSecrets = new SecretRedactor();
+  statusSecrets.add(config);
+  const log = cliLogger({ format: values['log-format'], defaultLevel: config.logLevel ?? 'info', names: config.servers.map((s) => s.name), redact });
   const say = (text: string): void => void process.stderr.write(redact(text) + '\n');
   // Before any backend starts: every stdio backend's group is registered with it as it spawns.
   const watchdog = new Watchdog({ log });
@@ -125,6 +130,7 @@ export async function runServe(argv: string[]): Promise<void> {
       backends: () => router.allBackends(),
       workspaces: () => workspaces.listings(),
       ...(cluster && { replica: cluster.replicaId, clusterCalls: () => shared?.calls?.list() }),
+      redact: statusSecrets.redact,
     });
   }
   // Off (and no OpenTelemetry module loaded) unless an OTLP endpoint is set.
@@ -138,7 +144,7 @@ export async function runServe(argv: string[]): Promise<void> {
     transportFactory: createTransportFactory({ watchdog, traceHeaders: tracing !== undefined }),
     ...observed,
     observers: [...(observed?.observers ?? []), ...(tracing ? [tracing.observer] : []), ...(audit ? [audit] : [])],
-    ...(secrets.length > 0 ? { redact } : {}),
+    redact,
     ...(cluster && { signing: cluster.signing, heldCalls: cluster.heldCalls }),
   });
   // Pub/sub of list changes and resource updates, shared counters (docs/scaling.md).
@@ -175,6 +181,7 @@ export async function runServe(argv: string[]): Promise<void> {
     router,
     workspaces,
     write: say,
+    secrets: [secrets, statusSecrets],
     ...(check && { check: (c: RouterConfig) => check(c.listen, c.workspaces) }),
   });
   // SIGHUP's default action would end the process. Windows raises SIGHUP when its console closes, and
@@ -233,7 +240,7 @@ export async function runServe(argv: string[]): Promise<void> {
       // Sessions without a view of their own (legacy SSE, WebSocket) start where a new client would.
       connect: (t, view, principal) => connect(t, view ?? workspaces.initialView(principal), principal),
       route: workspaceHttp.route,
-      modern: { http: new ModernHttp(router.modern, secrets.length > 0 ? redact : undefined, cluster), defaultView: (principal) => workspaces.initialView(principal) },
+      modern: { http: new ModernHttp(router.modern, redact, cluster), defaultView: (principal) => workspaces.initialView(principal) },
       extraRoutes: [
         workspaceHttp.extraRoute,
         statusRoutes({ listen, statusPath, snapshot: () => observability.snapshot(), metrics: () => observability.metrics.render(), ...tokens }),

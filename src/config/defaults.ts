@@ -25,6 +25,8 @@ export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60 * 1000;
 /** Today's behaviour for a server with no `restart:`: retry forever, about 1 s first, 30 s at most. */
 export const DEFAULT_RESTART: Readonly<RestartConfig> = { initialDelayMs: 1000, maxDelayMs: 30_000 };
+/** How long a connection must stay up before its failure starts a new count of restarts in a row. */
+export const DEFAULT_MIN_UPTIME_MS = 10_000;
 export const DEFAULT_HEALTH_TIMEOUT_MS = 5000;
 /** An idle session costs about 1 KB (docs/benchmarks.md, Scale); the cap is against floods, not use. */
 export const DEFAULT_MAX_SESSIONS = 1000;

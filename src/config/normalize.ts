@@ -27,14 +27,18 @@ function targetOf(server: ServerFile, baseDir: string): ServerTarget {
   }
   // crossCheck guarantees exactly one of command/url before we get here.
   const target: RemoteTarget = { kind: server.type ?? 'auto', url: server.url as string, headers: server.headers ?? {} };
-  if (server.auth !== undefined) target.oauth = oauthOf(server.auth);
+  if (server.auth !== undefined) target.oauth = oauthOf(server.auth, baseDir);
   return target;
 }
 
-function oauthOf(auth: NonNullable<ServerFile['auth']>): OAuthSettings {
+function oauthOf(auth: NonNullable<ServerFile['auth']>, baseDir: string): OAuthSettings {
   if (auth === 'oauth') return {};
   const { type: _type, ...settings } = auth;
-  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as OAuthSettings;
+  const files = {
+    ...(settings.privateKeyFile === undefined ? {} : { privateKeyFile: resolve(baseDir, settings.privateKeyFile) }),
+    ...(settings.assertionFile === undefined ? {} : { assertionFile: resolve(baseDir, settings.assertionFile) }),
+  };
+  return Object.fromEntries(Object.entries({ ...settings, ...files }).filter(([, v]) => v !== undefined)) as OAuthSettings;
 }
 
 function serverOf(name: string, s: ServerFile, baseDir: string): ServerConfig {
@@ -60,7 +64,12 @@ function serverOf(name: string, s: ServerFile, baseDir: string): ServerConfig {
 }
 
 function restartOf(r: NonNullable<ServerFile['restart']>): RestartConfig {
-  return { initialDelayMs: r.initialDelayMs, maxDelayMs: r.maxDelayMs, ...(r.maxRestarts === undefined ? {} : { maxRestarts: r.maxRestarts }) };
+  return {
+    initialDelayMs: r.initialDelayMs,
+    maxDelayMs: r.maxDelayMs,
+    ...(r.maxRestarts === undefined ? {} : { maxRestarts: r.maxRestarts }),
+    ...(r.minUptimeMs === undefined ? {} : { minUptimeMs: r.minUptimeMs }),
+  };
 }
 
 function workspaceOf(name: string, w: WorkspaceFile): WorkspaceConfig {

@@ -53,6 +53,31 @@ export function configSecrets(config: Pick<RouterConfig, 'servers' | 'listen' | 
   return [...new Set(values.filter((v) => v.trim() !== '' && v.length >= min))];
 }
 
+/**
+ * The redactor of a running `serve`. A config reload can bring new secrets (a new server's env, a
+ * rotated token); add() puts them on the list at once, before any backend of that config starts.
+ * Values are never taken off: lines about the previous config's backends may still be written.
+ * `redact` is one stable function, so everything handed it at start-up sees every later addition.
+ */
+export class SecretRedactor {
+  private readonly secrets = new Set<string>();
+  private current: (text: string) => string = (text) => text;
+
+  constructor(private readonly options: SecretOptions = {}) {}
+
+  add(config: Pick<RouterConfig, 'servers' | 'listen' | 'cluster'>): void {
+    const before = this.secrets.size;
+    for (const secret of configSecrets(config, this.options)) this.secrets.add(secret);
+    if (this.secrets.size !== before) this.current = createRedactor([...this.secrets]);
+  }
+
+  get size(): number {
+    return this.secrets.size;
+  }
+
+  readonly redact = (text: string): string => this.current(text);
+}
+
 function urlCredentials(url: string): string[] {
   let parsed: URL;
   try {

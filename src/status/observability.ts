@@ -26,6 +26,8 @@ export interface ObservabilityOptions {
   replica?: string;
   /** Every replica's recent calls (cluster/shared-recent.ts); undefined while they cannot be read. */
   clusterCalls?: () => CallRecord[] | undefined;
+  /** What hides secrets on the status page; default: one over `config`'s secrets (serve passes one a reload extends). */
+  redact?: (text: string) => string;
 }
 
 export class Observability {
@@ -37,7 +39,7 @@ export class Observability {
   private readonly startedAt = Date.now();
 
   constructor(private readonly options: ObservabilityOptions) {
-    this.redact = createRedactor(configSecrets(options.config));
+    this.redact = options.redact ?? createRedactor(configSecrets(options.config));
     this.calls = new RecentCalls({ capacity: options.recentCalls ?? 100, redact: this.redact });
     const names = options.config.servers.filter((s) => s.enabled).map((s) => s.name);
     this.metrics = new RouterMetrics({ backends: options.backends, sessions: () => this.sessions.counts(), ...(options.queues && { queues: options.queues }) }, names, options.replica);
