@@ -1,5 +1,6 @@
 // The cluster's building blocks against a real redis-server: the replica registry, Redis going away
 // and coming back, and forwarding a request (JSON and SSE) to the replica that owns it.
+import { spawn } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,10 +150,18 @@ describe('ReplicaForwarder', () => {
 
 describe('ReplicaForwarder against an owner that never answers the connect', () => {
   it('gives up after its connect timeout and says unreachable', async () => {
-    // 10.255.255.1 is unroutable here: the SYN goes nowhere, as with a deleted pod's address.
+    // A listener whose accept queue is full and never drained: Linux drops further SYNs, so a
+    // connect hangs as it does toward a deleted pod's address (an unroutable IP may be intercepted
+    // by a sandbox's network, a full queue cannot). Python, because Node always accepts.
+    const hole = spawn('python3', ['-c', BLACKHOLE], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const port = await new Promise<number>((resolve) => hole.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
     const forwarder = new ReplicaForwarder('front-replica');
+    let outcome = '';
     const front = createServer((req, res) => {
-      void forwarder.forward(req, res, { jsonrpc: '2.0', id: 1, method: 'ping' }, 'http://10.255.255.1:9').then((o) => res.writeHead(o === 'unreachable' ? 404 : 500).end(o));
+      void forwarder.forward(req, res, { jsonrpc: '2.0', id: 1, method: 'ping' }, `http://127.0.0.1:${port}`).then((o) => {
+        outcome = o;
+        if (o === 'unreachable') res.writeHead(404).end();
+      });
     });
     await new Promise<void>((r) => front.listen(0, '127.0.0.1', () => r()));
     const started = Date.now();
@@ -164,9 +173,26 @@ describe('ReplicaForwarder against an owner that never answers the connect', () 
       req.on('error', reject);
       req.end('{}');
     });
+    const took = Date.now() - started;
     forwarder.close();
+    hole.kill();
     await new Promise<void>((r) => front.close(() => r()));
+    expect(outcome).toBe('unreachable');
     expect(status).toBe(404);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(took).toBeGreaterThanOrEqual(2500);
+    expect(took).toBeLessThan(10_000);
   }, 20_000);
 });
+
+const BLACKHOLE = [
+  'import socket, sys, time',
+  's = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(0)',
+  'port = s.getsockname()[1]',
+  'fill = []',
+  'for _ in range(3):',
+  '    c = socket.socket(); c.setblocking(False)',
+  '    try: c.connect(("127.0.0.1", port))',
+  '    except BlockingIOError: pass',
+  '    fill.append(c)',
+  'time.sleep(0.2); print(port, flush=True); time.sleep(60)',
+].join('\n');
