@@ -213,6 +213,7 @@ export class HttpFront {
     this.reaper.stop();
     await Promise.all([...this.sessions.values()].map((e) => e.transport.close().catch(() => undefined)));
     this.sessions.clear();
+    this.forwarding?.close();
     await this.events.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());

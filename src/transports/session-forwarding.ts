@@ -14,16 +14,41 @@ import type { Logger } from '../log.js';
 import { RedisEventStore } from './redis-event-store.js';
 import type { EventStore } from './event-store.js';
 
+/** How often the addresses of every live replica are read ahead (so a Redis outage finds them known). */
+const ADDRESS_REFRESH_MS = 5000;
+
 export class SessionForwarding {
   /** Owners' addresses as last seen, so a forwarded request costs no Redis round trip. */
   readonly #urls = new Map<string, string>();
   readonly #log: Logger;
+  readonly #timer: NodeJS.Timeout;
+  readonly #unwatch: () => void;
 
   constructor(
     private readonly cluster: Cluster,
     log: Logger,
   ) {
     this.#log = log.child({ component: 'session-forwarding' });
+    // Every replica's address is learnt ahead, not at the first forward: while Redis is down a
+    // replica can still relay to an owner it never relayed to before.
+    this.#timer = setInterval(() => void this.#refresh(), ADDRESS_REFRESH_MS);
+    this.#timer.unref();
+    this.#unwatch = cluster.redis.onAvailability((up) => up && void this.#refresh());
+    void this.#refresh();
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+    this.#unwatch();
+  }
+
+  async #refresh(): Promise<void> {
+    if (!this.cluster.redis.available) return;
+    try {
+      for (const [id, url] of await this.cluster.replicas.alive()) if (id !== this.cluster.replicaId) this.#urls.set(id, url);
+    } catch {
+      // Redis went away meanwhile: the addresses known so far stay.
+    }
   }
 
   /** A new session's id: it names this replica. */
