@@ -67,6 +67,11 @@ export class ClusterHarness {
     return harness;
   }
 
+  /** nginx's master process (for CPU accounting in bench:cluster). */
+  get nginxPid(): number | undefined {
+    return this.#nginx?.pid;
+  }
+
   /** The balancer's MCP endpoint. */
   get url(): string {
     return `http://127.0.0.1:${this.#nginxPort}/mcp`;
