@@ -195,6 +195,7 @@ export class HttpFront {
     session.onClose(() => {
       this.sessions.delete(id);
       this.reaper.forget(id);
+      this.events.forget(id);
     });
     await transport.handleRequest(req, res, body);
   }
