@@ -20,6 +20,8 @@ const ADDRESS_REFRESH_MS = 5000;
 export class SessionForwarding {
   /** Owners' addresses as last seen, so a forwarded request costs no Redis round trip. */
   readonly #urls = new Map<string, string>();
+  /** Replicas the last refresh did not find in the registry. */
+  readonly #absent = new Set<string>();
   readonly #log: Logger;
   readonly #timer: NodeJS.Timeout;
   readonly #unwatch: () => void;
@@ -45,7 +47,18 @@ export class SessionForwarding {
   async #refresh(): Promise<void> {
     if (!this.cluster.redis.available) return;
     try {
-      for (const [id, url] of await this.cluster.replicas.alive()) if (id !== this.cluster.replicaId) this.#urls.set(id, url);
+      const alive = await this.cluster.replicas.alive();
+      for (const [id, url] of alive) if (id !== this.cluster.replicaId) this.#urls.set(id, url);
+      // A replica missing from the registry twice in a row (its heartbeat expired: a lost node that
+      // drops packets rather than refusing them) is no longer tried, so its sessions get their 404
+      // at once. Twice: right after Redis returns empty, live replicas are re-announcing.
+      for (const id of [...this.#urls.keys()]) {
+        if (alive.has(id)) this.#absent.delete(id);
+        else if (this.#absent.has(id)) {
+          this.#urls.delete(id);
+          this.#absent.delete(id);
+        } else this.#absent.add(id);
+      }
     } catch {
       // Redis went away meanwhile: the addresses known so far stay.
     }
