@@ -213,7 +213,7 @@ describe.skipIf(!clusterToolsInstalled())('cluster: 3 replicas behind nginx roun
     );
   });
 
-  it('serves tasks: created, polled, listed and fetched through any replica', async () => {
+  it('serves tasks: created, polled, listed, fetched and cancelled through any replica', async () => {
     const c = byOwner.get('r2')!;
     const created = (await c.client.request({ method: 'tools/call', params: { name: 'ev__simulate-research-query', arguments: { topic: 'cluster' }, task: { ttl: 60_000 } } } as never, passthroughResult)) as {
       task: { taskId: string; status: string };
@@ -226,6 +226,13 @@ describe.skipIf(!clusterToolsInstalled())('cluster: 3 replicas behind nginx roun
     expect(result.content[0]!.text).toContain('# Research Report: cluster');
     const done = (await c.client.request({ method: 'tasks/get', params: { taskId } } as never, passthroughResult)) as { status: string };
     expect(done.status).toBe('completed');
+    // And one cancelled through the balancer (whichever replica took the tasks/cancel).
+    const second = (await c.client.request({ method: 'tools/call', params: { name: 'ev__simulate-research-query', arguments: { topic: 'stop' }, task: { ttl: 60_000 } } } as never, passthroughResult)) as {
+      task: { taskId: string };
+    };
+    await c.client.request({ method: 'tasks/cancel', params: { taskId: second.task.taskId } } as never, passthroughResult);
+    const cancelled = (await c.client.request({ method: 'tasks/get', params: { taskId: second.task.taskId } } as never, passthroughResult)) as { status: string };
+    expect(cancelled.status).toBe('cancelled');
   });
 
   it('resumes a broken GET stream with Last-Event-ID through nginx: what happened meanwhile arrives, once', async () => {
