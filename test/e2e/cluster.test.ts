@@ -115,6 +115,7 @@ describe.skipIf(!clusterToolsInstalled())('cluster: 3 replicas behind nginx roun
   /** One client per replica, by owner. */
   const byOwner = new Map<string, TestClient>();
   let counter = 0;
+  let modern: Client;
 
   async function connect(): Promise<TestClient> {
     const label = `c${++counter}`;
@@ -155,7 +156,7 @@ describe.skipIf(!clusterToolsInstalled())('cluster: 3 replicas behind nginx roun
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.client.close().catch(() => undefined)));
+    await Promise.all([...clients.map((c) => c.client), ...(modern ? [modern] : [])].map((c) => c.close().catch(() => undefined)));
     await cluster?.close();
   });
 
@@ -276,6 +277,19 @@ describe.skipIf(!clusterToolsInstalled())('cluster: 3 replicas behind nginx roun
     expect(c.cutter.gets.slice(getsBefore).some((id) => id !== null && /^p[0-9]+_/.test(id))).toBe(true);
   });
 
+  it('serves a 2026-07-28 client with no session at all: every request on whichever replica nginx picks', async () => {
+    const logged = cluster.accessLog().length;
+    modern = new Client({ name: 'modern', version: '1.0.0' }, { capabilities: {}, versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    await modern.connect(new StreamableHTTPClientTransport(new URL(cluster.url)));
+    expect(modern.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    expect((await modern.listTools()).tools.map((t) => t.name)).toContain('fx__echo');
+    for (let i = 0; i < 6; i++) expect(textOf(await modern.callTool({ name: 'fx__echo', arguments: { text: `m${i}` } }))).toBe(`echo:m${i}`);
+    const modernRequests = cluster.accessLog().slice(logged);
+    expect(modernRequests.length).toBeGreaterThanOrEqual(8);
+    expect(modernRequests.every((l) => l.session === '-' && l.status === '200')).toBe(true);
+    expect(new Set(modernRequests.map((l) => cluster.replicaAt(l.upstream))).size).toBe(3);
+  });
+
   it('SIGKILL of a replica mid-call: sessions of the others go on through any replica; its own get 404 and re-initialize', async () => {
     const victim = 'r3';
     const [survivors, victims] = [clients.filter((c) => c.owner !== victim && byOwner.get(c.owner) === c), clients.filter((c) => c.owner === victim && byOwner.get(c.owner) === c)];
@@ -308,6 +322,8 @@ describe.skipIf(!clusterToolsInstalled())('cluster: 3 replicas behind nginx roun
     byOwner.set(victim, fresh); // stands in for the dead replica's client from here on
 
     for (const c of survivors) for (let i = 0; i < 4; i++) expect(await echo(c, `after-${i}`)).toBe(`echo:after-${i}`);
+    // The 2026 client sees no error: nginx skips the dead replica.
+    for (let i = 0; i < 4; i++) expect(textOf(await modern.callTool({ name: 'fx__echo', arguments: { text: `m-after-${i}` } }))).toBe(`echo:m-after-${i}`);
   });
 
   it('with Redis stopped, 2025 sessions go on (owner in the id, addresses known) and new ones start; the cluster recovers when it returns', async () => {
