@@ -158,7 +158,8 @@ export class StreamableHttpServerTransport implements Transport {
     const sink = this.attach(stream, res, false);
     // Priming event (an id, no message): a client whose stream breaks before any event can still
     // resume from here, and get what was sent while it was away.
-    sink.write({ seq: this.seq, text: `id: ${this.nextId(GET_STREAM).id}\ndata: \n\n` });
+    const priming = this.nextId(GET_STREAM);
+    sink.write({ seq: priming.seq, text: `id: ${priming.id}\ndata: \n\n` });
   }
 
   /**
@@ -183,8 +184,8 @@ export class StreamableHttpServerTransport implements Transport {
     sink.replayed(events.map((e) => ({ seq: parseEventId(e.id)?.seq ?? 0, text: sseFrame(e.id, e.message) })));
   }
 
-  private openSse(res: ServerResponse, headers: Record<string, string> = {}): void {
-    res.writeHead(200, { ...headers, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'mcp-session-id': this.sessionId });
+  private openSse(res: ServerResponse): void {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'mcp-session-id': this.sessionId });
     res.flushHeaders();
   }
 
