@@ -24,6 +24,9 @@ import { CongestionDrops } from './congestion.js';
 import { GET_STREAM, MEMORY_EVENT_BOUNDS, MemoryEventStore, eventId, parseEventId, type EventPosition, type EventStore } from './event-store.js';
 import { SseSink, sseFrame, type Frame } from './sse-sink.js';
 
+/** The first protocol version whose clients expect a priming event (SEP-1699). */
+const PRIMING_SINCE = '2025-11-25';
+
 /** One SSE stream of the session (the GET stream, or a POST answered as a stream). */
 interface SessionStream {
   id: string;
@@ -157,7 +160,9 @@ export class StreamableHttpServerTransport implements Transport {
     const stream = (this.getStream ??= { id: GET_STREAM });
     const sink = this.attach(stream, res, false);
     // Priming event (an id, no message): a client whose stream breaks before any event can still
-    // resume from here, and get what was sent while it was away.
+    // resume from here, and get what was sent while it was away. Only for clients of 2025-11-25 on,
+    // which define it: an older client may try to parse the empty data as a message.
+    if (String(req.headers['mcp-protocol-version'] ?? '') < PRIMING_SINCE) return;
     const priming = this.nextId(GET_STREAM);
     sink.write({ seq: priming.seq, text: `id: ${priming.id}\ndata: \n\n` });
   }

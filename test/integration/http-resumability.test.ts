@@ -102,6 +102,17 @@ function resumabilitySuite(name: string, redisUrl: () => string | undefined, exp
       resumed.close();
     });
 
+    it('primes the GET stream only for clients of 2025-11-25 on; older ones get ids on real events only', async () => {
+      const session = await initialize(rig.url);
+      const older = await openSse(rig.url, { headers: { accept: 'text/event-stream', 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' } });
+      expect(older.status).toBe(200);
+      await post(rig.url, { id: 1, method: 'tools/call', params: { name: 'fx__set_tools', arguments: { names: ['echo', 'sleep', 'set_tools', 'older'] } } }, session);
+      const [first] = await older.waitFor('a list change', (e) => e.length >= 1);
+      expect(first!.message).toMatchObject({ method: 'notifications/tools/list_changed' });
+      expect(parseEventId(first!.id!)?.streamId).toBe('g');
+      older.close();
+    });
+
     it('resumes a POST stream whose call is still running: the rest of its progress and its response arrive on the GET', async () => {
       const session = await initialize(rig.url);
       const call = await openSse(rig.url, {
