@@ -27,7 +27,7 @@ import { ServerLimits } from './engine/server-limits.js';
 import { SwitchboardError, shuttingDown } from './errors/index.js';
 import { activeRequests, drainSessions } from './front/drain.js';
 import { FrontSession, type ListChangedKind, type SessionHost } from './front/session.js';
-import { ModernDispatcher, type ModernHost } from './front/modern/dispatcher.js';
+import { ModernDispatcher, type HeldCallsOptions, type ModernHost } from './front/modern/dispatcher.js';
 import type { Logger, Redactor } from './log.js';
 import type { Principal } from './util/principal.js';
 import { VERSION } from './version.js';
@@ -61,6 +61,8 @@ export interface RouterOptions {
   redact?: Redactor;
   /** Shared by every replica of a cluster, so any of them accepts the others' cursors and requestState. */
   signing?: { cursor: Buffer; requestState: Buffer };
+  /** Held MRTR calls: the key of their requestState and, in a cluster, the replica that holds them. */
+  heldCalls?: HeldCallsOptions;
 }
 
 const DEFAULT_ISOLATED_IDLE_MS = 10 * 60_000;
@@ -68,7 +70,7 @@ const CLIENT_INFO = { name: 'mcp-switchboard', version: VERSION };
 
 export class Router implements SessionHost, ModernHost {
   readonly catalog: Catalog;
-  readonly modern = new ModernDispatcher(this); // 2026-07-28 requests, served without a session
+  readonly modern: ModernDispatcher; // 2026-07-28 requests, served without a session
   readonly cursorCodec: CursorCodec;
   readonly engine: Engine;
   private readonly relay: Relay;
@@ -92,6 +94,7 @@ export class Router implements SessionHost, ModernHost {
     private readonly options: RouterOptions,
   ) {
     this.current = config;
+    this.modern = new ModernDispatcher(this, options.heldCalls);
     this.log = options.log;
     this.cursorCodec = new CursorCodec(options.signing?.cursor ?? randomBytes(32));
     const enabled = config.servers.filter((s) => s.enabled);

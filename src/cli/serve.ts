@@ -111,21 +111,27 @@ export async function runServe(argv: string[]): Promise<void> {
     assertAuthConsistent(listen, config.workspaces);
   }
   const statusPath = http ? await parseStatusPath(values['status-path'], listen) : rejectStatusPathOnStdio(values['status-path']);
+  // Replicas share Redis and a secret (docs/scaling.md); one process on stdio has nobody to share with.
+  const cluster = config.cluster && http ? new (await import('../cluster/cluster.js')).Cluster(config.cluster, { log }) : undefined;
+  if (config.cluster && !http) log.warn('cluster: is ignored on a stdio front (serve --http to run as a replica)');
   // Only an HTTP front has a port to show metrics and status on; stdio loads none of it. They read
   // the router and workspaces only when asked (a scrape, a status poll): both exist by then.
   let observability: Observability | undefined;
   if (http) {
     const [{ Observability }, { VERSION }] = await Promise.all([import('../status/observability.js'), import('../version.js')]);
-    observability = new Observability({ config, version: VERSION, backends: () => router.allBackends(), workspaces: () => workspaces.listings() });
+    observability = new Observability({
+      config,
+      version: VERSION,
+      backends: () => router.allBackends(),
+      workspaces: () => workspaces.listings(),
+      ...(cluster && { replica: cluster.replicaId, clusterCalls: () => shared?.calls?.list() }),
+    });
   }
   // Off (and no OpenTelemetry module loaded) unless an OTLP endpoint is set.
   const tracing = await startTracing(process.env);
   // A gateway shared through OAuth logs who called what (the audit trail); one user's does not need to.
   const audit = listen.auth && http ? new (await import('../status/audit-log.js')).AuditLog(log) : undefined;
   const observed = observability?.routerOptions();
-  // Replicas share Redis and a secret (docs/scaling.md); one process on stdio has nobody to share with.
-  const cluster = config.cluster && http ? new (await import('../cluster/cluster.js')).Cluster(config.cluster, { log }) : undefined;
-  if (config.cluster && !http) log.warn('cluster: is ignored on a stdio front (serve --http to run as a replica)');
   const router = new Router(config, {
     log,
     waitForFirstStart: true,
@@ -133,8 +139,10 @@ export async function runServe(argv: string[]): Promise<void> {
     ...observed,
     observers: [...(observed?.observers ?? []), ...(tracing ? [tracing.observer] : []), ...(audit ? [audit] : [])],
     ...(secrets.length > 0 ? { redact } : {}),
-    ...(cluster && { signing: cluster.signing }),
+    ...(cluster && { signing: cluster.signing, heldCalls: cluster.heldCalls }),
   });
+  // Pub/sub of list changes and resource updates, shared counters (docs/scaling.md).
+  const shared = cluster ? new (await import('./cluster-wiring.js')).ClusterWiring(cluster, router, observability) : undefined;
   const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   // Children first: they take the longest to be ready, and everything below (workspaces, search, the
   // HTTP fronts) is loaded while they start. A client's initialize never waits for them; its first
@@ -142,9 +150,10 @@ export async function runServe(argv: string[]): Promise<void> {
   const started = router.start();
   let workspaces: Workspaces;
   try {
-    workspaces = await createWorkspaces(router, log, values.workspace);
+    workspaces = await createWorkspaces(router, log, values.workspace, shared?.usage);
   } catch (err) {
     await router.close();
+    shared?.close();
     await cluster?.close();
     await tracing?.close();
     await watchdog.close();
@@ -153,7 +162,7 @@ export async function runServe(argv: string[]): Promise<void> {
   const frontKindOf = http ? (await import('../transports/front-kind.js')).frontKindOf : undefined;
   // Every session, whichever front and path it came through, is counted under its front.
   const connect = async (t: Transport, view: CatalogView, principal?: Principal) => {
-    const session = await router.connect(t, view, principal);
+    const session = shared ? shared.track(await router.connect(t, view, principal)) : await router.connect(t, view, principal);
     return observability && frontKindOf ? observability.track(session, frontKindOf(t)) : session;
   };
   const [{ ConfigReloader }, { ConfigWatcher }] = await Promise.all([import('./reload.js'), import('./config-watch.js')]);
@@ -191,6 +200,7 @@ export async function runServe(argv: string[]): Promise<void> {
       router.modern.close();
       await fronts?.close();
       await workspaceHttp?.close();
+      shared?.close();
       await cluster?.close();
       await router.close();
       observability?.close();
@@ -223,7 +233,7 @@ export async function runServe(argv: string[]): Promise<void> {
       // Sessions without a view of their own (legacy SSE, WebSocket) start where a new client would.
       connect: (t, view, principal) => connect(t, view ?? workspaces.initialView(principal), principal),
       route: workspaceHttp.route,
-      modern: { http: new ModernHttp(router.modern, secrets.length > 0 ? redact : undefined), defaultView: (principal) => workspaces.initialView(principal) },
+      modern: { http: new ModernHttp(router.modern, secrets.length > 0 ? redact : undefined, cluster), defaultView: (principal) => workspaces.initialView(principal) },
       extraRoutes: [
         workspaceHttp.extraRoute,
         statusRoutes({ listen, statusPath, snapshot: () => observability.snapshot(), metrics: () => observability.metrics.render(), ...tokens }),

@@ -56,6 +56,14 @@ export class Cluster {
   }
 
   /**
+   * Held MRTR calls (a modern client, a legacy backend): their requestState is signed with a key of
+   * its own (never confused with the modern-backend envelope's) and names this replica as the owner.
+   */
+  get heldCalls(): { key: Buffer; owner: string } {
+    return { key: this.keys.derive('held-call'), owner: this.replicaId };
+  }
+
+  /**
    * Announce this replica once its front listens on `port`. Waits a little for Redis, then goes on
    * without it: a replica that cannot reach Redis still serves what needs no shared state.
    */

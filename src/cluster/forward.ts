@@ -16,6 +16,12 @@ const NOT_RELAYED = new Set(['host', 'connection', 'keep-alive', 'transfer-encod
 
 export type ForwardOutcome = 'relayed' | 'unreachable';
 
+/**
+ * How long a connection to the owner may take. A dead pod's address often does not refuse: it just
+ * never answers, and the OS would wait minutes. Replicas sit on one network; 3 s is a dead owner.
+ */
+const CONNECT_TIMEOUT_MS = 3000;
+
 export class ReplicaForwarder {
   // Keep-alive: a forwarded session sends every request through here, one connect per call would
   // double its latency.
@@ -52,6 +58,13 @@ export class ReplicaForwarder {
         answer.on('end', () => (complete = true));
         answer.on('error', () => res.destroy());
         resolve('relayed');
+      });
+      upstream.on('socket', (socket) => {
+        // A kept-alive socket is connected already; only a new one can hang on connect.
+        if (!socket.connecting) return;
+        const timer = setTimeout(() => upstream.destroy(new Error('connect timeout')), CONNECT_TIMEOUT_MS);
+        socket.once('connect', () => clearTimeout(timer));
+        socket.once('close', () => clearTimeout(timer));
       });
       upstream.on('error', () => {
         if (!res.headersSent) resolve('unreachable');

@@ -5,7 +5,7 @@
  */
 import { hkdfSync } from 'node:crypto';
 
-export type KeyPurpose = 'session-id' | 'cursor' | 'request-state' | 'task-id' | 'event-store';
+export type KeyPurpose = 'session-id' | 'cursor' | 'request-state' | 'held-call' | 'task-id' | 'event-store';
 
 const SALT = 'mcp-switchboard/cluster/v1';
 const KEY_BYTES = 32;

@@ -146,3 +146,27 @@ describe('ReplicaForwarder', () => {
     expect(r.text).toBe('owner gone');
   });
 });
+
+describe('ReplicaForwarder against an owner that never answers the connect', () => {
+  it('gives up after its connect timeout and says unreachable', async () => {
+    // 10.255.255.1 is unroutable here: the SYN goes nowhere, as with a deleted pod's address.
+    const forwarder = new ReplicaForwarder('front-replica');
+    const front = createServer((req, res) => {
+      void forwarder.forward(req, res, { jsonrpc: '2.0', id: 1, method: 'ping' }, 'http://10.255.255.1:9').then((o) => res.writeHead(o === 'unreachable' ? 404 : 500).end(o));
+    });
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', () => r()));
+    const started = Date.now();
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: (front.address() as AddressInfo).port, path: '/mcp', method: 'POST' }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    forwarder.close();
+    await new Promise<void>((r) => front.close(() => r()));
+    expect(status).toBe(404);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 20_000);
+});

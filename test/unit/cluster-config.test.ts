@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../helpers/thrown.js';
 import { parseConfig } from '../../src/config/index.js';
 import { configSecrets } from '../../src/config/redact.js';
 import { SwitchboardError } from '../../src/errors/index.js';
@@ -8,15 +9,6 @@ import { OwnedIds } from '../../src/cluster/owned-ids.js';
 const SECRET = 'a'.repeat(16) + 'b'.repeat(16);
 const base = 'servers:\n  fx: { command: node }\n';
 
-function thrown(fn: () => unknown): SwitchboardError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof SwitchboardError) return err;
-    throw err;
-  }
-  throw new Error('expected a SwitchboardError');
-}
 
 describe('router.yaml cluster:', () => {
   it('is absent unless configured', () => {

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../helpers/thrown.js';
 import { parseConfig } from '../../src/config/index.js';
 import { configSecrets } from '../../src/config/redact.js';
 import type { RemoteTarget } from '../../src/config/types.js';
 import { SwitchboardError } from '../../src/errors/index.js';
 
-function thrown(fn: () => unknown): SwitchboardError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof SwitchboardError) return err;
-    throw err;
-  }
-  throw new Error('expected a SwitchboardError');
-}
 
 function target(yaml: string, env: Record<string, string> = {}): RemoteTarget {
   return parseConfig(yaml, { env }).servers[0]!.target as RemoteTarget;

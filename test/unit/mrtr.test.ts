@@ -44,6 +44,22 @@ describe('RequestStateCodec', () => {
     expect(refusal(() => codec.verify(state, 1001)).message).toMatch(/expired/);
   });
 
+  it('names the owning replica inside the MAC: readable by any holder of the key, not editable', () => {
+    const key = Buffer.alloc(32, 7);
+    const a = new RequestStateCodec(key);
+    const b = new RequestStateCodec(Buffer.from(key));
+    const state = a.sign({ ...claims, owner: 'replica-a' });
+    expect(b.ownerOf(state)).toBe('replica-a');
+    expect(b.verify(state)).toEqual({ ...claims, owner: 'replica-a' });
+    // A router on its own names nobody; a forged or foreign state names nobody either.
+    expect(b.ownerOf(a.sign(claims))).toBeUndefined();
+    expect(new RequestStateCodec().ownerOf(state)).toBeUndefined();
+    const [payload, mac] = state.split('.');
+    const edited = Buffer.from(Buffer.from(payload!, 'base64url').toString().replace('replica-a', 'replica-b')).toString('base64url');
+    expect(b.ownerOf(`${edited}.${mac}`)).toBeUndefined();
+    expect(b.ownerOf(42)).toBeUndefined();
+  });
+
   it('digests the request without its retry fields, whatever the key order', () => {
     const base = requestDigest('tools/call', { name: 't', arguments: { a: 1, b: 2 } });
     expect(requestDigest('tools/call', { arguments: { b: 2, a: 1 }, name: 't', requestState: 'x', inputResponses: {}, _meta: { p: 1 } })).toBe(base);
@@ -75,6 +91,21 @@ describe('HeldCalls', () => {
     expect(done).toEqual({ content: [{ type: 'text', text: '[{"action":"accept"},{"action":"decline"}]' }] });
     expect(held.size).toBe(0);
     held.close();
+  });
+
+  it('names its replica in every state, and refuses a retry of another replica\'s call by name', async () => {
+    const key = Buffer.alloc(32, 3);
+    const a = new HeldCalls({ key, owner: 'ra' });
+    const b = new HeldCalls({ key: Buffer.from(key), owner: 'rb' });
+    const first = (await a.begin(round(), (call) => backend(call, ['a']))) as Record<string, unknown>;
+    expect(b.ownerOf(first.requestState)).toBe('ra');
+    const err = await b.resume(round({ name: 't', inputResponses: { 'be/1': { action: 'accept' } }, requestState: first.requestState })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'SB_REPLICA_UNREACHABLE', rpcCode: -32091 });
+    expect((err as Error).message).toContain('replica "ra"');
+    // Its owner still holds it.
+    expect(await a.resume(round({ name: 't', inputResponses: { 'be/1': { action: 'accept' } }, requestState: first.requestState }))).toEqual({ content: [{ type: 'text', text: '[{"action":"accept"}]' }] });
+    a.close();
+    b.close();
   });
 
   it('accepts each state once', async () => {

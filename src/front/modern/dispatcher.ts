@@ -15,12 +15,15 @@ import type { Engine } from '../../engine/engine.js';
 import { HeldCalls, type HeldCallsOptions } from '../../engine/mrtr/held-calls.js';
 import { MODERN_PROTOCOL_VERSION } from '../../rpc/protocol-version.js';
 import { invalidParams } from '../../engine/params.js';
-import { CACHEABLE_METHODS, hintOf, mergeCacheHints, type CacheHint } from './cache-fields.js';
+import { CACHEABLE_METHODS, hintOf, mergeCacheHints } from './cache-fields.js';
+import { contributorHints } from './list-cache-hints.js';
 import { discoverResult } from './discover.js';
 import { readEnvelope, withoutEnvelope, type Envelope } from './envelope.js';
 import { ListenerRegistry, ListenStream, readFilter } from './listeners.js';
 import { StatelessSession, type RequestSink } from './stateless-session.js';
 import type { Principal } from '../../util/principal.js';
+
+export type { HeldCallsOptions };
 
 /** Methods of the 2025 era only: a modern client gets -32601 and what to use instead. */
 const LEGACY_ONLY: Record<string, string> = {
@@ -38,12 +41,13 @@ const LEGACY_ONLY: Record<string, string> = {
 /** Requests whose result may be input_required (the spec's retry channel). */
 const MRTR_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
 
-/** What the dispatcher needs of the router; read at request time (the router builds it first). */
+/**
+ * What the dispatcher needs of the router; read at request time (the router builds it first). The
+ * engine's backend directory also says what each backend's lists came with for caching.
+ */
 export interface ModernHost {
   readonly engine: Engine;
   instructions(view: CatalogView): string | undefined;
-  /** What a backend said about caching this method's results, if it said anything. */
-  cacheHint?(server: string, method: string): CacheHint | undefined;
 }
 
 export interface ModernRequest {
@@ -74,9 +78,23 @@ export class ModernDispatcher {
     this.heldCalls = new HeldCalls(options);
   }
 
+  private readonly listWatchers = new Set<(kinds: readonly ListKind[]) => void>();
+
   /** The catalog changed: listeners hear what changed in their view. */
   listsChanged(kinds: readonly ListKind[]): void {
     this.listeners.listsChanged(kinds);
+    for (const watcher of this.listWatchers) watcher(kinds);
+  }
+
+  /** Told of every list change this router saw itself (a cluster passes them on to the other replicas). */
+  watchListChanges(watcher: (kinds: readonly ListKind[]) => void): () => void {
+    this.listWatchers.add(watcher);
+    return () => this.listWatchers.delete(watcher);
+  }
+
+  /** A list change another replica saw: every listener whose filter asks for that list hears it. */
+  remoteListsChanged(kinds: readonly ListKind[]): void {
+    this.listeners.remoteListsChanged(kinds);
   }
 
   /** Held calls are cancelled at their backends; listeners get their graceful result. */
@@ -114,7 +132,10 @@ export class ModernDispatcher {
     if (MRTR_METHODS.has(method)) {
       checkInputResponses(method, raw);
       const round = { method, params: raw, signal: opts.signal, sink: retokened(opts.sink, token) };
-      result = raw?.requestState !== undefined
+      // A held call's state resumes it. Anything else starts a call: a 2026 backend gets the client's
+      // inputResponses and its own requestState back (the engine opens the router's seal), a 2025
+      // backend a fresh call; a state nobody here issued is refused by the engine.
+      result = this.heldCalls.issued(raw?.requestState)
         ? await this.heldCalls.resume(round)
         : await this.heldCalls.begin(round, (call) => {
             const session = new StatelessSession(opts.view, envelope, { notify: (m, p) => call.sink?.notify(m, p) }, (server, input, signal) => call.ask(server, input, signal), opts.principal);
@@ -159,14 +180,9 @@ export class ModernDispatcher {
     }
   }
 
+  /** A read is one backend's answer and keeps its hint; a list is as cacheable as its least cacheable part. */
   private withCacheFields(method: string, result: Result, view: CatalogView): Result {
-    let hints: Array<CacheHint | undefined>;
-    if (method === 'resources/read') {
-      hints = [hintOf(result)];
-    } else {
-      const servers = this.host.engine.catalog.serverNames().filter((s) => view.includesServer?.(s) ?? true);
-      hints = servers.map((s) => this.host.cacheHint?.(s, method));
-    }
+    const hints = method === 'resources/read' ? [hintOf(result)] : contributorHints(this.host.engine.backends.all(), method, view);
     return { ...result, ...mergeCacheHints(hints) };
   }
 }
