@@ -51,8 +51,9 @@ export class ReplicaForwarder {
       let complete = false;
       const upstream = send(target, { method: req.method, headers, ...(target.protocol === 'http:' && { agent: this.#agent }) }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, relayedHeaders(answer));
-        // SSE: every event must reach the client as it comes, not when a buffer fills.
-        res.flushHeaders();
+        // SSE: every event must reach the client as it comes, not when a buffer fills. A JSON body
+        // follows at once: its headers go out with it, in one write.
+        if (String(answer.headers['content-type'] ?? '').startsWith('text/event-stream')) res.flushHeaders();
         answer.pipe(res);
         answer.on('end', () => (complete = true));
         answer.on('error', () => res.destroy());

@@ -3,8 +3,9 @@
  * real redis-server. MONITOR (on a connection of the test's own) sees every command the replicas send
  * while a client makes 50 plain tools/call requests: none is made for a call; only the heartbeat and
  * the once-a-second flushes of usage and recent calls run, bounded by time, not by calls. Then Redis
- * is taken away: plain calls go on, a held call's retry whose owner cannot be looked up is refused
- * with SB_CLUSTER_UNAVAILABLE, and the same retry completes once Redis is back.
+ * is taken away: plain calls go on; a held call's retry on B reaches its owner A (B read A's address
+ * ahead); on C, a replica started during the outage that never saw A, the retry is refused with
+ * SB_CLUSTER_UNAVAILABLE, and the same retry completes through C once Redis is back.
  * Needs `npm run build` and redis-server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,9 @@ import { modernRequest } from '../helpers/modern-raw.js';
 function background(args: string[]): string | undefined {
   const [command, key = ''] = [args[0]!.toLowerCase(), args[1] ?? ''];
   if (command === 'set' && key.startsWith('switchboard:replica:')) return 'heartbeat';
+  // Every replica reads the others' addresses ahead (session-forwarding.ts), every 5 s.
+  if (command === 'scan' && args.includes('switchboard:replica:*')) return 'address-refresh';
+  if (command === 'mget' && key.startsWith('switchboard:replica:')) return 'address-refresh';
   if (['hincrby', 'zadd'].includes(command) && key.startsWith('switchboard:usage:')) return 'usage-flush';
   if (['hgetall', 'zrange'].includes(command) && key.startsWith('switchboard:usage:')) return 'usage-read';
   if (['lpush', 'ltrim'].includes(command) && key === 'switchboard:recent-calls') return 'calls-flush';
@@ -32,13 +36,15 @@ describe.skipIf(!redisInstalled())('Redis on the call path and Redis going away 
   let redis: RedisServer;
   let a: Replica;
   let b: Replica;
+  let c: Replica;
+  let config: string;
 
   beforeAll(async () => {
     assertBuilt();
     redis = await RedisServer.start();
     const fx = fixtureStdioCommand('fx', ['--tools', 'echo,ask_elicitation']);
     // A workspace on /mcp: every call is counted for its maxTools ranking (shared through Redis).
-    const config = tmp.write(
+    config = tmp.write(
       'router.yaml',
       `servers:\n  fx:\n    command: ${q(fx.command)}\n    args: [${fx.args.map(q).join(', ')}]\nworkspaces:\n  default:\n    maxTools: 10\n${clusterSection(redis.url)}`,
     );
@@ -46,7 +52,7 @@ describe.skipIf(!redisInstalled())('Redis on the call path and Redis going away 
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([a?.cli.kill(), b?.cli.kill()]);
+    await Promise.all([a?.cli.kill(), b?.cli.kill(), c?.cli.kill()]);
     await redis?.close();
     tmp.remove();
   });
@@ -76,6 +82,7 @@ describe.skipIf(!redisInstalled())('Redis on the call path and Redis going away 
     expect(count('usage-flush')).toBeLessThanOrEqual(2 * (seconds + 1));
     expect(count('calls-flush')).toBeLessThanOrEqual(2 * (seconds + 1));
     expect(count('heartbeat')).toBeLessThanOrEqual(2 * (seconds + 1));
+    expect(count('address-refresh')).toBeLessThanOrEqual(2 * 2 * (Math.ceil(seconds / 5) + 1));
   });
 
   it('labels /metrics by replica, and shows every replica\'s calls on each status page', async () => {
@@ -93,27 +100,38 @@ describe.skipIf(!redisInstalled())('Redis on the call path and Redis going away 
   });
 
   it('keeps serving plain calls without Redis, refuses what needs it with SB_CLUSTER_UNAVAILABLE, and recovers', async () => {
-    const first = await modernRequest(a.url, 200, 'tools/call', { name: 'fx__ask_elicitation', arguments: { message: 'through an outage?' } });
-    const state = (first.body.result as { requestState: string }).requestState;
-    const retry = (id: number) => modernRequest(b.url, id, 'tools/call', { name: 'fx__ask_elicitation', arguments: { message: 'through an outage?' }, inputResponses: { 'fx/1': { action: 'accept', content: { answer: 'yes' } } }, requestState: state });
+    // One held call at a time: two elicitations in flight at one shared backend could not be told apart.
+    const hold = async (id: number) => {
+      const first = await modernRequest(a.url, id, 'tools/call', { name: 'fx__ask_elicitation', arguments: { message: 'through an outage?' } });
+      return (first.body.result as { requestState: string }).requestState;
+    };
+    const retry = (url: string, id: number, state: string) =>
+      modernRequest(url, id, 'tools/call', { name: 'fx__ask_elicitation', arguments: { message: 'through an outage?' }, inputResponses: { 'fx/1': { action: 'accept', content: { answer: 'yes' } } }, requestState: state });
+    const completed = { resultType: 'complete', content: [{ type: 'text', text: JSON.stringify({ action: 'accept', content: { answer: 'yes' } }) }] };
+    const state = await hold(200);
+    // B reads A's address ahead (every 5 s): let it, then take Redis away.
+    await new Promise((r) => setTimeout(r, 5500));
     await redis.stop();
-    // B never looked up A's address: with Redis gone it cannot, and says so (the call is not lost).
-    const refused = await eventually(async () => {
-      const r = await retry(201);
-      return r.status === 503 && r;
-    }, { what: 'B to refuse the retry while Redis is down' });
+    // C starts during the outage: it has never seen A's address, and says so (the call is not lost).
+    c = await startReplica('budget-c', config, tmp.dir);
+    const refused = await retry(c.url, 210, state);
+    expect(refused.status).toBe(503);
     expect(refused.body.error).toMatchObject({ code: -32090, data: { reason: 'SB_CLUSTER_UNAVAILABLE' } });
     expect(refused.body.error?.message).toContain('cannot find replica "budget-a"');
     expect(refused.body.error?.message).toContain('Redis is unreachable');
-    for (const replica of [a, b]) {
+    // B relays the same retry to A from the address it already knew: done without Redis.
+    expect((await retry(b.url, 211, state)).body.result).toMatchObject(completed);
+    for (const replica of [a, b, c]) {
       const plain = await modernRequest(replica.url, 202, 'tools/call', { name: 'fx__echo', arguments: { text: 'no redis' } });
       expect(plain.body.result?.structuredContent).toEqual({ server: 'fx', text: 'no redis' });
     }
     await redis.start();
+    // Once Redis is back, C finds A too.
+    const again = await hold(220);
     const done = await eventually(async () => {
-      const r = await retry(203);
+      const r = await retry(c.url, 221, again);
       return r.status === 200 && r;
-    }, { what: 'the retry to reach A once Redis is back', timeoutMs: 15_000 });
-    expect(done.body.result).toMatchObject({ resultType: 'complete', content: [{ type: 'text', text: JSON.stringify({ action: 'accept', content: { answer: 'yes' } }) }] });
-  });
+    }, { what: 'a retry through C to reach A once Redis is back', timeoutMs: 15_000 });
+    expect(done.body.result).toMatchObject(completed);
+  }, 45_000);
 });
