@@ -1,0 +1,135 @@
+/**
+ * The backends of the era matrix, each described by the calls that exercise one case and the exact
+ * answer the case expects through the router, whatever the client's era. A 2025 backend asks its
+ * questions as server->client requests; a 2026-07-28 backend answers input_required; the router
+ * translates both ways, so the same client answers (era-clients.ts) give the same results.
+ *
+ * A case a backend cannot serve is absent from its profile, with the reason next to it.
+ */
+import { MATRIX_ROOTS, type Asked } from './era-clients.js';
+
+/** Tools of the 2025 fixture the matrix needs; set_tools keeps them while adding one. */
+export const FX_TOOLS = ['echo', 'sleep', 'cancellations', 'ask_sampling', 'ask_elicitation', 'ask_twice', 'ask_roots', 'set_tools'] as const;
+
+export interface ToolCase {
+  tool: string;
+  args: Record<string, unknown>;
+  /** The result's text content, joined. */
+  text: string;
+  /** What the client was asked, in order. */
+  asked?: Asked[];
+  structuredContent?: unknown;
+}
+
+export interface ProgressCase extends ToolCase {
+  progress: number[];
+}
+
+export interface CancelCase {
+  /** A long call to start and abort. */
+  tool: string;
+  args: Record<string, unknown>;
+  /** What the backend recorded of the cancellations so far (a tool call's text, parsed). */
+  record: { tool: string };
+  /** Whether a record entry is this call's cancellation. */
+  isThisCall(entry: unknown): boolean;
+}
+
+export interface ListChangeCase {
+  tool: string;
+  /** Args of the call that changes the backend's tools, adding `added`. */
+  args(added: string): Record<string, unknown>;
+  /** The public name of the tool added. */
+  publicName(added: string): string;
+}
+
+export interface BackendProfile {
+  server: string;
+  era: '2025-11-25' | '2026-07-28';
+  label: string;
+  toolCall: ToolCase;
+  sampling: ToolCase;
+  elicitation: ToolCase;
+  multiRound?: ToolCase;
+  roots?: ToolCase;
+  progress: ProgressCase;
+  /** ms to wait; unique per client so the backend's record tells the calls apart. */
+  cancellation?(ms: number): CancelCase;
+  listChange?: ListChangeCase;
+}
+
+const elicit = (text: string): Asked => ({ method: 'elicitation/create', text });
+
+export const FIXTURE_2025: BackendProfile = {
+  server: 'fx',
+  era: '2025-11-25',
+  label: '2025 fixture',
+  toolCall: { tool: 'fx__echo', args: { text: 'hi' }, text: 'echo:hi', structuredContent: { server: 'fx', text: 'hi' } },
+  sampling: { tool: 'fx__ask_sampling', args: { prompt: 'a haiku' }, text: 'sampled: a haiku', asked: [{ method: 'sampling/createMessage', text: 'a haiku' }] },
+  elicitation: {
+    tool: 'fx__ask_elicitation',
+    args: { message: 'your name?' },
+    text: JSON.stringify({ action: 'accept', content: { answer: 're: your name?' } }),
+    asked: [elicit('your name?')],
+  },
+  // The second question quotes the first answer: the rounds really are sequential.
+  multiRound: { tool: 'fx__ask_twice', args: {}, text: JSON.stringify(['re: first?', 're: second, after re: first??']), asked: [elicit('first?'), elicit('second, after re: first??')] },
+  roots: { tool: 'fx__ask_roots', args: {}, text: JSON.stringify(MATRIX_ROOTS), asked: [{ method: 'roots/list' }] },
+  progress: { tool: 'fx__sleep', args: { ms: 150, steps: 3 }, text: 'slept 150ms', progress: [1, 2, 3] },
+  cancellation: (ms) => ({
+    tool: 'fx__sleep',
+    args: { ms },
+    record: { tool: 'fx__cancellations' },
+    // The fixture records the id the router used and the reason; the id is per hop, so the reason
+    // and the count are what a test can pin down.
+    isThisCall: (entry) => typeof (entry as { requestId?: unknown }).requestId !== 'undefined',
+  }),
+  listChange: { tool: 'fx__set_tools', args: (added) => ({ names: [...FX_TOOLS, added] }), publicName: (added) => `fx__${added}` },
+};
+
+export const EVERYTHING_2025: BackendProfile = {
+  server: 'ev',
+  era: '2025-11-25',
+  label: 'server-everything',
+  toolCall: { tool: 'ev__echo', args: { message: 'hi' }, text: 'Echo: hi' },
+  sampling: {
+    tool: 'ev__trigger-sampling-request',
+    args: { prompt: 'a haiku', maxTokens: 10 },
+    // server-everything prints the sampling result it got back as pretty JSON.
+    text: `LLM sampling result: \n${JSON.stringify({ model: 'matrix-model', role: 'assistant', content: { type: 'text', text: 'sampled: Resource trigger-sampling-request context: a haiku' } }, null, 2)}`,
+    asked: [{ method: 'sampling/createMessage', text: 'Resource trigger-sampling-request context: a haiku' }],
+  },
+  elicitation: {
+    tool: 'ev__trigger-elicitation-request',
+    args: {},
+    text: `✅ User provided the requested information!\nUser inputs:\n- Name: Kim\n\nRaw result: ${JSON.stringify({ action: 'accept', content: { name: 'Kim' } }, null, 2)}`,
+    asked: [elicit('Please provide inputs for the following fields:')],
+  },
+  // No multi-round tool. Roots: server-everything caches one roots list per session, fetched once;
+  // behind a shared router connection that is whichever client asked first, so it is not a
+  // per-client answer. Cancellation: it records nothing a test could read. List changes: its tools
+  // never change. The 2025 fixture covers those cases for the 2025 backend era.
+  progress: {
+    tool: 'ev__trigger-long-running-operation',
+    args: { duration: 0.3, steps: 3 },
+    text: 'Long running operation completed. Duration: 0.3 seconds, Steps: 3.',
+    progress: [1, 2, 3],
+  },
+};
+
+export const FIXTURE_2026: BackendProfile = {
+  server: 'm',
+  era: '2026-07-28',
+  label: '2026 fixture',
+  toolCall: { tool: 'm__echo', args: { text: 'hi' }, text: 'echo: hi' },
+  sampling: { tool: 'm__sample', args: { prompt: 'a haiku' }, text: 'model said: sampled: a haiku', asked: [{ method: 'sampling/createMessage', text: 'a haiku' }] },
+  elicitation: { tool: 'm__confirm', args: { action: 'deploy' }, text: 'deploy: confirmed', asked: [elicit('Really deploy?')] },
+  // The backend carries the name from round one to round two in its own requestState.
+  multiRound: { tool: 'm__profile', args: {}, text: 'Kim is 40', asked: [elicit('Your name?'), elicit('How old is Kim?')] },
+  roots: { tool: 'm__roots', args: {}, text: JSON.stringify(MATRIX_ROOTS), asked: [{ method: 'roots/list' }] },
+  progress: { tool: 'm__count', args: { n: 3 }, text: 'counted to 3', progress: [1, 2, 3] },
+  cancellation: (ms) => ({ tool: 'm__wait', args: { ms }, record: { tool: 'm__cancelled' }, isThisCall: (entry) => entry === ms }),
+  listChange: { tool: 'm__grow', args: (added) => ({ tool: added }), publicName: (added) => `m__${added}` },
+};
+
+export const MATRIX_BACKENDS: readonly BackendProfile[] = [FIXTURE_2025, EVERYTHING_2025, FIXTURE_2026];
