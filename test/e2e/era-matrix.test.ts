@@ -116,7 +116,7 @@ function matrixCases(kind: ClientKind, backend: BackendProfile, url: () => strin
         return now.length > before && now;
       }, { what: 'the backend to record the cancellation' });
       expect(after).toHaveLength(before + 1);
-      expect(c.isThisCall(after[before])).toBe(true);
+      expect(after[before]).toEqual(c.recorded(era));
     });
   }
 

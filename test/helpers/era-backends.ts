@@ -6,6 +6,7 @@
  *
  * A case a backend cannot serve is absent from its profile, with the reason next to it.
  */
+import { expect } from 'vitest';
 import { MATRIX_ROOTS, type Asked } from './era-clients.js';
 
 /** Tools of the 2025 fixture the matrix needs; set_tools keeps them while adding one. */
@@ -31,8 +32,8 @@ export interface CancelCase {
   args: Record<string, unknown>;
   /** What the backend recorded of the cancellations so far (a tool call's text, parsed). */
   record: { tool: string };
-  /** Whether a record entry is this call's cancellation. */
-  isThisCall(entry: unknown): boolean;
+  /** The entry the backend records for this call's cancellation, by client era. */
+  recorded(clientEra: '2025-11-25' | '2026-07-28'): unknown;
 }
 
 export interface ListChangeCase {
@@ -80,9 +81,10 @@ export const FIXTURE_2025: BackendProfile = {
     tool: 'fx__sleep',
     args: { ms },
     record: { tool: 'fx__cancellations' },
-    // The fixture records the id the router used and the reason; the id is per hop, so the reason
-    // and the count are what a test can pin down.
-    isThisCall: (entry) => typeof (entry as { requestId?: unknown }).requestId !== 'undefined',
+    // The fixture records the router's request id (per hop, so any number) and the reason. A 2025
+    // client's notifications/cancelled carries its reason, which the router relays; a 2026-07-28
+    // client over HTTP cancels by closing its POST, so no reason travels and the router gives its own.
+    recorded: (clientEra) => ({ requestId: expect.any(Number), reason: clientEra === '2026-07-28' ? 'the client closed the request' : 'changed my mind' }),
   }),
   listChange: { tool: 'fx__set_tools', args: (added) => ({ names: [...FX_TOOLS, added] }), publicName: (added) => `fx__${added}` },
 };
@@ -128,7 +130,7 @@ export const FIXTURE_2026: BackendProfile = {
   multiRound: { tool: 'm__profile', args: {}, text: 'Kim is 40', asked: [elicit('Your name?'), elicit('How old is Kim?')] },
   roots: { tool: 'm__roots', args: {}, text: JSON.stringify(MATRIX_ROOTS), asked: [{ method: 'roots/list' }] },
   progress: { tool: 'm__count', args: { n: 3 }, text: 'counted to 3', progress: [1, 2, 3] },
-  cancellation: (ms) => ({ tool: 'm__wait', args: { ms }, record: { tool: 'm__cancelled' }, isThisCall: (entry) => entry === ms }),
+  cancellation: (ms) => ({ tool: 'm__wait', args: { ms }, record: { tool: 'm__cancelled' }, recorded: () => ms }),
   listChange: { tool: 'm__grow', args: (added) => ({ tool: added }), publicName: (added) => `m__${added}` },
 };
 
