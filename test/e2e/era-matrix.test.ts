@@ -11,7 +11,7 @@
  * mid-question at the same backend at once. Needs `npm run build` (npm test does it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_KINDS, connectMatrixClient, eraOf, MODERN, type ClientKind, type MatrixClient } from '../helpers/era-clients.js';
+import { CLIENT_KINDS, connectMatrixClient, eraOf, MODERN, type Asked, type ClientKind, type MatrixClient } from '../helpers/era-clients.js';
 import { FX_TOOLS, MATRIX_BACKENDS, type BackendProfile } from '../helpers/era-backends.js';
 import { everythingServerYaml, fixtureServerYaml, modernServerYaml, rawModern, startHttpRouter, type HttpRouter } from '../helpers/era-router.js';
 import { assertBuilt, EVERYTHING_MAIN, tempDir } from '../helpers/cli.js';
@@ -62,7 +62,7 @@ function matrixCases(kind: ClientKind, backend: BackendProfile, url: () => strin
   });
 
   /** Runs one tool case and checks its text, structured content and the questions asked. */
-  async function expectCase(c: { tool: string; args: Record<string, unknown>; text: string; asked?: unknown[]; structuredContent?: unknown }): Promise<void> {
+  async function expectCase(c: { tool: string; args: Record<string, unknown>; text: string; asked?: Asked[]; structuredContent?: unknown }): Promise<void> {
     const before = client.asked.length;
     const result = await client.callTool(c.tool, c.args);
     expect(result.isError ?? false).toBe(false);
