@@ -2,8 +2,8 @@
  * Issue 13's proof: every combination of client era and backend era, through one built router
  * (`serve --http`), running the same cases. Clients: the SDK v2 client pinned to 2026-07-28, the
  * SDK v2 client in 2025 mode, the SDK v1 client (era-clients.ts). Backends: the 2025 fixture and
- * server-everything (2025 era), and the 2026-capable fixture spoken to in 2026-07-28
- * (era-backends.ts). Cases: a tool call; a sampling round; an elicitation round and a multi-round
+ * server-everything (2025 era), and the 2026-capable fixture spoken to in 2026-07-28, once over
+ * stdio and once over Streamable HTTP (era-backends.ts). Cases: a tool call; a sampling round; an elicitation round and a multi-round
  * one; roots; progress; cancellation; tool list changes; a tampered or forged requestState.
  *
  * Cases run one at a time (one describe per combination, in order): a shared backend connection
@@ -13,32 +13,37 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_KINDS, connectMatrixClient, eraOf, MODERN, type Asked, type ClientKind, type MatrixClient } from '../helpers/era-clients.js';
 import { FX_TOOLS, MATRIX_BACKENDS, type BackendProfile } from '../helpers/era-backends.js';
-import { everythingServerYaml, fixtureServerYaml, modernServerYaml, rawModern, startHttpRouter, type HttpRouter } from '../helpers/era-router.js';
+import { everythingServerYaml, fixtureServerYaml, modernHttpServerYaml, modernServerYaml, rawModern, startHttpRouter, type HttpRouter } from '../helpers/era-router.js';
+import { startModernHttpFixture, type ModernHttpFixture } from '../fixtures/modern-server-http.js';
 import { assertBuilt, EVERYTHING_MAIN, tempDir } from '../helpers/cli.js';
 import { eventually } from '../helpers/eventually.js';
 import { textOf } from '../helpers/relay-harness.js';
 
 const SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
 
-describe('era matrix: {2026, 2025 v2, 2025 v1 clients} x {2025 fixture, server-everything, 2026 fixture} through serve --http', () => {
+describe('era matrix: {2026, 2025 v2, 2025 v1 clients} x {2025 fixture, server-everything, 2026 fixture on stdio and HTTP} through serve --http', () => {
   const tmp = tempDir('sb-era-matrix-');
   let router: HttpRouter;
+  let web: ModernHttpFixture;
 
   beforeAll(async () => {
     assertBuilt();
-    const config = tmp.write('router.yaml', `servers:\n${fixtureServerYaml('fx', FX_TOOLS)}${everythingServerYaml('ev', EVERYTHING_MAIN)}${modernServerYaml('m')}`);
+    web = await startModernHttpFixture('mh');
+    const servers = [fixtureServerYaml('fx', FX_TOOLS), everythingServerYaml('ev', EVERYTHING_MAIN), modernServerYaml('m'), modernHttpServerYaml('mh', web.url)];
+    const config = tmp.write('router.yaml', `servers:\n${servers.join('')}`);
     router = await startHttpRouter(config);
     // Every backend listed before the first case: a case must not race a backend's start.
     const probe = await connectMatrixClient('sdk-v2@2025-11-25', { http: router.url });
     await eventually(async () => {
       const names = await probe.toolNames();
-      return ['fx__echo', 'ev__echo', 'm__echo'].every((n) => names.includes(n));
-    }, { what: 'all three backends listed', timeoutMs: 30_000 });
+      return ['fx__echo', 'ev__echo', 'm__echo', 'mh__echo'].every((n) => names.includes(n));
+    }, { what: 'every backend listed', timeoutMs: 30_000 });
     await probe.close();
   }, 60_000);
 
   afterAll(async () => {
     await router?.cli.kill();
+    await web?.close();
     tmp.remove();
   });
 
@@ -189,23 +194,24 @@ function requestStateCase(kind: ClientKind, backend: BackendProfile, url: () => 
     return;
   }
   it('refuses a tampered and a forged requestState for a 2026 backend; the genuine one completes', async () => {
-    const first = await rawModern(url(), base, 'tools/call', { name: 'm__profile', arguments: {} });
+    const tool = `${backend.server}__profile`;
+    const first = await rawModern(url(), base, 'tools/call', { name: tool, arguments: {} });
     const round1 = first.body.result as { resultType: string; inputRequests: Record<string, unknown>; requestState?: string };
     // A 2026 backend's keys pass through as it named them; this round carries no state yet.
     expect(round1).toMatchObject({ resultType: 'input_required', inputRequests: { name: { method: 'elicitation/create' } } });
     expect(round1.requestState).toBeUndefined();
-    const second = await rawModern(url(), base + 1, 'tools/call', { name: 'm__profile', arguments: {}, inputResponses: { name: { action: 'accept', content: { name: 'Kim' } } } });
+    const second = await rawModern(url(), base + 1, 'tools/call', { name: tool, arguments: {}, inputResponses: { name: { action: 'accept', content: { name: 'Kim' } } } });
     const round2 = second.body.result as { resultType: string; requestState: string };
     expect(round2.resultType).toBe('input_required');
     // The backend's own state ("name:Kim") is sealed inside the router's signed one.
     expect(round2.requestState).not.toContain('name:Kim');
     const answer = { age: { action: 'accept', content: { age: 40 } } };
     for (const [i, state] of [flipLast(round2.requestState), 'name:Mallory'].entries()) {
-      const refused = await rawModern(url(), base + 2 + i, 'tools/call', { name: 'm__profile', arguments: {}, inputResponses: answer, requestState: state });
+      const refused = await rawModern(url(), base + 2 + i, 'tools/call', { name: tool, arguments: {}, inputResponses: answer, requestState: state });
       expect(refused.body.error).toMatchObject({ code: -32602, data: { reason: 'SB_BAD_REQUEST_STATE' } });
       expect(refused.body.error!.message).toMatch(/requestState was altered or was not issued by this router/);
     }
-    const done = await rawModern(url(), base + 5, 'tools/call', { name: 'm__profile', arguments: {}, inputResponses: answer, requestState: round2.requestState });
+    const done = await rawModern(url(), base + 5, 'tools/call', { name: tool, arguments: {}, inputResponses: answer, requestState: round2.requestState });
     expect(done.body.result).toMatchObject({ resultType: 'complete', content: [{ type: 'text', text: 'Kim is 40' }] });
   });
 }

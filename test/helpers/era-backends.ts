@@ -119,19 +119,27 @@ export const EVERYTHING_2025: BackendProfile = {
   },
 };
 
-export const FIXTURE_2026: BackendProfile = {
-  server: 'm',
-  era: '2026-07-28',
-  label: '2026 fixture',
-  toolCall: { tool: 'm__echo', args: { text: 'hi' }, text: 'echo: hi' },
-  sampling: { tool: 'm__sample', args: { prompt: 'a haiku' }, text: 'model said: sampled: a haiku', asked: [{ method: 'sampling/createMessage', text: 'a haiku' }] },
-  elicitation: { tool: 'm__confirm', args: { action: 'deploy' }, text: 'deploy: confirmed', asked: [elicit('Really deploy?')] },
-  // The backend carries the name from round one to round two in its own requestState.
-  multiRound: { tool: 'm__profile', args: {}, text: 'Kim is 40', asked: [elicit('Your name?'), elicit('How old is Kim?')] },
-  roots: { tool: 'm__roots', args: {}, text: JSON.stringify(MATRIX_ROOTS), asked: [{ method: 'roots/list' }] },
-  progress: { tool: 'm__count', args: { n: 3 }, text: 'counted to 3', progress: [1, 2, 3] },
-  cancellation: (ms) => ({ tool: 'm__wait', args: { ms }, record: { tool: 'm__cancelled' }, recorded: () => ms }),
-  listChange: { tool: 'm__grow', args: (added) => ({ tool: added }), publicName: (added) => `m__${added}` },
-};
+/** The 2026-capable fixture behind `server` (stdio or Streamable HTTP: the cases are the same). */
+export function modernProfile(server: string, label: string): BackendProfile {
+  return {
+    server,
+    era: '2026-07-28',
+    label,
+    toolCall: { tool: `${server}__echo`, args: { text: 'hi' }, text: 'echo: hi' },
+    sampling: { tool: `${server}__sample`, args: { prompt: 'a haiku' }, text: 'model said: sampled: a haiku', asked: [{ method: 'sampling/createMessage', text: 'a haiku' }] },
+    elicitation: { tool: `${server}__confirm`, args: { action: 'deploy' }, text: 'deploy: confirmed', asked: [elicit('Really deploy?')] },
+    // The backend carries the name from round one to round two in its own requestState.
+    multiRound: { tool: `${server}__profile`, args: {}, text: 'Kim is 40', asked: [elicit('Your name?'), elicit('How old is Kim?')] },
+    roots: { tool: `${server}__roots`, args: {}, text: JSON.stringify(MATRIX_ROOTS), asked: [{ method: 'roots/list' }] },
+    progress: { tool: `${server}__count`, args: { n: 3 }, text: 'counted to 3', progress: [1, 2, 3] },
+    // Over HTTP the router cancels by aborting the call's own POST stream (2026 has no session to
+    // send notifications/cancelled on); over stdio it sends notifications/cancelled.
+    cancellation: (ms) => ({ tool: `${server}__wait`, args: { ms }, record: { tool: `${server}__cancelled` }, recorded: () => ms }),
+    listChange: { tool: `${server}__grow`, args: (added) => ({ tool: added }), publicName: (added) => `${server}__${added}` },
+  };
+}
 
-export const MATRIX_BACKENDS: readonly BackendProfile[] = [FIXTURE_2025, EVERYTHING_2025, FIXTURE_2026];
+export const FIXTURE_2026 = modernProfile('m', '2026 fixture, stdio');
+export const FIXTURE_2026_HTTP = modernProfile('mh', '2026 fixture, Streamable HTTP');
+
+export const MATRIX_BACKENDS: readonly BackendProfile[] = [FIXTURE_2025, EVERYTHING_2025, FIXTURE_2026, FIXTURE_2026_HTTP];

@@ -34,6 +34,11 @@ export function modernServerYaml(name: string): string {
   return `  ${name}:\n    command: ${q(target.command)}\n    args: [${target.args.map(q).join(', ')}]\n    cwd: ${q(PROJECT_ROOT)}\n    protocol: ${MODERN_VERSION}\n`;
 }
 
+/** YAML for one server: a 2026-capable server at this Streamable HTTP URL, spoken to in 2026-07-28. */
+export function modernHttpServerYaml(name: string, url: string): string {
+  return `  ${name}:\n    url: ${q(url)}\n    protocol: ${MODERN_VERSION}\n`;
+}
+
 export interface HttpRouter {
   url: string;
   cli: CliProcess;
