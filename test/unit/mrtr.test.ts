@@ -109,6 +109,25 @@ describe('HeldCalls', () => {
     b.close();
   });
 
+  it('a call that never asks stays a plain call: not named, not held, its cancellation still reaches it', async () => {
+    const held = new HeldCalls();
+    let seen!: HeldCall;
+    const done = await held.begin(round(), async (call) => {
+      seen = call;
+      return { content: [] };
+    });
+    expect(done).toEqual({ content: [] });
+    expect(seen.named).toBe(false);
+    expect(held.size).toBe(0);
+    const cancellation = new RequestCancellation();
+    let reason: unknown;
+    const pending = held.begin({ ...round(), cancellation }, (call) => new Promise<Result>((_, reject) => call.cancellation.onCancel((r) => reject(new Error(String((reason = r)))))));
+    cancellation.cancel('gone');
+    await expect(pending).rejects.toThrow('the client closed the request');
+    expect(reason).toBe('the client closed the request');
+    held.close();
+  });
+
   it('accepts each state once', async () => {
     const held = new HeldCalls();
     const first = (await held.begin(round(), (call) => backend(call, ['a', 'b']))) as Record<string, unknown>;
