@@ -13,6 +13,7 @@
 import { Client as ClientV2, StreamableHTTPClientTransport as HttpV2 } from '@modelcontextprotocol/client';
 import { StdioClientTransport as StdioV2 } from '@modelcontextprotocol/client/stdio';
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport as StdioV1 } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport as HttpV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
   CreateMessageRequestSchema,
@@ -115,7 +116,7 @@ async function connectV2(kind: ClientKind, target: ClientTarget): Promise<Matrix
     asked.push({ method: 'roots/list' });
     return { roots: MATRIX_ROOTS };
   });
-  const transport = 'http' in target ? new HttpV2(new URL(target.http)) : new StdioV2({ ...target.stdio, stderr: 'pipe' });
+  const transport = 'http' in target ? new HttpV2(new URL(target.http)) : new StdioV2({ ...target.stdio, stderr: 'ignore' });
   await client.connect(transport);
   const seen: Array<Record<string, unknown>> = [];
   let watching = false;
@@ -147,7 +148,6 @@ async function connectV2(kind: ClientKind, target: ClientTarget): Promise<Matrix
 }
 
 async function connectV1(target: ClientTarget): Promise<MatrixClient> {
-  if (!('http' in target)) throw new Error('the matrix runs the SDK v1 client over Streamable HTTP only');
   const asked: Asked[] = [];
   const client = new ClientV1({ name: 'matrix-sdk-v1', version: '1.0.0' }, { capabilities: CLIENT_CAPABILITIES });
   client.setRequestHandler(ElicitRequestSchema, async (r) => {
@@ -164,7 +164,14 @@ async function connectV1(target: ClientTarget): Promise<MatrixClient> {
     asked.push({ method: 'roots/list' });
     return { roots: MATRIX_ROOTS };
   });
-  const transport = new HttpV1(new URL(target.http));
+  const transport: (HttpV1 | StdioV1) & { setProtocolVersion?: (version: string) => void } = 'http' in target ? new HttpV1(new URL(target.http)) : new StdioV1({ ...target.stdio, stderr: 'ignore' });
+  // v1 has no accessor for the negotiated version; it hands it to its transport after initialize.
+  let negotiated: string | undefined;
+  const handOver = transport.setProtocolVersion?.bind(transport);
+  transport.setProtocolVersion = (version: string) => {
+    negotiated = version;
+    handOver?.(version);
+  };
   await client.connect(transport);
   const seen: Array<Record<string, unknown>> = [];
   let watching = false;
@@ -175,8 +182,7 @@ async function connectV1(target: ClientTarget): Promise<MatrixClient> {
     kind: 'sdk-v1@2025-11-25',
     era: LEGACY,
     asked,
-    // v1 keeps the negotiated version on its transport (it sends it as MCP-Protocol-Version).
-    negotiatedVersion: () => transport.protocolVersion,
+    negotiatedVersion: () => negotiated,
     callTool: async (name, args, opts) => (await client.callTool({ name, arguments: args }, undefined, opts)) as ToolResult,
     callToolRaw: async (params) => {
       const { CallToolResultSchema } = await import('@modelcontextprotocol/sdk/types.js');
