@@ -53,3 +53,13 @@ export function paramsForBackend(signer: RequestStateSigner, server: string, mod
   const { inputResponses: _answers, requestState: _state, ...rest } = opened;
   return rest;
 }
+
+/**
+ * A 2025 session never receives a requestState (the router asks its client itself, round by round),
+ * so retry fields in its request can only be made up: refused before any backend sees them, since a
+ * 2026 backend would take a forged state for its own.
+ */
+export function refuseRetryFields(method: string, params: Params): Params {
+  if (!('requestState' in params) && !('inputResponses' in params)) return params;
+  throw new SwitchboardError('SB_BAD_REQUEST_STATE', `${method}: requestState and inputResponses are retry fields of protocol 2026-07-28; a 2025-era session never sends them (the router asks its client the backend's questions itself); send the request without them`);
+}

@@ -21,6 +21,7 @@ import type { Redactor } from '../log.js';
 import type { Principal } from '../util/principal.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { HeldCallForwarding } from './held-call-forwarding.js';
+import { RequestCancellation } from '../rpc/cancellation.js';
 
 const KEEPALIVE_MS = 15_000;
 
@@ -66,13 +67,13 @@ export class ModernHttp {
     if (this.forwarding && (await this.forwarding.divert(req, res, body, id, m.params))) return;
     const accept = String(req.headers.accept ?? '');
     const acceptsSse = accept.includes('text/event-stream') || accept.includes('*/*');
-    const controller = new AbortController();
+    const cancellation = new RequestCancellation();
     let sse = false;
     let finished = false;
     let keepalive: NodeJS.Timeout | undefined;
     res.on('close', () => {
       clearInterval(keepalive);
-      if (!finished) controller.abort('the client closed the request');
+      if (!finished) cancellation.cancel('the client closed the request');
     });
     const startSse = (): void => {
       sse = true;
@@ -94,7 +95,7 @@ export class ModernHttp {
     let message: object;
     let status = 200;
     try {
-      const result: Result = await this.dispatcher.dispatch({ id, method: m.method, params: m.params }, { view, sink, signal: controller.signal, ...(principal && { principal }) });
+      const result: Result = await this.dispatcher.dispatch({ id, method: m.method, params: m.params }, { view, sink, cancellation, ...(principal && { principal }) });
       message = { jsonrpc: '2.0', id, result };
     } catch (err) {
       const error = toWireError(this.redact ? redactedError(err, this.redact) : err);

@@ -47,7 +47,7 @@ describe('a 2026-07-28 backend over stdio', () => {
     expect(b.era).toBe('2026-07-28');
     expect(b.serverInfo).toEqual({ name: 'm', version: '2.0.0' });
     expect(b.instructions).toBe('modern fixture m');
-    expect(b.lists.tools.map((t) => t.name)).toEqual(['echo', 'confirm', 'profile', 'count', 'wait', 'grow', 'touch']);
+    expect(b.lists.tools.map((t) => t.name)).toEqual(['echo', 'confirm', 'profile', 'count', 'wait', 'grow', 'touch', 'sample', 'roots', 'cancelled']);
     expect(b.lists.resources.map((r) => r.uri)).toEqual(['fixture://readme']);
     expect(b.cacheHints.tools).toEqual({ ttlMs: 60_000, cacheScope: 'public' });
     expect(b.cacheHints.resources).toEqual({ ttlMs: 60_000, cacheScope: 'public' });

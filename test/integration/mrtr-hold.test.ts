@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromServers } from '../../src/config/defaults.js';
 import { silentLogger } from '../../src/log.js';
 import { Router } from '../../src/router.js';
+import { RequestCancellation } from '../../src/rpc/cancellation.js';
 import { ModernDispatcher } from '../../src/front/modern/dispatcher.js';
 import { eventually } from '../helpers/eventually.js';
 import { fixtureServer } from '../helpers/relay-harness.js';
@@ -37,7 +38,7 @@ describe('MRTR hold timeout', () => {
     const request = (id: number, extra: Record<string, unknown> = {}) =>
       modern.dispatch(
         { id, method: 'tools/call', params: { name: 'fx__ask_elicitation', arguments: { message: 'still there?' }, _meta: ENVELOPE, ...extra } },
-        { view: router.fullView(), sink, signal: new AbortController().signal },
+        { view: router.fullView(), sink, cancellation: new RequestCancellation() },
       );
     const first = (await request(1)) as { resultType: string; inputRequests: Record<string, unknown>; requestState: string };
     expect(first.resultType).toBe('input_required');

@@ -8,6 +8,7 @@ import { HeldCalls, type RoundRequest } from '../../src/engine/mrtr/held-calls.j
 import type { HeldCall } from '../../src/engine/mrtr/held-call.js';
 import { RequestStateCodec, requestDigest } from '../../src/engine/mrtr/request-state.js';
 import { SwitchboardError } from '../../src/errors/index.js';
+import { RequestCancellation } from '../../src/rpc/cancellation.js';
 
 function refusal(fn: () => unknown): SwitchboardError {
   try {
@@ -70,13 +71,13 @@ describe('RequestStateCodec', () => {
 
 describe('HeldCalls', () => {
   const sink = { notify: () => undefined };
-  const round = (params: Record<string, unknown> = { name: 't' }): RoundRequest => ({ method: 'tools/call', params, signal: new AbortController().signal, sink });
+  const round = (params: Record<string, unknown> = { name: 't' }): RoundRequest => ({ method: 'tools/call', params, cancellation: new RequestCancellation(), sink });
 
   /** A stand-in backend call: asks `questions` in turn, then answers with every answer it got. */
   function backend(call: HeldCall, questions: string[]): Promise<Result> {
     return (async () => {
       const answers: unknown[] = [];
-      for (const q of questions) answers.push(await call.ask('be', { method: 'elicitation/create', params: { message: q } }, call.controller.signal));
+      for (const q of questions) answers.push(await call.ask('be', { method: 'elicitation/create', params: { message: q } }, call.cancellation.signal));
       return { content: [{ type: 'text', text: JSON.stringify(answers) }] };
     })();
   }
@@ -108,6 +109,25 @@ describe('HeldCalls', () => {
     b.close();
   });
 
+  it('a call that never asks stays a plain call: not named, not held, its cancellation still reaches it', async () => {
+    const held = new HeldCalls();
+    let seen!: HeldCall;
+    const done = await held.begin(round(), async (call) => {
+      seen = call;
+      return { content: [] };
+    });
+    expect(done).toEqual({ content: [] });
+    expect(seen.named).toBe(false);
+    expect(held.size).toBe(0);
+    const cancellation = new RequestCancellation();
+    let reason: unknown;
+    const pending = held.begin({ ...round(), cancellation }, (call) => new Promise<Result>((_, reject) => call.cancellation.onCancel((r) => reject(new Error(String((reason = r)))))));
+    cancellation.cancel('gone');
+    await expect(pending).rejects.toThrow('the client closed the request');
+    expect(reason).toBe('the client closed the request');
+    held.close();
+  });
+
   it('accepts each state once', async () => {
     const held = new HeldCalls();
     const first = (await held.begin(round(), (call) => backend(call, ['a', 'b']))) as Record<string, unknown>;
@@ -121,7 +141,7 @@ describe('HeldCalls', () => {
     let reason: unknown;
     let backendCall!: Promise<Result>;
     const first = (await held.begin(round(), (call) => {
-      call.controller.signal.addEventListener('abort', () => (reason = call.controller.signal.reason));
+      call.cancellation.signal.addEventListener('abort', () => (reason = call.cancellation.signal.reason));
       backendCall = backend(call, ['a']);
       return backendCall;
     })) as Record<string, unknown>;

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Result } from '@modelcontextprotocol/server';
 import { SwitchboardError } from '../../errors/index.js';
+import type { Cancellation } from '../../rpc/cancellation.js';
 import { HeldCall, type Outcome, type RoundSink } from './held-call.js';
 import { bad, RequestStateCodec, requestDigest } from './request-state.js';
 
@@ -25,8 +26,8 @@ export interface HeldCallsOptions {
 export interface RoundRequest {
   method: string;
   params: Record<string, unknown> | undefined;
-  /** Aborted when the client gives up on this round (its stream closed, or it cancelled). */
-  signal: AbortSignal;
+  /** Cancelled when the client gives up on this round (its stream closed, or it cancelled). */
+  cancellation: Cancellation;
   sink: RoundSink;
 }
 
@@ -52,7 +53,7 @@ export class HeldCalls {
     return this.calls.size;
   }
 
-  /** A new request: `start` runs it with the held call (whose controller is its abort signal). */
+  /** A new request: `start` runs it with the held call (whose cancellation is the call's). */
   begin(request: RoundRequest, start: (call: HeldCall) => Promise<Result>): Promise<Result> {
     const call = new HeldCall();
     // A call that ends between rounds (its backend went away, the router closed) is forgotten at
@@ -94,14 +95,12 @@ export class HeldCalls {
   private async round(call: HeldCall, request: RoundRequest): Promise<Result> {
     call.sink = request.sink;
     // The client leaving mid-round cancels the call; between rounds only the hold timer can.
-    const onGone = (): void => call.abort('the client closed the request');
-    request.signal.addEventListener('abort', onGone, { once: true });
-    if (request.signal.aborted) onGone();
+    const offGone = request.cancellation.onCancel(() => call.abort('the client closed the request'));
     let outcome: Outcome;
     try {
       outcome = await call.next();
     } finally {
-      request.signal.removeEventListener('abort', onGone);
+      offGone();
       call.sink = undefined;
     }
     if (outcome.kind === 'done') return this.end(call, outcome.result);
@@ -128,6 +127,7 @@ export class HeldCalls {
   }
 
   private forget(call: HeldCall): void {
+    if (!call.named) return;
     const entry = this.calls.get(call.id);
     if (entry) clearTimeout(entry.timer);
     this.calls.delete(call.id);

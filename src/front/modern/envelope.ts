@@ -68,11 +68,14 @@ export function readEnvelope(method: string, params: unknown): Envelope {
  */
 export function withoutEnvelope(params: unknown): Record<string, unknown> | undefined {
   if (!params || typeof params !== 'object') return params as undefined;
-  const rest = params as Record<string, unknown>;
-  const meta = metaOf(rest);
-  if (!meta) return rest;
-  const kept = Object.fromEntries(Object.entries(meta).filter(([k]) => !k.startsWith('io.modelcontextprotocol/')));
-  if (Object.keys(kept).length) return { ...rest, _meta: kept };
-  const { _meta: _gone, ...bare } = rest;
-  return bare;
+  const p = params as Record<string, unknown>;
+  const meta = metaOf(p);
+  if (!meta) return p;
+  // Loops, not entries/filter/fromEntries: this runs on every 2026 request.
+  const rest: Record<string, unknown> = {};
+  for (const key in p) if (key !== '_meta') rest[key] = p[key];
+  let kept: Record<string, unknown> | undefined;
+  for (const key in meta) if (!key.startsWith('io.modelcontextprotocol/')) (kept ??= {})[key] = meta[key];
+  if (kept) rest._meta = kept;
+  return rest;
 }
