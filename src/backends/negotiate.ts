@@ -10,7 +10,7 @@
  */
 import type { ServerCapabilities, Implementation, Transport } from '@modelcontextprotocol/client';
 import type { ProtocolSetting } from '../config/types.js';
-import { SwitchboardError, UpstreamError } from '../errors/index.js';
+import { JsonRpcCode, SwitchboardError, UpstreamError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import { MODERN_PROTOCOL_VERSION, SERVER_INFO_META_KEY, withEnvelope, type Envelope, type ProtocolEra } from '../rpc/envelope.js';
 import type { RpcPeer } from '../rpc/peer.js';
@@ -63,7 +63,7 @@ function offersModern(err: unknown): boolean {
   return Array.isArray(supported) && supported.includes(MODERN_PROTOCOL_VERSION);
 }
 
-const UNSUPPORTED_PROTOCOL_VERSION = -32022;
+const UNSUPPORTED_PROTOCOL_VERSION = JsonRpcCode.UnsupportedProtocolVersion;
 
 async function discoverOnce(peer: RpcPeer, envelope: Envelope, timeoutMs: number): Promise<Handshake | undefined> {
   const result = (await peer.request('server/discover', withEnvelope(undefined, envelope), { timeoutMs })) as {

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { ClusterConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { ClusterKeys } from './keys.js';
+import { ClusterKeys, weakSecretWarning } from './keys.js';
 import { OwnedIds } from './owned-ids.js';
 import { ClusterRedis } from './redis.js';
 import { ReplicaRegistry, type ReplicaTimings } from './replicas.js';
@@ -43,6 +43,8 @@ export class Cluster {
     this.replicaId = config.replicaId ?? `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 50)}-${randomBytes(4).toString('hex')}`;
     this.log = options.log.child({ replica: this.replicaId });
     this.keys = new ClusterKeys(config.secret);
+    const weak = weakSecretWarning(config.secret);
+    if (weak) this.log.warn(weak);
     this.redis = new ClusterRedis(config.redisUrl, this.log);
     this.replicas = new ReplicaRegistry(this.redis, this.replicaId, this.log, options.timings);
     this.forwarder = new ReplicaForwarder(this.replicaId);

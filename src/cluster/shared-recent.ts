@@ -12,7 +12,7 @@ export interface SharedCall {
   /** Increasing per replica: what this replica has already sent. */
   seq: number;
   /** Which replica served the call. */
-  replica?: string;
+  replicaId?: string;
 }
 
 export interface SharedRecentOptions {
@@ -54,7 +54,7 @@ export class SharedRecentCalls<C extends SharedCall> {
    */
   list(): C[] | undefined {
     if (!this.redis.available || !this.#view) return undefined;
-    const unsent = this.local().filter((c) => c.seq > this.#sentSeq).map((c) => ({ ...c, replica: this.replica }));
+    const unsent = this.local().filter((c) => c.seq > this.#sentSeq).map((c) => ({ ...c, replicaId: this.replica }));
     return [...unsent, ...this.#view].slice(0, this.options.capacity);
   }
 
@@ -66,7 +66,7 @@ export class SharedRecentCalls<C extends SharedCall> {
     this.#busy = true;
     try {
       // Oldest first: LPUSH puts the last value at the head, so the list stays newest first.
-      const values = fresh.reverse().map((c) => JSON.stringify({ ...c, replica: this.replica }));
+      const values = fresh.reverse().map((c) => JSON.stringify({ ...c, replicaId: this.replica }));
       const cap = this.options.capacity;
       const results = await this.redis.run('share recent calls', (r) => {
         const p = r.pipeline();

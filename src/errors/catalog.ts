@@ -68,7 +68,7 @@ export const ERROR_CATALOG = {
   SB_AMBIGUOUS_OWNER: { rpc: -32013, http: 409, fix: 'Set servers.NAME.isolation: session so each client has its own connection to that server.' },
 
   // Protocol version.
-  SB_HEADER_MISMATCH: { rpc: -32020, http: 400, fix: 'Send Mcp-Method (and Mcp-Name for tools/call, prompts/get, resources/read) equal to the body\'s method and params.name / params.uri, and MCP-Protocol-Version equal to the _meta envelope\'s.' },
+  SB_HEADER_MISMATCH: { rpc: JsonRpcCode.HeaderMismatch, http: 400, fix: 'Send Mcp-Method (and Mcp-Name for tools/call, prompts/get, resources/read) equal to the body\'s method and params.name / params.uri, and MCP-Protocol-Version equal to the _meta envelope\'s.' },
   SB_UNSUPPORTED_PROTOCOL_VERSION: { rpc: JsonRpcCode.UnsupportedProtocolVersion, http: 400, fix: 'Send an MCP-Protocol-Version header the server supports (the message lists them), or omit it.' },
 
   // Access.

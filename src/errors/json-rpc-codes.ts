@@ -12,6 +12,10 @@ export const JsonRpcCode = {
   RequestTimeout: -32001,
   /** MCP 2025-11-25 "resource not found"; replaced by -32602 (SEP-2164), which the SDK sends instead. */
   ResourceNotFound: -32002,
+  /** MCP revision 2026-07-28: the Mcp-Method / Mcp-Name headers disagree with the body. */
+  HeaderMismatch: -32020,
+  /** MCP revision 2026-07-28: the request needs a client capability its envelope did not declare. */
+  MissingClientCapability: -32021,
   /** MCP revision 2026-07-28 (per the SDK): the protocol version is unknown or unsupported. */
   UnsupportedProtocolVersion: -32022,
 } as const;

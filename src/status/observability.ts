@@ -70,7 +70,7 @@ export class Observability {
   snapshot(): StatusSnapshot {
     const clusterCalls = this.options.clusterCalls?.();
     return statusSnapshot({
-      ...(this.options.replica !== undefined && { replica: this.options.replica }),
+      ...(this.options.replica !== undefined && { replicaId: this.options.replica }),
       version: this.options.version,
       startedAt: this.startedAt,
       backends: this.options.backends,

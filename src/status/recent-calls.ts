@@ -21,7 +21,7 @@ export interface CallRecord {
   /** The error's message for failed calls, redacted and cut to ERROR_CHARS. */
   error?: string;
   /** The replica that served it (a cluster's page shows every replica's calls). */
-  replica?: string;
+  replicaId?: string;
 }
 
 const ERROR_CHARS = 300;

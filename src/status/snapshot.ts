@@ -42,7 +42,7 @@ export interface BackendStatus {
 export interface StatusSnapshot {
   version: string;
   /** The replica answering (a cluster only). */
-  replica?: string;
+  replicaId?: string;
   /** When this snapshot was taken, ISO 8601. */
   now: string;
   uptimeSeconds: number;
@@ -55,7 +55,7 @@ export interface StatusSnapshot {
 
 export interface SnapshotSources {
   version: string;
-  replica?: string;
+  replicaId?: string;
   startedAt: number;
   backends(): readonly BackendView[];
   workspaces(): WorkspaceListing[];
@@ -71,7 +71,7 @@ export function statusSnapshot(sources: SnapshotSources): StatusSnapshot {
   const seconds = (since: number) => Math.max(0, Math.round((now - since) / 1000));
   return {
     version: sources.version,
-    ...(sources.replica !== undefined && { replica: sources.replica }),
+    ...(sources.replicaId !== undefined && { replicaId: sources.replicaId }),
     now: new Date(now).toISOString(),
     uptimeSeconds: seconds(sources.startedAt),
     backends: sources.backends().map((b) => {

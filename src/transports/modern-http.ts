@@ -12,7 +12,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestId, Result } from '@modelcontextprotocol/server';
 import type { CatalogView } from '../catalog/view.js';
-import { SwitchboardError, sendHttpError, toWireError } from '../errors/index.js';
+import { JsonRpcCode, SwitchboardError, sendHttpError, toWireError } from '../errors/index.js';
 import type { ModernDispatcher } from '../front/modern/dispatcher.js';
 import { PROTOCOL_VERSION_META_KEY, readEnvelope } from '../front/modern/envelope.js';
 import { checkModernHeaders } from './modern-headers.js';
@@ -121,7 +121,7 @@ export class ModernHttp {
  * through as it sent it): header mismatch, missing client capability, unsupported protocol version
  * are all 400. Every other error is answered in-band, 200.
  */
-const HTTP_400_RPC_CODES = new Set([-32020, -32021, -32022]);
+const HTTP_400_RPC_CODES = new Set<number>([JsonRpcCode.HeaderMismatch, JsonRpcCode.MissingClientCapability, JsonRpcCode.UnsupportedProtocolVersion]);
 
 function httpStatusOf(rpcCode: number): number {
   return HTTP_400_RPC_CODES.has(rpcCode) ? 400 : 200;

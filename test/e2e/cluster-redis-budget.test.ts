@@ -87,16 +87,16 @@ describe.skipIf(!redisInstalled())('Redis on the call path and Redis going away 
 
   it('labels /metrics by replica, and shows every replica\'s calls on each status page', async () => {
     const metrics = await (await fetch(`${a.base}/metrics`)).text();
-    expect(metrics).toMatch(/switchboard_tool_calls_total\{[^}]*replica="budget-a"[^}]*\} 51/);
-    expect(metrics).not.toContain('replica="budget-b"');
+    expect(metrics).toMatch(/switchboard_tool_calls_total\{[^}]*replicaId="budget-a"[^}]*\} 51/);
+    expect(metrics).not.toContain('replicaId="budget-b"');
     // B served none of the 50; its page shows A's calls, once B has read them back from Redis.
     const status = await eventually(async () => {
-      const s = (await (await fetch(`${b.base}/status.json`)).json()) as { replica?: string; calls: Array<{ name?: string; replica?: string }> };
-      return s.calls.some((c) => c.replica === 'budget-a') && s;
+      const s = (await (await fetch(`${b.base}/status.json`)).json()) as { replicaId?: string; calls: Array<{ name?: string; replicaId?: string }> };
+      return s.calls.some((c) => c.replicaId === 'budget-a') && s;
     }, { what: 'B\'s status page to show A\'s calls', timeoutMs: 10_000 });
-    expect(status.replica).toBe('budget-b');
-    expect(new Set(status.calls.map((c) => `${c.name}@${c.replica}`))).toEqual(new Set(['fx__echo@budget-a', 'fx__echo@budget-b']));
-    expect(status.calls.filter((c) => c.replica === 'budget-b')).toHaveLength(1); // B's warm-up call
+    expect(status.replicaId).toBe('budget-b');
+    expect(new Set(status.calls.map((c) => `${c.name}@${c.replicaId}`))).toEqual(new Set(['fx__echo@budget-a', 'fx__echo@budget-b']));
+    expect(status.calls.filter((c) => c.replicaId === 'budget-b')).toHaveLength(1); // B's warm-up call
   });
 
   it('keeps serving plain calls without Redis, refuses what needs it with SB_CLUSTER_UNAVAILABLE, and recovers', async () => {

@@ -42,7 +42,8 @@ describe('lazy server through the CLI', () => {
     const idleLine = '\n  idle  lazycli  stdio  1 tools, 1 prompts, 1 resources, 1 templates (lazy: starts on first use)\n';
     await eventually(() => first.stderr().includes(idleLine), { what: 'the idle line of the summary' });
     const dir = join(state, 'mcp-switchboard', 'listings');
-    await eventually(() => existsSync(dir) && readdirSync(dir).length === 1, { what: 'the cache file' });
+    // Written atomically (a .tmp file, then a rename): wait for the rename.
+    await eventually(() => existsSync(dir) && readdirSync(dir).length === 1 && !readdirSync(dir)[0]!.endsWith('.tmp'), { what: 'the cache file' });
     expect(readdirSync(dir)[0]).toMatch(/^lazycli-[0-9a-f]{16}\.json$/);
     await first.client.close();
     await eventually(() => fixtureProcesses('lazycli').length === 0, { what: 'the first run to end' });

@@ -84,9 +84,9 @@ describe.skipIf(!redisInstalled())('cluster shared state (real redis-server)', (
     await cb.tick();
     await ca.tick();
     expect(ca.list()).toEqual([
-      { seq: 1, name: 'b1', replica: 'rb' },
-      { seq: 2, name: 'a2', replica: 'ra' },
-      { seq: 1, name: 'a1', replica: 'ra' },
+      { seq: 1, name: 'b1', replicaId: 'rb' },
+      { seq: 2, name: 'a2', replicaId: 'ra' },
+      { seq: 1, name: 'a1', replicaId: 'ra' },
     ]);
     // Sent once each; the list keeps the newest `capacity`.
     localA.push({ seq: 3, name: 'a3' });
@@ -94,7 +94,7 @@ describe.skipIf(!redisInstalled())('cluster shared state (real redis-server)', (
     expect(ca.list()!.map((c) => c.name)).toEqual(['a3', 'b1', 'a2']);
     // A call not flushed yet shows at once on its own replica's page (not yet on the others').
     localA.push({ seq: 4, name: 'a4' });
-    expect(ca.list()!.slice(0, 2)).toEqual([{ seq: 4, name: 'a4', replica: 'ra' }, { seq: 3, name: 'a3', replica: 'ra' }]);
+    expect(ca.list()!.slice(0, 2)).toEqual([{ seq: 4, name: 'a4', replicaId: 'ra' }, { seq: 3, name: 'a3', replicaId: 'ra' }]);
     expect(cb.list()!.map((c) => c.name)).toEqual(['b1', 'a2', 'a1']);
   });
 

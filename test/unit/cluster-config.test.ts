@@ -3,7 +3,7 @@ import { thrown } from '../helpers/thrown.js';
 import { parseConfig } from '../../src/config/index.js';
 import { configSecrets } from '../../src/config/redact.js';
 import { SwitchboardError } from '../../src/errors/index.js';
-import { ClusterKeys } from '../../src/cluster/keys.js';
+import { ClusterKeys, weakSecretWarning } from '../../src/cluster/keys.js';
 import { OwnedIds } from '../../src/cluster/owned-ids.js';
 
 const SECRET = 'a'.repeat(16) + 'b'.repeat(16);
@@ -27,12 +27,21 @@ describe('router.yaml cluster:', () => {
   });
 
   it('names each wrong field and says what it wants', () => {
-    const yaml = `${base}cluster:\n  redis: http://redis:6379\n  secret: short\n  replicaId: "a b"\n`;
+    const yaml = `${base}cluster:\n  redis: http://redis:6379\n  secret: ""\n  replicaId: "a b"\n`;
     const err = thrown(() => parseConfig(yaml, { env: {} }));
     expect(err.code).toBe('SB_CONFIG_INVALID');
     expect(err.message).toContain('cluster.redis: expected a Redis URL such as redis://redis:6379');
-    expect(err.message).toContain('cluster.secret: must be at least 32 characters');
+    expect(err.message).toContain('cluster.secret: must not be empty');
     expect(err.message).toContain('cluster.replicaId: expected 1-63 letters, digits');
+  });
+
+  it('accepts a short secret, which the replica warns about at start', () => {
+    const yaml = `${base}cluster:\n  redis: redis://redis:6379\n  secret: s3cret\n`;
+    expect(parseConfig(yaml, { env: {} }).cluster?.secret).toBe('s3cret');
+    expect(weakSecretWarning('s3cret')).toBe(
+      'cluster.secret is 6 characters long: anyone who guesses it can forge session ids, cursors and requestState; use 32 or more (e.g. `openssl rand -hex 32`), the same on every replica',
+    );
+    expect(weakSecretWarning(SECRET)).toBeUndefined();
   });
 
   it('keeps the secret and the Redis password out of everything the router shows', () => {
