@@ -252,7 +252,7 @@ export async function runServe(argv: string[]): Promise<void> {
     });
     const urls = await fronts.listen();
     for (const url of Object.values(urls)) say(`mcp-switchboard listening on ${url}`);
-    if (cluster) say(`replica ${cluster.replicaId} of the cluster, reached at ${await cluster.announce(fronts.http.port)}`);
+    if (cluster) say(`replica ${cluster.replicaId} of the cluster, reached at ${await cluster.announce(listen.host, fronts.http.port)}`);
     say(claudeDesktopSnippet(path));
   }
   await reportStartup(router, started, path, say);

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { ClusterConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
+import { defaultAdvertiseUrl } from './advertise.js';
 import { ClusterKeys, weakSecretWarning } from './keys.js';
 import { OwnedIds } from './owned-ids.js';
 import { ClusterRedis } from './redis.js';
@@ -69,8 +70,8 @@ export class Cluster {
    * Announce this replica once its front listens on `port`. Waits a little for Redis, then goes on
    * without it: a replica that cannot reach Redis still serves what needs no shared state.
    */
-  async announce(port: number): Promise<string> {
-    const url = this.config.advertiseUrl ?? `http://${hostname()}:${port}`;
+  async announce(bindHost: string, port: number): Promise<string> {
+    const url = this.config.advertiseUrl ?? defaultAdvertiseUrl(bindHost, port);
     this.replicas.start(url);
     if (!(await this.redis.ready(REDIS_START_WAIT_MS))) this.log.warn('redis not reachable yet: serving without shared state until it is');
     return url;

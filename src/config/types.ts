@@ -203,7 +203,10 @@ export interface ClusterConfig {
   redisUrl: string;
   /** Absent: the hostname plus a random suffix, chosen at start. */
   replicaId?: string;
-  /** How the other replicas reach this one; absent: http://HOSTNAME:PORT of the HTTP front. */
+  /**
+   * How the other replicas reach this one (scheme, host and port; a path is ignored). Absent: the
+   * bind address and port, or for a wildcard bind the machine's first non-internal IPv4 address.
+   */
   advertiseUrl?: string;
   /** Shared by every replica: signs session ids, cursors and requestState so any replica accepts them. */
   secret: string;

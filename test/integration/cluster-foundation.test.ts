@@ -37,8 +37,8 @@ describe.skipIf(!redisInstalled())('cluster foundation (real redis-server)', () 
   it('announces replicas to each other, and forgets one that stops renewing its key', async () => {
     const a = replica('ra');
     const b = replica('rb');
-    await a.announce(1);
-    await b.announce(1);
+    await a.announce('127.0.0.1', 1);
+    await b.announce('127.0.0.1', 1);
     expect(await a.replicas.urlOf('rb')).toBe('http://127.0.0.1:1/rb');
     expect([...(await b.replicas.alive()).keys()].sort()).toEqual(['ra', 'rb']);
     await b.close(); // deletes its key at once
@@ -50,7 +50,7 @@ describe.skipIf(!redisInstalled())('cluster foundation (real redis-server)', () 
 
   it('refuses shared-state work while Redis is down with SB_CLUSTER_UNAVAILABLE, and recovers when it returns', async () => {
     const c = replica('rc');
-    await c.announce(1);
+    await c.announce('127.0.0.1', 1);
     expect(await c.redis.run('ping', (r) => r.ping())).toBe('PONG');
     expect(await c.replicas.urlOf('ra')).toBe('http://127.0.0.1:1/ra');
     await redis.stop();

@@ -39,7 +39,7 @@ describe.skipIf(!redisInstalled())('2025 sessions forwarded between replicas', (
     const cluster = new Cluster({ redisUrl: redis.url, secret: SECRET, replicaId: id, advertiseUrl: `http://127.0.0.1:${port}`, events: { maxLength: 100, maxAgeMs: 60_000 } }, { log: silentLogger() });
     const front = new HttpFront({ listen: { ...defaultListenConfig(), port }, log: silentLogger(), connect: (t, v) => router.connect(t, v), cluster });
     const url = await front.listen();
-    await cluster.announce(port);
+    await cluster.announce('127.0.0.1', port);
     return { id, url, router, front, cluster };
   }
 

@@ -3,6 +3,8 @@ import { thrown } from '../helpers/thrown.js';
 import { parseConfig } from '../../src/config/index.js';
 import { configSecrets } from '../../src/config/redact.js';
 import { SwitchboardError } from '../../src/errors/index.js';
+import type { NetworkInterfaceInfo } from 'node:os';
+import { defaultAdvertiseUrl } from '../../src/cluster/advertise.js';
 import { ClusterKeys, weakSecretWarning } from '../../src/cluster/keys.js';
 import { OwnedIds } from '../../src/cluster/owned-ids.js';
 
@@ -82,5 +84,25 @@ describe('OwnedIds', () => {
     expect(keys.derive('cursor').equals(new ClusterKeys(SECRET).derive('cursor'))).toBe(true);
     expect(keys.derive('cursor').equals(keys.derive('request-state'))).toBe(false);
     expect(keys.derive('cursor')).toHaveLength(32);
+  });
+});
+
+describe('defaultAdvertiseUrl', () => {
+  const nics = {
+    lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true }],
+    eth0: [
+      { address: 'fe80::1', family: 'IPv6', internal: false },
+      { address: '10.1.2.3', family: 'IPv4', internal: false },
+    ],
+  } as unknown as NodeJS.Dict<NetworkInterfaceInfo[]>;
+
+  it('is the bind address when it is a real one', () => {
+    expect(defaultAdvertiseUrl('127.0.0.1', 8765, nics)).toBe('http://127.0.0.1:8765');
+    expect(defaultAdvertiseUrl('::1', 8765, nics)).toBe('http://[::1]:8765');
+  });
+
+  it('is the first external IPv4 address for a wildcard bind', () => {
+    expect(defaultAdvertiseUrl('0.0.0.0', 9000, nics)).toBe('http://10.1.2.3:9000');
+    expect(defaultAdvertiseUrl('::', 9000, nics)).toBe('http://10.1.2.3:9000');
   });
 });
