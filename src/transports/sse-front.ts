@@ -83,7 +83,7 @@ export class SseFront {
       sendHttpError(res, shuttingDown('the server'));
       return;
     }
-    const transport = new SseServerTransport(this.endpoint, res, { maxBodyBytes: this.options.listen.maxBodyBytes });
+    const transport = new SseServerTransport(this.endpoint, res, { maxBodyBytes: this.options.listen.maxBodyBytes, log: this.log });
     const id = transport.sessionId;
     const entry: SseSession = { transport, ...(principal && { principal }) };
     this.sessions.set(id, entry);

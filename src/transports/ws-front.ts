@@ -103,7 +103,7 @@ export class WsFront {
       this.reaper.forget(ws);
     });
     try {
-      const transport = new WebSocketTransport(ws, this.options.listen.maxBodyBytes);
+      const transport = new WebSocketTransport(ws, this.options.listen.maxBodyBytes, { log: this.log });
       const session = await this.options.connect(transport, principal);
       ws.on('message', () => this.reaper.touch(ws));
       this.reaper.watch(ws, () => session.activeRequests > 0);
