@@ -15,6 +15,7 @@ import { SwitchboardError, sendHttpError, toWireError } from '../errors/index.js
 import type { ModernDispatcher } from '../front/modern/dispatcher.js';
 import { PROTOCOL_VERSION_META_KEY, readEnvelope } from '../front/modern/envelope.js';
 import { checkModernHeaders } from './modern-headers.js';
+import { encodeMessage } from '../rpc/encode.js';
 import { redactedError } from '../front/redact-error.js';
 import type { Redactor } from '../log.js';
 import type { Principal } from '../util/principal.js';
@@ -96,7 +97,7 @@ export class ModernHttp {
       res.end();
       return;
     }
-    const payload = JSON.stringify(message);
+    const payload = encodeMessage(message);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
     res.end(payload);
   }
@@ -108,5 +109,5 @@ function envelopeVersion(params: unknown): string | undefined {
 }
 
 function writeEvent(res: ServerResponse, message: object): void {
-  if (!res.writableEnded) res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+  if (!res.writableEnded) res.write(`event: message\ndata: ${encodeMessage(message)}\n\n`);
 }

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { SwitchboardError, sendHttpError } from '../errors/index.js';
 import { readJsonBody } from './http-util.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
+import { encodeMessage } from '../rpc/encode.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import { CongestionDrops } from './congestion.js';
@@ -127,7 +128,7 @@ export class SseServerTransport implements Transport {
     // A client that stopped reading must not grow the router without bound: logs and progress past
     // the limit are dropped and counted; responses and requests are always written.
     if (this.drops.drop(message, this.res.writableLength)) return;
-    const ok = this.res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    const ok = this.res.write(`event: message\ndata: ${encodeMessage(message)}\n\n`);
     if (!ok) await this.drained();
   }
 

@@ -16,6 +16,7 @@ import type { JSONRPCMessage, RequestId, Transport, TransportSendOptions } from 
 import { SUPPORTED_PROTOCOL_VERSIONS } from '../rpc/protocol-version.js';
 import { SwitchboardError, sendHttpError, toWireError, type SwitchboardErrorCode } from '../errors/index.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
+import { encodeMessage } from '../rpc/encode.js';
 import { CongestionDrops } from './congestion.js';
 
 /** The answer to one POST that carried requests. */
@@ -162,7 +163,7 @@ export class StreamableHttpServerTransport implements Transport {
   /** Answer a POST in JSON mode with every response it holds. */
   private writeHeld(answer: PostAnswer): void {
     if (answer.res.writableEnded || answer.res.destroyed) return;
-    const payload = JSON.stringify(answer.batch ? answer.held : answer.held[0]);
+    const payload = answer.batch ? `[${answer.held.map(encodeMessage).join(',')}]` : encodeMessage(answer.held[0]);
     answer.res.writeHead(200, { ...answer.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
     answer.res.end(payload);
   }
@@ -191,7 +192,7 @@ function refuse(res: ServerResponse, code: SwitchboardErrorCode, message: string
 }
 
 function writeEvent(res: ServerResponse, message: JSONRPCMessage): void {
-  if (!res.writableEnded) res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+  if (!res.writableEnded) res.write(`event: message\ndata: ${encodeMessage(message)}\n\n`);
 }
 
 

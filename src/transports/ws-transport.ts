@@ -10,6 +10,7 @@ import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { WebSocket, type RawData } from 'ws';
 import { SwitchboardError, toWireError } from '../errors/index.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
+import { encodeMessage } from '../rpc/encode.js';
 import type { Logger } from '../log.js';
 import { CongestionDrops } from './congestion.js';
 
@@ -78,7 +79,7 @@ export class WebSocketTransport implements Transport {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('WebSocket is not open'));
     // bufferedAmount: bytes sent but not yet taken by the socket, i.e. what a slow reader leaves here.
     if (this.drops.drop(message, this.ws.bufferedAmount)) return Promise.resolve();
-    return new Promise((resolve, reject) => this.ws.send(JSON.stringify(message), (err) => (err ? reject(err) : resolve())));
+    return new Promise((resolve, reject) => this.ws.send(encodeMessage(message), (err) => (err ? reject(err) : resolve())));
   }
 
   async close(): Promise<void> {
