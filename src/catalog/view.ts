@@ -8,7 +8,7 @@ import type { Catalog } from './catalog.js';
 import type { CursorCodec } from './cursor.js';
 import { itemKey, paginateWithCursor, type PageSection } from './paginate.js';
 import type { Result } from '@modelcontextprotocol/server';
-import { serializedLength, withSerializedJson } from '../rpc/encode.js';
+import { serializedLength, withSerializedJson } from '../util/encode-message.js';
 
 /**
  * What a router-local tool may do besides answering: run a catalog tool through the same pipeline as

@@ -15,7 +15,7 @@ import { SwitchboardError, sendHttpError, toWireError } from '../errors/index.js
 import type { ModernDispatcher } from '../front/modern/dispatcher.js';
 import { PROTOCOL_VERSION_META_KEY, readEnvelope } from '../front/modern/envelope.js';
 import { checkModernHeaders } from './modern-headers.js';
-import { encodeMessage } from '../rpc/encode.js';
+import { encodeMessage } from '../util/encode-message.js';
 import { redactedError } from '../front/redact-error.js';
 import type { Redactor } from '../log.js';
 import type { Principal } from '../util/principal.js';

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { SwitchboardError, sendHttpError } from '../errors/index.js';
 import { readJsonBody } from './http-util.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
-import { encodeMessage } from '../rpc/encode.js';
+import { encodeMessage } from '../util/encode-message.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import { CongestionDrops } from './congestion.js';

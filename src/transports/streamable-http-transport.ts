@@ -16,7 +16,7 @@ import type { JSONRPCMessage, RequestId, Transport, TransportSendOptions } from 
 import { SUPPORTED_PROTOCOL_VERSIONS } from '../rpc/protocol-version.js';
 import { SwitchboardError, sendHttpError, toWireError, type SwitchboardErrorCode } from '../errors/index.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
-import { encodeMessage } from '../rpc/encode.js';
+import { encodeMessage } from '../util/encode-message.js';
 import { CongestionDrops } from './congestion.js';
 
 /** The answer to one POST that carried requests. */

@@ -10,7 +10,7 @@ import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { WebSocket, type RawData } from 'ws';
 import { SwitchboardError, toWireError } from '../errors/index.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
-import { encodeMessage } from '../rpc/encode.js';
+import { encodeMessage } from '../util/encode-message.js';
 import type { Logger } from '../log.js';
 import { CongestionDrops } from './congestion.js';
 

@@ -6,7 +6,7 @@
  * messages and one syscall now carries most of them.
  */
 import type { Writable } from 'node:stream';
-import { encodeMessage } from '../rpc/encode.js';
+import { encodeMessage } from './encode-message.js';
 
 export class LineWriter {
   private pending: string[] = [];

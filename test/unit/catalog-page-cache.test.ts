@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { CursorCodec } from '../../src/catalog/cursor.js';
 import { FullView } from '../../src/catalog/view.js';
-import { encodeMessage, withSerializedJson } from '../../src/rpc/encode.js';
+import { encodeMessage, withSerializedJson } from '../../src/util/encode-message.js';
 
 const tool = (name: string, description = `does ${name}`) => ({ name, description, inputSchema: { type: 'object' as const } });
 const names = (items: unknown[]) => (items as Array<{ name: string }>).map((t) => t.name);
