@@ -96,7 +96,7 @@ export class SseFront {
       throw err;
     }
     const session = entry.session;
-    this.reaper.watch(id, () => session.activeRequests > 0);
+    this.reaper.watch(id, session);
     // connect() took over transport.onclose; the session's own close runs when the stream ends.
     session.onClose(() => {
       this.sessions.delete(id);

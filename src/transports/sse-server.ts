@@ -7,7 +7,7 @@
  * `event: message` on that stream. Routing POSTs to the right instance (by `sessionId`) and answering
  * 404 for unknown sessions is the HTTP server's job; this class handles one connection.
  */
-import { randomUUID } from 'node:crypto';
+import { flatUuid } from '../util/flat-uuid.js';
 import { SwitchboardError, sendHttpError } from '../errors/index.js';
 import { readJsonBody } from './http-util.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
@@ -53,7 +53,7 @@ export class SseServerTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
 
-  private readonly id = randomUUID();
+  private readonly id = flatUuid();
   private readonly maxBodyBytes: number;
   private readonly keepAliveMs: number;
   private keepAlive?: NodeJS.Timeout;

@@ -37,12 +37,13 @@ export class StreamableHttpServerTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
 
-  private readonly answers = new Map<RequestId, PostAnswer>();
+  /** POSTs waiting for answers, by request id: made on first use and dropped when empty (idle sessions hold none). */
+  private answers?: Map<RequestId, PostAnswer>;
   private standalone?: ServerResponse;
   private initialized = false;
   private closed = false;
-  /** Logs and progress toward a client that stopped reading its stream are dropped (congestion.ts). */
-  private readonly drops = new CongestionDrops('http', {});
+  /** Logs and progress toward a client that stopped reading its stream are dropped (congestion.ts); made on first use. */
+  private drops?: CongestionDrops;
 
   constructor(readonly sessionId: string) {}
 
@@ -85,7 +86,7 @@ export class StreamableHttpServerTransport implements Transport {
     const refused = new Set<object>();
     const ids = new Set<RequestId>();
     for (const r of requests) {
-      if (this.answers.has(r.id) || ids.has(r.id)) refused.add(r);
+      if (this.answers?.has(r.id) || ids.has(r.id)) refused.add(r);
       else ids.add(r.id);
     }
     const headers: Record<string, string> = { 'mcp-session-id': this.sessionId };
@@ -94,7 +95,8 @@ export class StreamableHttpServerTransport implements Transport {
     } else {
       const held = [...refused].map((r) => duplicateIdError((r as { id: RequestId }).id));
       const answer: PostAnswer = { res, pending: ids, held, batch, sse: false, acceptsSse, headers };
-      for (const id of ids) this.answers.set(id, answer);
+      if (ids.size > 0) this.answers ??= new Map();
+      for (const id of ids) this.answers!.set(id, answer);
       // Without JSON the client can only take a stream: open it now.
       if (!acceptsJson) this.startSse(answer);
       if (ids.size === 0) {
@@ -102,7 +104,7 @@ export class StreamableHttpServerTransport implements Transport {
         else this.writeHeld(answer);
       }
       res.on('close', () => {
-        for (const id of answer.pending) this.answers.delete(id);
+        for (const id of answer.pending) this.forget(id);
       });
     }
     for (const m of messages) if (!refused.has(m as object)) this.onmessage?.(m as JSONRPCMessage);
@@ -135,21 +137,21 @@ export class StreamableHttpServerTransport implements Transport {
     const m = message as { id?: RequestId; method?: string };
     const isResponse = m.method === undefined && m.id !== undefined;
     const related = isResponse ? m.id : options?.relatedRequestId;
-    const answer = related === undefined ? undefined : this.answers.get(related);
+    const answer = related === undefined ? undefined : this.answers?.get(related);
     if (!answer) {
       // Unrelated messages (list_changed, requests of no call) go on the GET stream when there is
       // one; a response whose POST is gone (client hung up) has nowhere to go.
-      if (!isResponse && this.standalone && !this.drops.drop(message, this.standalone.writableLength)) writeEvent(this.standalone, message);
+      if (!isResponse && this.standalone && !this.dropped(message, this.standalone.writableLength)) writeEvent(this.standalone, message);
       return;
     }
     if (!isResponse) {
       if (!answer.acceptsSse) return; // a JSON-only client cannot receive mid-call messages
       if (!answer.sse) this.startSse(answer);
-      if (!this.drops.drop(message, answer.res.writableLength)) writeEvent(answer.res, message);
+      if (!this.dropped(message, answer.res.writableLength)) writeEvent(answer.res, message);
       return;
     }
     answer.pending.delete(m.id!);
-    this.answers.delete(m.id!);
+    this.forget(m.id!);
     if (answer.sse) {
       writeEvent(answer.res, message);
       if (answer.pending.size === 0) answer.res.end();
@@ -158,6 +160,16 @@ export class StreamableHttpServerTransport implements Transport {
     answer.held.push(message);
     if (answer.pending.size > 0) return;
     this.writeHeld(answer);
+  }
+
+  private forget(id: RequestId): void {
+    this.answers?.delete(id);
+    if (this.answers?.size === 0) this.answers = undefined;
+  }
+
+  private dropped(message: JSONRPCMessage, buffered: number): boolean {
+    this.drops ??= new CongestionDrops('http', {});
+    return this.drops.drop(message, buffered);
   }
 
   /** Answer a POST in JSON mode with every response it holds. */
@@ -179,8 +191,8 @@ export class StreamableHttpServerTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const answer of new Set(this.answers.values())) if (!answer.res.writableEnded) answer.res.end();
-    this.answers.clear();
+    for (const answer of new Set(this.answers?.values())) if (!answer.res.writableEnded) answer.res.end();
+    this.answers = undefined;
     this.standalone?.end();
     this.standalone = undefined;
     this.onclose?.();
