@@ -43,7 +43,7 @@ export class ToolCorpus {
   /** Server -> its tools' names, in the order they were added. */
   private readonly serverMembers = new Map<string, Set<string>>();
   /** Word -> terms memo shared by indexing and queries (see TokenizeOptions.cache). */
-  private nameIdf: { generation: number; totals: Map<number, number> } = { generation: -1, totals: new Map() };
+  private nameIdf: { generation: number; totals: Float64Array } = { generation: -1, totals: new Float64Array(0) };
   private readonly tokenCache = new LRUCache<string, readonly string[]>({ max: MAX_WORD_MEMO_ENTRIES });
 
   constructor(private readonly params: Pick<RankerParams, 'fieldWeights' | 'k1' | 'b' | 'glossary'>) {
@@ -86,12 +86,15 @@ export class ToolCorpus {
    */
   nameIdfTotal(id: number): number {
     const generation = this.tools.idfGeneration();
-    if (this.nameIdf.generation !== generation) this.nameIdf = { generation, totals: new Map() };
-    let total = this.nameIdf.totals.get(id);
-    if (total === undefined) {
+    if (this.nameIdf.generation !== generation || id >= this.nameIdf.totals.length) {
+      // NaN marks "not summed yet" (a real total is a finite number).
+      this.nameIdf = { generation, totals: new Float64Array(Math.max(this.tools.capacity, id + 1)).fill(NaN) };
+    }
+    let total = this.nameIdf.totals[id] as number;
+    if (Number.isNaN(total)) {
       total = 0;
       for (const w of this.nameWordsOf(id)) total += this.tools.idf(w);
-      this.nameIdf.totals.set(id, total);
+      this.nameIdf.totals[id] = total;
     }
     return total;
   }
