@@ -23,25 +23,41 @@ function scaleConfig(extra = ''): string {
 const directClient = () => new LineClient('node', [SCALE_BACKEND], { env: SCALE_ENV });
 const routedClient = (config: string, ...flags: string[]) => new LineClient('node', [CLI, 'serve', '--config', config, '--log-level', 'silent', ...flags], { cwd: ROOT });
 
-async function timeLists(client: LineClient, reps: number): Promise<{ ms: number; tools: number }> {
+/** CPU time (user + system) a process has used so far, in ms: what a loaded machine does not skew. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+}
+
+/** Median wall time of a full listing, and the serving process's CPU per listing (backend or router). */
+async function timeLists(client: LineClient, reps: number): Promise<{ ms: number; cpu: number; tools: number }> {
   await client.initialize();
   let tools = 0;
   for (let i = 0; i < 5; i++) tools = (await client.listAll()).length;
   const times: number[] = [];
+  const cpu0 = cpuMs(client.pid);
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
     await client.listAll();
     times.push(performance.now() - t0);
   }
+  const cpu = (cpuMs(client.pid) - cpu0) / reps;
   await client.close();
-  return { ms: median(times), tools };
+  return { ms: median(times), cpu, tools };
 }
 
-export async function fullList(reps: number): Promise<{ direct: number; routed: number; tools: number }> {
+type ListTiming = Awaited<ReturnType<typeof timeLists>>;
+
+/**
+ * The direct backend serves pages of 100, so the like-for-like routed run uses pages of 100 too
+ * (same round trips); the default page size (1000, see docs/architecture.md) is measured beside it.
+ */
+export async function fullList(reps: number): Promise<{ direct: ListTiming; routed: ListTiming; routedDefault: ListTiming; tools: number }> {
   const direct = await timeLists(directClient(), reps);
-  const routed = await timeLists(routedClient(scaleConfig()), reps);
-  if (routed.tools !== TOOLS || direct.tools !== TOOLS) throw new Error(`expected ${TOOLS} tools, got direct ${direct.tools}, routed ${routed.tools}`);
-  return { direct: direct.ms, routed: routed.ms, tools: routed.tools };
+  const routed = await timeLists(routedClient(scaleConfig('pagination:\n  pageSize: 100\n')), reps);
+  const routedDefault = await timeLists(routedClient(scaleConfig()), reps);
+  for (const r of [direct, routed, routedDefault]) if (r.tools !== TOOLS) throw new Error(`expected ${TOOLS} tools, got ${r.tools}`);
+  return { direct, routed, routedDefault, tools: TOOLS };
 }
 
 async function timeBurst(client: LineClient, tool: string, kind: 'progress' | 'message', count: number, rounds: number): Promise<{ ms: number; inOrder: boolean }> {
