@@ -117,16 +117,25 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
-/** RSS of `serve` with the bundled router.yaml once its backends are up and it has sat idle, and of server-memory alone. */
-export async function idleRss(settleMs: number): Promise<{ router: number; server: number }> {
+/**
+ * RSS of `serve` with the bundled router.yaml once its backends are up and it has sat idle, and of
+ * server-memory alone, sampled after each of `settleMs` (ascending). Two samples because V8 only
+ * gives memory back when its memory reducer runs, some 8-20 s after the last big GC: at 3 s both
+ * processes still hold their start-up heap, by 30 s both have shrunk.
+ */
+export async function idleRss(settleMs: readonly number[]): Promise<Array<{ after: number; router: number; server: number }>> {
   const router = routedClient(join(ROOT, 'router.yaml'));
   await router.initialize();
   await router.listAll();
   const server = new LineClient('node', [MEMORY_SERVER], { env: { MEMORY_FILE_PATH: join(mkdtempSync(join(tmpdir(), 'sb-scale-')), 'm.jsonl') } });
   await server.initialize();
   await server.listAll();
-  await new Promise((r) => setTimeout(r, settleMs));
-  const result = { router: rssMb(router.pid), server: rssMb(server.pid) };
+  const t0 = performance.now();
+  const samples = [];
+  for (const after of settleMs) {
+    await new Promise((r) => setTimeout(r, Math.max(0, after - (performance.now() - t0))));
+    samples.push({ after, router: rssMb(router.pid), server: rssMb(server.pid) });
+  }
   await Promise.all([router.close(), server.close()]);
-  return result;
+  return samples;
 }
