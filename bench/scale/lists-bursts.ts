@@ -29,35 +29,43 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
 }
 
-/** Median wall time of a full listing, and the serving process's CPU per listing (backend or router). */
-async function timeLists(client: LineClient, reps: number): Promise<{ ms: number; cpu: number; tools: number }> {
-  await client.initialize();
-  let tools = 0;
-  for (let i = 0; i < 5; i++) tools = (await client.listAll()).length;
-  const times: number[] = [];
-  const cpu0 = cpuMs(client.pid);
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await client.listAll();
-    times.push(performance.now() - t0);
-  }
-  const cpu = (cpuMs(client.pid) - cpu0) / reps;
-  await client.close();
-  return { ms: median(times), cpu, tools };
+export interface ListTiming {
+  /** Median wall time of one full listing, over every round. */
+  ms: number;
+  /** CPU of the serving process (backend or router) per listing. */
+  cpu: number;
+  tools: number;
 }
 
-type ListTiming = Awaited<ReturnType<typeof timeLists>>;
-
 /**
- * The direct backend serves pages of 100, so the like-for-like routed run uses pages of 100 too
- * (same round trips); the default page size (1000, see docs/architecture.md) is measured beside it.
+ * Full listings through three paths, alternating in rounds (so a burst of load from elsewhere hits
+ * every path alike): the backend directly, the router with pages of 100 like the backend's (same
+ * round trips), and the router at its default page size (1000, see docs/architecture.md).
  */
-export async function fullList(reps: number): Promise<{ direct: ListTiming; routed: ListTiming; routedDefault: ListTiming; tools: number }> {
-  const direct = await timeLists(directClient(), reps);
-  const routed = await timeLists(routedClient(scaleConfig('pagination:\n  pageSize: 100\n')), reps);
-  const routedDefault = await timeLists(routedClient(scaleConfig()), reps);
-  for (const r of [direct, routed, routedDefault]) if (r.tools !== TOOLS) throw new Error(`expected ${TOOLS} tools, got ${r.tools}`);
-  return { direct, routed, routedDefault, tools: TOOLS };
+export async function fullList(reps: number, rounds = 5): Promise<{ direct: ListTiming; routed: ListTiming; routedDefault: ListTiming; tools: number }> {
+  const clients = [directClient(), routedClient(scaleConfig('pagination:\n  pageSize: 100\n')), routedClient(scaleConfig())];
+  const times: number[][] = clients.map(() => []);
+  const cpu = clients.map(() => 0);
+  const tools: number[] = [];
+  for (const c of clients) {
+    await c.initialize();
+    for (let i = 0; i < 5; i++) tools[clients.indexOf(c)] = (await c.listAll()).length;
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, c] of clients.entries()) {
+      const cpu0 = cpuMs(c.pid);
+      for (let k = 0; k < Math.ceil(reps / rounds); k++) {
+        const t0 = performance.now();
+        await c.listAll();
+        times[i]!.push(performance.now() - t0);
+      }
+      cpu[i]! += cpuMs(c.pid) - cpu0;
+    }
+  }
+  await Promise.all(clients.map((c) => c.close()));
+  for (const n of tools) if (n !== TOOLS) throw new Error(`expected ${TOOLS} tools, got ${n}`);
+  const timing = (i: number): ListTiming => ({ ms: median(times[i]!), cpu: cpu[i]! / times[i]!.length, tools: tools[i]! });
+  return { direct: timing(0), routed: timing(1), routedDefault: timing(2), tools: TOOLS };
 }
 
 async function timeBurst(client: LineClient, tool: string, kind: 'progress' | 'message', count: number, rounds: number): Promise<{ ms: number; inOrder: boolean }> {

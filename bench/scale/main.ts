@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     rows.push([`cold start, ${c.backends} x server-memory: initialize answered`, ms(c.directInit), ms(c.routedInit), `target <= max(load, start) + 100 ms = ${ms(Math.max(load, c.directInit) + 100)}; router CPU before it ${ms(c.routedInitCpu)}, child processes then ${c.spawnedAtInit}`]);
     rows.push([`cold start, ${c.backends} x server-memory: complete first tools/list`, ms(c.directList), ms(c.routedList), c.routedComplete]);
   }
-  const list = await fullList(30);
+  const list = await fullList(100);
   rows.push([`full tools/list, ${list.tools} tools, pages of 100 followed`, ms(list.direct.ms), ms(list.routed.ms), `${ratio(list.routed.ms, list.direct.ms)} (target <= 1.1x); CPU per listing: backend ${ms(list.direct.cpu)}, router ${ms(list.routed.cpu)}`]);
   rows.push([`full tools/list, ${list.tools} tools, router's default page size`, ms(list.direct.ms), ms(list.routedDefault.ms), `${ratio(list.routedDefault.ms, list.direct.ms)}; router CPU per listing ${ms(list.routedDefault.cpu)}`]);
   for (const b of await bursts(20_000, 3)) {
