@@ -18,6 +18,7 @@ const LAYERS = [
   ['workspace', ['^src/workspace/']],
   ['catalog', ['^src/catalog/']],
   ['backends', ['^src/backends/']],
+  ['cluster', ['^src/cluster/']],
   ['config', ['^src/config/']],
   ['rpc', ['^src/rpc/']],
   ['core', ['^src/util/', '^src/errors/', file('errors'), file('log'), file('version')]],

@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_BENCH, measure, median, type BenchOptions, type BenchResult } from './harness.js';
-import { measurementTable, resultsJson, TARGETS, verdictTable, type KindOutcome } from './proxy-report.js';
+import { eraTable, measurementTable, resultsJson, TARGETS, verdictTable, type KindOutcome } from './proxy-report.js';
 import { REQUEST_KINDS, type RequestKind } from './request-kinds.js';
 import { openPath, stdioPaths, type StdioPath } from './stdio-paths.js';
 
@@ -38,6 +38,7 @@ const outcomes: KindOutcome[] = REQUEST_KINDS.map((kind) => ({ kind, medians: {}
 for (let round = 0; round < ROUNDS; round++) {
   for (const outcome of outcomes) {
     for (const path of paths) {
+      if (path.kinds && !path.kinds.includes(outcome.kind.id)) continue;
       try {
         const result = await measurePath(path, outcome.kind);
         (outcome.rounds[path.id] ??= []).push(result);
@@ -51,6 +52,7 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 for (const outcome of outcomes) {
   for (const path of paths) {
+    if (path.kinds && !path.kinds.includes(outcome.kind.id)) continue;
     const runs = outcome.rounds[path.id];
     // A path that failed in any round has no trustworthy median: the kind then shows as failed.
     if (runs?.length === ROUNDS) outcome.medians[path.id] = median(runs);
@@ -69,7 +71,7 @@ const info = { date: new Date().toISOString(), node: process.version, cores: cpu
 const header =
   `Node ${info.node}, ${info.cores} cores, commit ${info.commit ?? '?'}, median of ${ROUNDS} alternating round(s)${smoke ? ' (SMOKE: numbers mean nothing)' : ''}. ` +
   `p50/p99 one call at a time after ${options.warmup} warm-up calls; calls/s with ${options.concurrency} in flight for ${options.throughputMs} ms; CPU over the throughput phase.`;
-process.stdout.write(`${header}\n\n${measurementTable(outcomes)}\n\nRouter against the bare relay (targets: p50 <= ${TARGETS.p50MaxVsRelay}x, calls/s >= ${TARGETS.throughputMinVsRelay}x):\n\n${verdictTable(outcomes)}\n`);
+process.stdout.write(`${header}\n\n${measurementTable(outcomes)}\n\nRouter against the bare relay (targets: p50 <= ${TARGETS.p50MaxVsRelay}x, calls/s >= ${TARGETS.throughputMinVsRelay}x):\n\n${verdictTable(outcomes)}\n\n2026-07-28 client against a 2025 session, same router and backend (target: p50 <= ${TARGETS.modernP50MaxVsLegacy}x):\n\n${eraTable(outcomes)}\n`);
 if (!smoke) {
   const dir = join(root, 'bench/results');
   mkdirSync(dir, { recursive: true });

@@ -8,7 +8,7 @@ import type { PathId } from './stdio-paths.js';
 import type { RequestKind } from './request-kinds.js';
 
 /** The router against the bare relay, for every request kind. */
-export const TARGETS = { p50MaxVsRelay: 1.15, throughputMinVsRelay: 0.9 } as const;
+export const TARGETS = { p50MaxVsRelay: 1.15, throughputMinVsRelay: 0.9, modernP50MaxVsLegacy: 1.15 } as const;
 
 export interface KindOutcome {
   kind: RequestKind;
@@ -33,7 +33,7 @@ export function verdict(outcome: KindOutcome): Verdict | undefined {
   return { p50Ratio, throughputRatio, p50Pass: p50Ratio <= TARGETS.p50MaxVsRelay, throughputPass: throughputRatio >= TARGETS.throughputMinVsRelay };
 }
 
-const PATH_ORDER: PathId[] = ['direct', 'relay', 'router'];
+const PATH_ORDER: PathId[] = ['direct', 'relay', 'router', 'router-2026'];
 
 function cpu(r: BenchResult, role: string): string {
   const v = r.cpuPerCall?.[role];
@@ -45,7 +45,8 @@ const mark = (pass: boolean) => (pass ? 'PASS' : 'MISS');
 /** One row per kind and path: latency, throughput, and where each call's CPU went. */
 export function measurementTable(outcomes: KindOutcome[]): string {
   const rows = outcomes.flatMap((o) =>
-    PATH_ORDER.map((id) => {
+    // A path measured for some kinds only has no rounds (and no errors) for the others: no row.
+    PATH_ORDER.filter((id) => o.rounds[id] !== undefined || o.errors.some((e) => e.includes(` via ${id},`))).map((id) => {
       const r = o.medians[id];
       if (!r) return `| ${o.kind.label} | ${id} | failed | | | | | |`;
       return `| ${o.kind.label} | ${id} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${Math.round(r.callsPerSec)} | ${cpu(r, 'hop')} | ${cpu(r, 'server')} | ${cpu(r, 'client')} |`;
@@ -73,6 +74,31 @@ export function verdictTable(outcomes: KindOutcome[]): string {
   ].join('\n');
 }
 
+/** The same router and request from a 2026-07-28 client and from a 2025 session. */
+export function eraVerdict(outcome: KindOutcome): { p50Ratio: number; throughputRatio: number; p50Pass: boolean } | undefined {
+  const { router, 'router-2026': modern } = outcome.medians;
+  if (!router || !modern) return undefined;
+  const p50Ratio = modern.p50 / router.p50;
+  return { p50Ratio, throughputRatio: modern.callsPerSec / router.callsPerSec, p50Pass: p50Ratio <= TARGETS.modernP50MaxVsLegacy };
+}
+
+/** One row per kind measured from both eras. */
+export function eraTable(outcomes: KindOutcome[]): string {
+  const rows = outcomes.flatMap((o) => {
+    const v = eraVerdict(o);
+    const { router, 'router-2026': modern } = o.medians;
+    if (!v || !router || !modern) return o.rounds['router-2026'] ? [`| ${o.kind.label} | - | - | MISS (no result) | - | - | - |`] : [];
+    return [
+      `| ${o.kind.label} | ${router.p50.toFixed(3)} | ${modern.p50.toFixed(3)} | ${v.p50Ratio.toFixed(2)}x ${mark(v.p50Pass)} | ${Math.round(router.callsPerSec)} / ${Math.round(modern.callsPerSec)} (${v.throughputRatio.toFixed(2)}x) | ${cpu(router, 'hop')} / ${cpu(modern, 'hop')} | ${cpu(router, 'client')} / ${cpu(modern, 'client')} |`,
+    ];
+  });
+  return [
+    `| request | 2025 p50 ms | 2026 p50 ms | 2026/2025 p50 (<= ${TARGETS.modernP50MaxVsLegacy}x) | calls/s @32 2025 / 2026 | router CPU µs/call 2025 / 2026 | client CPU µs/call 2025 / 2026 |`,
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
 export interface RunInfo {
   date: string;
   node: string;
@@ -90,6 +116,7 @@ export function resultsJson(info: RunInfo, outcomes: KindOutcome[]): string {
     medians: o.medians,
     rounds: o.rounds,
     routerVsRelay: verdict(o) ?? null,
+    modernVsLegacyClient: eraVerdict(o) ?? null,
     errors: o.errors,
   }));
   return `${JSON.stringify({ ...info, targets: TARGETS, kinds }, null, 2)}\n`;

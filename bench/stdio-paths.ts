@@ -1,7 +1,9 @@
 /**
- * The three stdio paths of the router bench, each to the same server-everything: the SDK client
- * straight to the server, through a bare byte relay (the floor of one extra Node process), and
- * through the router. Each open() spawns a fresh process tree and gives a CPU probe over it.
+ * The stdio paths of the router bench, each to the same server-everything: the SDK client straight
+ * to the server, through a bare byte relay (the floor of one extra Node process), through the router
+ * as a 2025-era session, and through the same router as a 2026-07-28 client (stateless, the _meta
+ * envelope on every request; only for the kinds listed). Each open() spawns a fresh process tree and
+ * gives a CPU probe over it.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,7 @@ import type { CpuProbe } from './harness.js';
 import { treeCpu } from './proc-cpu.js';
 import type { PathNames } from './request-kinds.js';
 
-export type PathId = 'direct' | 'relay' | 'router';
+export type PathId = 'direct' | 'relay' | 'router' | 'router-2026';
 
 export interface StdioPath {
   id: PathId;
@@ -20,6 +22,10 @@ export interface StdioPath {
   command: string;
   args: string[];
   names: PathNames;
+  /** A 2026-07-28 client (SDK v2 pinned to it) instead of a plain 2025 session. */
+  modern?: boolean;
+  /** The request kinds measured on this path (default: all). */
+  kinds?: readonly string[];
 }
 
 export interface OpenPath {
@@ -52,12 +58,24 @@ export function stdioPaths(root: string): StdioPath[] {
       args: [join(root, 'dist/cli/main.js'), 'serve', '--config', config, '--log-level', 'warn'],
       names: ROUTED_NAMES,
     },
+    {
+      id: 'router-2026',
+      label: 'switchboard router, 2026-07-28 client (stdio front, stdio backend)',
+      command: node,
+      args: [join(root, 'dist/cli/main.js'), 'serve', '--config', config, '--log-level', 'warn'],
+      names: ROUTED_NAMES,
+      modern: true,
+      // The era comparison is about the plain call; the other kinds would only lengthen the run.
+      kinds: ['tools-call'],
+    },
   ];
 }
 
 export async function openPath(path: StdioPath): Promise<OpenPath> {
   const transport = new StdioClientTransport({ command: path.command, args: path.args, stderr: 'ignore' });
-  const client = new Client({ name: 'bench', version: '1' });
+  // Pinned to 2026-07-28, the SDK probes with server/discover on a throwaway sibling process, then
+  // sends every request with the envelope to a router that never sees initialize.
+  const client = new Client({ name: 'bench', version: '1' }, path.modern ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {});
   await client.connect(transport);
   const pid = transport.pid;
   const probe: CpuProbe = (): Record<string, number> => {

@@ -4,12 +4,15 @@
 //
 //   node scripts/conformance.mjs --url http://127.0.0.1:PORT/mcp   [options]
 //   node scripts/conformance.mjs --router-config router.yaml        [options]
-//   node scripts/conformance.mjs --fixture                           [options]
+//   node scripts/conformance.mjs --fixture [2025|2026]               [options]
 //
 // options: --scenarios all|active|name-independent|a,b,c   (default below)
 //          --requirements REV  the server scenarios spec revision REV requires (e.g. 2026-07-28),
-//                              from the 0.2 suite installed as "conformance-next"; each runs alone
-//                              at REV's wire version, against a freshly started target
+//                              from the 0.2 suite installed as "conformance-next": one suite run
+//                              (`server --requirements REV`) against one target, at REV's wire version
+//          --isolate           with --requirements: one suite run and one fresh target per scenario
+//                              (for a 2025 backend behind the router, whose held MRTR calls would
+//                              make the next scenario's elicitation unattributable)
 //          --expect N          fail unless at least N scenarios passed
 //          --keep-results DIR  keep the suite's checks.json files there
 //          --verbose           print the conformance CLI's own output
@@ -17,9 +20,11 @@
 //
 // --router-config starts `node dist/cli/main.js serve --http --port 0 --config F`
 // from the repo root, reads its URL from stderr and stops it afterwards;
-// --fixture does the same with test/fixtures/serve-http.ts (the fixture served
-// directly, no router). The conformance CLI needs Node >= 22 (it imports
-// fs.globSync); scripts/node22.mjs provides one.
+// --fixture does the same with a fixture served directly, no router:
+// 2025 = test/fixtures/serve-http.ts (the 0.1 suite's), 2026 =
+// test/fixtures/modern-conformance-main.ts (2026-07-28 on SDK v2); the default is
+// 2026 with --requirements 2026-07-28, else 2025. The conformance CLI needs
+// Node >= 22 (it imports fs.globSync); scripts/node22.mjs provides one.
 //
 // Exit status: 0 when every selected scenario passed (no FAILURE check) and at
 // least --expect passed; 1 otherwise; 2 on bad usage or when the target or the
@@ -61,11 +66,28 @@ export const NAME_INDEPENDENT_SCENARIOS = [
   'server-sse-multiple-streams', 'dns-rebinding-protection',
 ];
 
+/**
+ * The same for the 2026-07-28 requirement set: the scenarios that call nothing by the fixture's
+ * names. caching reads whichever resource resources/list gives first; sep-2164 reads a URI nobody
+ * has; unsupported-methods only lists. server-stateless is not here: it calls diagnostic tools.
+ */
+export const NAME_INDEPENDENT_2026 = [
+  'tools-list', 'server-sse-multiple-streams', 'resources-list', 'sep-2164-resource-not-found', 'prompts-list',
+  'dns-rebinding-protection', 'caching', 'input-required-result-unsupported-methods',
+];
+
+/** How each fixture is served directly (--fixture): its own process, printing its URL on stderr. */
+const FIXTURES = {
+  2025: ['--import', 'tsx', 'test/fixtures/serve-http.ts'],
+  2026: ['--import', 'tsx', 'test/fixtures/modern-conformance-main.ts'],
+};
+
 function usage(msg) {
   if (msg) process.stderr.write(`conformance: ${msg}\n`);
   process.stderr.write(
-    'usage: node scripts/conformance.mjs (--url URL | --router-config FILE | --fixture | --list)\n' +
-      '         [--scenarios all|active|name-independent|a,b,c] [--expect N] [--keep-results DIR] [--verbose]\n',
+    'usage: node scripts/conformance.mjs (--url URL | --router-config FILE | --fixture [2025|2026] | --list)\n' +
+      '         [--scenarios all|active|name-independent|a,b,c] [--requirements REV [--isolate]] [--expect N]\n' +
+      '         [--keep-results DIR] [--verbose]\n',
   );
   process.exit(2);
 }
@@ -77,7 +99,8 @@ function parseArgs(argv) {
     const value = () => argv[++i] ?? usage(`${a} needs a value`);
     if (a === '--url') opts.url = value();
     else if (a === '--router-config') opts.routerConfig = value();
-    else if (a === '--fixture') opts.fixture = true;
+    else if (a === '--fixture') opts.fixture = argv[i + 1] in FIXTURES ? argv[++i] : 'default';
+    else if (a === '--isolate') opts.isolate = true;
     else if (a === '--scenarios') opts.scenarios = value();
     else if (a === '--expect') opts.expect = Number(value());
     else if (a === '--keep-results') opts.keep = value();
@@ -236,7 +259,7 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.list) {
     // Lets a test compare this script's list with the installed suite's.
-    process.stdout.write(JSON.stringify({ all: ALL_SCENARIOS, pending: PENDING_SCENARIOS, nameIndependent: NAME_INDEPENDENT_SCENARIOS }) + '\n');
+    process.stdout.write(JSON.stringify({ all: ALL_SCENARIOS, pending: PENDING_SCENARIOS, nameIndependent: NAME_INDEPENDENT_SCENARIOS, nameIndependent2026: NAME_INDEPENDENT_2026 }) + '\n');
     return;
   }
   if (opts.requirements) return runRequirements(opts);
@@ -251,7 +274,7 @@ async function main() {
         'dist/cli/main.js', 'serve', '--http', '--port', '0', '--config', opts.routerConfig,
       ]);
     } else if (opts.fixture) {
-      target = await startTarget('fixture', process.execPath, ['--import', 'tsx', 'test/fixtures/serve-http.ts']);
+      target = await startTarget('fixture', process.execPath, FIXTURES[opts.fixture === 'default' ? 2025 : opts.fixture]);
     }
   } catch (err) {
     process.stderr.write(`conformance: ${err.message}\n`);
@@ -282,9 +305,11 @@ async function main() {
 }
 
 /**
- * A spec revision's required server scenarios (0.2 suite, "conformance-next"), one at a time, each
- * against a target started for it alone: a scenario that leaves a call held (an MRTR round nobody
- * retries) must not make the next one's backend requests unattributable.
+ * A spec revision's required server scenarios (0.2 suite, "conformance-next"): one suite run,
+ * `server --requirements REV`, against one target (or, with --isolate, one run and one fresh target
+ * per scenario). The suite also runs what REV does not score (extensions, pending); only the
+ * required scenarios in the selection count here: all of them, or for a namespacing router config
+ * the name-independent ones (the rest call the fixture's tools by names the router has prefixed).
  */
 async function runRequirements(opts) {
   const { parse } = await import('yaml');
@@ -293,28 +318,49 @@ async function runRequirements(opts) {
   // node_modules that another `npm install` prunes).
   const root = process.env.CONFORMANCE_NEXT ?? dirname(req.resolve('conformance-next/package.json'));
   const cli = join(root, 'dist', 'index.js');
-  const scenarios = parse(readFileSync(join(root, 'requirements', `${opts.requirements}.yaml`), 'utf8')).server;
+  const required = parse(readFileSync(join(root, 'requirements', `${opts.requirements}.yaml`), 'utf8')).server;
+  const spec = opts.scenarios ?? (await defaultScenariosFor(opts.routerConfig));
+  const selected = spec === 'all' ? required : spec === 'name-independent' ? required.filter((s) => NAME_INDEPENDENT_2026.includes(s)) : spec.split(',').map((x) => x.trim()).filter(Boolean);
+  const unknown = selected.filter((s) => !required.includes(s));
+  if (unknown.length) usage(`not required by ${opts.requirements}: ${unknown.join(', ')}`);
   const node = node22Path();
   const resultsDir = opts.keep ? resolve(opts.keep) : mkdtempSync(join(tmpdir(), 'conformance-'));
   mkdirSync(resultsDir, { recursive: true });
-  const rows = [];
-  for (const scenario of scenarios) {
+  const start = () => {
+    if (opts.routerConfig) return startTarget('router', process.execPath, ['dist/cli/main.js', 'serve', '--http', '--port', '0', '--config', opts.routerConfig]);
+    if (opts.fixture) return startTarget('fixture', process.execPath, FIXTURES[opts.fixture === 'default' ? (opts.requirements === '2026-07-28' ? 2026 : 2025) : opts.fixture]);
+    return Promise.resolve(undefined);
+  };
+  const suiteRun = async (args) => {
     let target;
-    if (opts.routerConfig) target = await startTarget('router', process.execPath, ['dist/cli/main.js', 'serve', '--http', '--port', '0', '--config', opts.routerConfig]);
-    else if (opts.fixture) target = await startTarget('fixture', process.execPath, ['--import', 'tsx', 'test/fixtures/serve-http.ts']);
     try {
-      const { out } = await runCli(node, cli, ['--url', target?.url ?? opts.url, '-o', resultsDir, '--scenario', scenario, '--spec-version', opts.requirements], 120_000);
+      target = await start();
+    } catch (err) {
+      process.stderr.write(`conformance: ${err.message}\n`);
+      process.exit(2);
+    }
+    try {
+      const { out } = await runCli(node, cli, ['--url', target?.url ?? opts.url, '-o', resultsDir, ...args], 300_000);
       if (opts.verbose) process.stdout.write(out);
     } finally {
       await target?.stop();
     }
-    rows.push(summarize(scenario, readChecks(resultsDir, scenario)));
+  };
+  const started = Date.now();
+  process.stdout.write(`conformance ${opts.requirements}: ${selected.length} required scenario(s)${opts.isolate ? ', one target each' : ''}\n`);
+  if (opts.isolate) {
+    for (const scenario of selected) await suiteRun(['--scenario', scenario, '--spec-version', opts.requirements]);
+  } else {
+    await suiteRun(['--requirements', opts.requirements]);
   }
+  const rows = selected.map((scenario) => summarize(scenario, readChecks(resultsDir, scenario)));
   if (!opts.keep) rmSync(resultsDir, { recursive: true, force: true });
   printTable(rows);
   const passed = rows.filter((r) => r.ok).length;
+  process.stdout.write(`(${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  if (opts.expect !== undefined && passed < opts.expect) process.stdout.write(`expected at least ${opts.expect} passing scenarios\n`);
   process.stdout.write(`conformance ${opts.requirements}: ${passed} passed, ${rows.length - passed} failed\n`);
-  process.exit(passed === rows.length ? 0 : 1);
+  process.exit(passed === rows.length && (opts.expect === undefined || passed >= opts.expect) ? 0 : 1);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -17,7 +17,6 @@ import { FullView, type CatalogView } from './catalog/view.js';
 import { diffServers, type ServerDiff } from './config/diff.js';
 import type { RouterConfig, ServerConfig } from './config/types.js';
 import { Engine, type Admission, type ForwardObserver } from './engine/engine.js';
-import type { InflightRequests } from './engine/inflight.js';
 import { LogLevelSync } from './engine/log-level-sync.js';
 import { mergedInstructions } from './engine/instructions.js';
 import { Relay } from './engine/relay.js';
@@ -28,7 +27,7 @@ import { ServerLimits } from './engine/server-limits.js';
 import { SwitchboardError, shuttingDown } from './errors/index.js';
 import { activeRequests, drainSessions } from './front/drain.js';
 import { FrontSession, type ListChangedKind, type SessionHost } from './front/session.js';
-import { ModernDispatcher, type ModernHost } from './front/modern/dispatcher.js';
+import { ModernDispatcher, type HeldCallsOptions, type ModernHost } from './front/modern/dispatcher.js';
 import type { Logger, Redactor } from './log.js';
 import type { Principal } from './util/principal.js';
 import { VERSION } from './version.js';
@@ -60,6 +59,10 @@ export interface RouterOptions {
   onListChangedSent?: (kind: ListChangedKind) => void;
   /** Replaces the config's secret values in every error a client gets (config/redact.ts). */
   redact?: Redactor;
+  /** Shared by every replica of a cluster, so any of them accepts the others' cursors and requestState. */
+  signing?: { cursor: Buffer; requestState: Buffer };
+  /** Held MRTR calls: the key of their requestState and, in a cluster, the replica that holds them. */
+  heldCalls?: HeldCallsOptions;
 }
 
 const DEFAULT_ISOLATED_IDLE_MS = 10 * 60_000;
@@ -67,8 +70,8 @@ const CLIENT_INFO = { name: 'mcp-switchboard', version: VERSION };
 
 export class Router implements SessionHost, ModernHost {
   readonly catalog: Catalog;
-  readonly modern = new ModernDispatcher(this); // 2026-07-28 requests, served without a session
-  readonly cursorCodec = new CursorCodec(randomBytes(32));
+  readonly modern: ModernDispatcher; // 2026-07-28 requests, served without a session
+  readonly cursorCodec: CursorCodec;
   readonly engine: Engine;
   private readonly relay: Relay;
   private readonly backends = new Map<string, Backend>();
@@ -91,7 +94,9 @@ export class Router implements SessionHost, ModernHost {
     private readonly options: RouterOptions,
   ) {
     this.current = config;
+    this.modern = new ModernDispatcher(this, options.heldCalls);
     this.log = options.log;
+    this.cursorCodec = new CursorCodec(options.signing?.cursor ?? randomBytes(32));
     const enabled = config.servers.filter((s) => s.enabled);
     this.catalog = new Catalog(config.separator, enabled.map((s) => ({ name: s.name, prefix: s.prefix })));
     this.isolated = new SessionBackends((session, server) => this.createSessionBackend(session, server), options.isolatedIdleMs ?? DEFAULT_ISOLATED_IDLE_MS);
@@ -101,6 +106,7 @@ export class Router implements SessionHost, ModernHost {
       catalog: this.catalog,
       cursorCodec: this.cursorCodec,
       pageSize: config.pageSize,
+      ...(options.signing && { requestStateKey: options.signing.requestState }),
       backends: this.directory(),
       admissions: [this.limits.admission, ...(options.admissions ?? [])],
       observers: [...(options.observers ?? []), ...(RequestLog.wanted(this.log) ? [new RequestLog(this.log)] : [])],
@@ -187,10 +193,6 @@ export class Router implements SessionHost, ModernHost {
   /** The config the router runs on now (a reload replaces it). */
   get config(): RouterConfig {
     return this.current;
-  }
-
-  get inflight(): InflightRequests {
-    return this.engine.inflight;
   }
 
   /** How many session-owned connections are open (for tests and the summary). */
@@ -310,8 +312,6 @@ export class Router implements SessionHost, ModernHost {
     for (const backend of this.backends.values()) void this.levels.applyShared(backend);
     if (session) for (const own of this.isolated.of(session)) this.levels.applyOwn(session, own);
   }
-
-
 
   /** Requests being answered right now, over every session. */
   activeRequests(): number {

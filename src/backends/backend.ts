@@ -179,7 +179,7 @@ export class Backend {
   }
 
   private onConnected(peer: RpcPeer): void {
-    this.restarts.reset();
+    this.restarts.connected();
     this.lastError = undefined;
     this.listed = true;
     // Every kind: a list that became empty since the cached listing must empty the catalog's too.

@@ -45,6 +45,27 @@ export interface Negotiated {
  * when the server answered with an error).
  */
 export async function discover(peer: RpcPeer, envelope: Envelope, timeoutMs: number): Promise<Handshake | undefined> {
+  try {
+    return await discoverOnce(peer, envelope, timeoutMs);
+  } catch (err) {
+    // -32022 names the versions the server does support. When ours is among them (a server may
+    // refuse a first request, or one it could not serve just then), the spec's client retries with a
+    // supported version: ours, once.
+    if (!offersModern(err)) throw err;
+    return discoverOnce(peer, envelope, timeoutMs);
+  }
+}
+
+/** -32022 UnsupportedProtocolVersion whose data.supported lists 2026-07-28. */
+function offersModern(err: unknown): boolean {
+  if (!(err instanceof UpstreamError) || err.code !== UNSUPPORTED_PROTOCOL_VERSION) return false;
+  const supported = (err.data as { supported?: unknown } | undefined)?.supported;
+  return Array.isArray(supported) && supported.includes(MODERN_PROTOCOL_VERSION);
+}
+
+const UNSUPPORTED_PROTOCOL_VERSION = -32022;
+
+async function discoverOnce(peer: RpcPeer, envelope: Envelope, timeoutMs: number): Promise<Handshake | undefined> {
   const result = (await peer.request('server/discover', withEnvelope(undefined, envelope), { timeoutMs })) as {
     supportedVersions?: unknown;
     capabilities?: ServerCapabilities;

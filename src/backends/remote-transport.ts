@@ -6,6 +6,7 @@
  */
 import type { JSONRPCMessage, Transport, TransportSendOptions } from '@modelcontextprotocol/client';
 import type { RemoteTarget } from '../config/types.js';
+import { isNonInteractive } from './oauth/grant.js';
 import { NeedsLoginError, needsLoginMessage } from './oauth/needs-login.js';
 import { RouterOAuthProvider } from './oauth/provider.js';
 import type { RefreshCoalescer } from './oauth/refresh-coalescer.js';
@@ -60,12 +61,13 @@ export class LazyRemoteTransport implements Transport {
   /**
    * The router's own grant for this backend (never a client's token: the spec forbids passing
    * those through). Without one there is nothing to refresh and nobody to send to a browser, so
-   * fail at once with the command that fixes it instead of collecting a 401.
+   * fail at once with the command that fixes it instead of collecting a 401. A client_credentials
+   * or jwt-bearer grant needs nobody: its first 401 makes the SDK ask the token endpoint.
    */
   private async oauthProvider(): Promise<RouterOAuthProvider | undefined> {
     if (!this.target.oauth || !this.oauth) return undefined;
     const store = new OAuthTokenStore(this.oauth.stateDir, this.oauth.serverName, this.target.url);
-    if (!(await store.read())?.tokens) throw new NeedsLoginError(this.oauth.serverName);
+    if (!isNonInteractive(this.target.oauth) && !(await store.read())?.tokens) throw new NeedsLoginError(this.oauth.serverName);
     return new RouterOAuthProvider({ serverName: this.oauth.serverName, store, settings: this.target.oauth });
   }
 

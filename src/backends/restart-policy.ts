@@ -3,8 +3,12 @@
  * jitter": the n-th restart in a row waits a random time between half and all of
  * min(maxDelayMs, initialDelayMs * 2^(n-1)). The random half keeps backends (or routers) that failed
  * together from retrying in lockstep; the fixed half keeps a flapping server from being hammered.
+ *
+ * A connection only makes the budget whole again once it has stayed up `minUptimeMs`: a server
+ * that completes its handshake and then crashes every time is failing to start, and must back off
+ * and reach `maxRestarts` like one that crashes during the handshake.
  */
-import { DEFAULT_RESTART } from '../config/defaults.js';
+import { DEFAULT_MIN_UPTIME_MS, DEFAULT_RESTART } from '../config/defaults.js';
 import type { RestartConfig } from '../config/types.js';
 
 /** The delay before restart number `restart` (1-based) in a row; `random` in [0, 1). */
@@ -18,11 +22,15 @@ export interface RestartPolicyOptions {
   /** Fixed delays instead of backoff (tests; a session's own connection); the last one repeats. */
   fixedDelaysMs?: readonly number[];
   random?: () => number;
+  /** The clock uptime is measured with (tests); default performance.now. */
+  now?: () => number;
 }
 
 export class RestartPolicy {
-  /** Restarts scheduled since the last successful connection. */
+  /** Restarts scheduled since the last connection that stayed up long enough. */
   private restarts = 0;
+  /** When the current connection succeeded (ms, `now()`); undefined while there is none. */
+  private connectedAt?: number;
   private readonly config: RestartConfig;
 
   constructor(
@@ -43,6 +51,9 @@ export class RestartPolicy {
 
   /** After a failure: the delay before the next restart, or undefined when the budget is spent. */
   next(): number | undefined {
+    // A connection that stayed up long enough was a good start: this failure is the first in a row.
+    if (this.connectedAt !== undefined && this.now() - this.connectedAt >= (this.config.minUptimeMs ?? DEFAULT_MIN_UPTIME_MS)) this.restarts = 0;
+    this.connectedAt = undefined;
     const max = this.config.maxRestarts;
     if (max !== undefined && this.restarts >= max) return undefined;
     this.restarts += 1;
@@ -51,8 +62,18 @@ export class RestartPolicy {
     return backoffDelay(this.restarts, this.config, (this.options.random ?? Math.random)());
   }
 
-  /** A connection succeeded (or a reload asked for a fresh start): the budget is whole again. */
+  /** A connection succeeded: the budget is whole again if it stays up minUptimeMs (see next()). */
+  connected(): void {
+    this.connectedAt = this.now();
+  }
+
+  /** A reload asked for a fresh start: the budget is whole again at once. */
   reset(): void {
     this.restarts = 0;
+    this.connectedAt = undefined;
+  }
+
+  private now(): number {
+    return this.options.now ? this.options.now() : performance.now();
   }
 }

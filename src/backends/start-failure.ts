@@ -38,11 +38,23 @@ export function describeStartFailure(server: ServerConfig, kind: TransportKind, 
   const needsLogin = needsLoginMessage(err);
   if (needsLogin) return needsLogin;
   const via = kind === 'sse' ? 'legacy SSE' : 'Streamable HTTP';
+  // A refused client_credentials or jwt-bearer grant, or a pinned issuer: the auth settings are what to fix.
+  const oauth = oauthErrorCode(err);
+  if (target.oauth && (oauth || /auth\.issuer is/.test(message))) return `${via}: ${oauth ? `the authorization server refused the router's grant (${oauth}): ` : ''}${message} (${field}.auth)`;
   if (/ECONNREFUSED|fetch failed|ENOTFOUND|EAI_AGAIN/i.test(message + String((err as { cause?: unknown })?.cause ?? ''))) {
     return `${via}: cannot reach ${target.url} (${field}.url): is the server running?`;
   }
   if (/\b401\b|\b403\b|unauthorized/i.test(message)) return `${via}: ${target.url} refused our credentials (${field}.headers): ${message}`;
   return `${via}: ${message} (${field}.url)`;
+}
+
+/** The OAuth error code (invalid_client, ...) of an SDK OAuthError in `err`'s cause chain. */
+function oauthErrorCode(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (e.name === 'OAuthError' && typeof code === 'string') return code;
+  }
+  return undefined;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { loadConfig } from '../config/index.js';
 import { diffConfig, formatReloadSummary, formatRestartField, liveConfig, nothingChanged } from '../config/diff.js';
+import type { SecretRedactor } from '../config/redact.js';
 import type { RouterConfig } from '../config/types.js';
 import type { Router } from '../router.js';
 import type { Workspaces } from '../workspace/workspaces.js';
@@ -22,6 +23,8 @@ export interface ConfigReloaderOptions {
   workspaces: Workspaces;
   /** One line to stderr. */
   write: (line: string) => void;
+  /** Logs, errors and the status page hide every secret value of each config loaded, from the moment it is read. */
+  secrets?: readonly SecretRedactor[];
   /** Refuses a config the running fronts could not honour (throws), as at start-up. */
   check?: (config: RouterConfig) => void;
 }
@@ -60,6 +63,8 @@ export class ConfigReloader {
       write(`mcp-switchboard: reload failed; still serving the previous config. ${message(err)}`);
       return;
     }
+    // Before anything can print them: a new backend's start-up, a refusal message quoting the file.
+    for (const secrets of this.options.secrets ?? []) secrets.add(next);
     const diff = diffConfig(router.config, next);
     const live = liveConfig(router.config, next);
     // Editors and sync tools touch files without changing them: only a signal reports a no-op.

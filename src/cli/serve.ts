@@ -7,7 +7,7 @@ import { createTransportFactory } from '../backends/transport-factory.js';
 import { Watchdog } from '../backends/watchdog.js';
 import { loadConfig } from '../config/index.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from '../config/defaults.js';
-import { configSecrets, createRedactor } from '../config/redact.js';
+import { SecretRedactor } from '../config/redact.js';
 import type { ListenConfig, RouterConfig } from '../config/types.js';
 import { SwitchboardError } from '../errors/index.js';
 import { LOG_LEVELS, type LogLevel } from '../log.js';
@@ -97,9 +97,14 @@ export async function runServe(argv: string[]): Promise<void> {
   const listen = config.listen;
   // Every secret value the config holds never leaves the process: not in logs, not in the summary,
   // not in an error a client gets (docs/operations.md, "Secrets in logs and errors").
-  const secrets = configSecrets(config, { minLength: MIN_REDACTED_LENGTH });
-  const redact = createRedactor(secrets);
-  const log = cliLogger({ format: values['log-format'], defaultLevel: config.logLevel ?? 'info', names: config.servers.map((s) => s.name), ...(secrets.length > 0 && { redact }) });
+  // A reload adds its config's secrets (ConfigReloader), so a redactor is in place even with none yet.
+  const secrets = new SecretRedactor({ minLength: MIN_REDACTED_LENGTH });
+  secrets.add(config);
+  const redact = secrets.redact;
+  // The status page hides short values too: it shows no JSON lines a "1" would garble.
+  const statusSecrets = new SecretRedactor();
+  statusSecrets.add(config);
+  const log = cliLogger({ format: values['log-format'], defaultLevel: config.logLevel ?? 'info', names: config.servers.map((s) => s.name), redact });
   const say = (text: string): void => void process.stderr.write(redact(text) + '\n');
   // Before any backend starts: every stdio backend's group is registered with it as it spawns.
   const watchdog = new Watchdog({ log });
@@ -111,12 +116,22 @@ export async function runServe(argv: string[]): Promise<void> {
     assertAuthConsistent(listen, config.workspaces);
   }
   const statusPath = http ? await parseStatusPath(values['status-path'], listen) : rejectStatusPathOnStdio(values['status-path']);
+  // Replicas share Redis and a secret (docs/scaling.md); one process on stdio has nobody to share with.
+  const cluster = config.cluster && http ? new (await import('../cluster/cluster.js')).Cluster(config.cluster, { log }) : undefined;
+  if (config.cluster && !http) log.warn('cluster: is ignored on a stdio front (serve --http to run as a replica)');
   // Only an HTTP front has a port to show metrics and status on; stdio loads none of it. They read
   // the router and workspaces only when asked (a scrape, a status poll): both exist by then.
   let observability: Observability | undefined;
   if (http) {
     const [{ Observability }, { VERSION }] = await Promise.all([import('../status/observability.js'), import('../version.js')]);
-    observability = new Observability({ config, version: VERSION, backends: () => router.allBackends(), workspaces: () => workspaces.listings() });
+    observability = new Observability({
+      config,
+      version: VERSION,
+      backends: () => router.allBackends(),
+      workspaces: () => workspaces.listings(),
+      ...(cluster && { replica: cluster.replicaId, clusterCalls: () => shared?.calls?.list() }),
+      redact: statusSecrets.redact,
+    });
   }
   // Off (and no OpenTelemetry module loaded) unless an OTLP endpoint is set.
   const tracing = await startTracing(process.env);
@@ -129,8 +144,11 @@ export async function runServe(argv: string[]): Promise<void> {
     transportFactory: createTransportFactory({ watchdog, traceHeaders: tracing !== undefined }),
     ...observed,
     observers: [...(observed?.observers ?? []), ...(tracing ? [tracing.observer] : []), ...(audit ? [audit] : [])],
-    ...(secrets.length > 0 ? { redact } : {}),
+    redact,
+    ...(cluster && { signing: cluster.signing, heldCalls: cluster.heldCalls }),
   });
+  // Pub/sub of list changes and resource updates, shared counters (docs/scaling.md).
+  const shared = cluster ? new (await import('./cluster-wiring.js')).ClusterWiring(cluster, router, observability) : undefined;
   const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   // On an HTTP front, children first: they take the longest to be ready, and everything below
   // (workspaces, search, the HTTP fronts) is loaded while they start. On stdio the client is already
@@ -141,9 +159,11 @@ export async function runServe(argv: string[]): Promise<void> {
   let started = front === 'stdio' ? undefined : router.start();
   let workspaces: Workspaces;
   try {
-    workspaces = await createWorkspaces(router, log, values.workspace);
+    workspaces = await createWorkspaces(router, log, values.workspace, shared?.usage);
   } catch (err) {
     await router.close();
+    shared?.close();
+    await cluster?.close();
     await tracing?.close();
     await watchdog.close();
     throw err;
@@ -151,7 +171,7 @@ export async function runServe(argv: string[]): Promise<void> {
   const frontKindOf = http ? (await import('../transports/front-kind.js')).frontKindOf : undefined;
   // Every session, whichever front and path it came through, is counted under its front.
   const connect = async (t: Transport, view: CatalogView, principal?: Principal) => {
-    const session = await router.connect(t, view, principal);
+    const session = shared ? shared.track(await router.connect(t, view, principal)) : await router.connect(t, view, principal);
     return observability && frontKindOf ? observability.track(session, frontKindOf(t)) : session;
   };
   const [{ ConfigReloader }, { ConfigWatcher }] = await Promise.all([import('./reload.js'), import('./config-watch.js')]);
@@ -164,6 +184,7 @@ export async function runServe(argv: string[]): Promise<void> {
     router,
     workspaces,
     write: say,
+    secrets: [secrets, statusSecrets],
     ...(check && { check: (c: RouterConfig) => check(c.listen, c.workspaces) }),
   });
   // SIGHUP's default action would end the process. Windows raises SIGHUP when its console closes, and
@@ -189,6 +210,8 @@ export async function runServe(argv: string[]): Promise<void> {
       router.modern.close();
       await fronts?.close();
       await workspaceHttp?.close();
+      shared?.close();
+      await cluster?.close();
       await router.close();
       observability?.close();
       await tracing?.close();
@@ -223,17 +246,19 @@ export async function runServe(argv: string[]): Promise<void> {
       // Sessions without a view of their own (legacy SSE, WebSocket) start where a new client would.
       connect: (t, view, principal) => connect(t, view ?? workspaces.initialView(principal), principal),
       route: workspaceHttp.route,
-      modern: { http: new ModernHttp(router.modern, secrets.length > 0 ? redact : undefined), defaultView: (principal) => workspaces.initialView(principal) },
+      modern: { http: new ModernHttp(router.modern, redact, cluster), defaultView: (principal) => workspaces.initialView(principal) },
       extraRoutes: [
         workspaceHttp.extraRoute,
         statusRoutes({ listen, statusPath, snapshot: () => observability.snapshot(), metrics: () => observability.metrics.render(), ...tokens }),
       ],
       ...tokens,
+      ...(cluster && { cluster }),
       ...(front === 'sse' ? { sse: { ssePath: LEGACY_SSE_PATH, messagePath: LEGACY_MESSAGE_PATH } } : {}),
       ...(front === 'ws' ? { wsPath: listen.path } : {}),
     });
     const urls = await fronts.listen();
     for (const url of Object.values(urls)) say(`mcp-switchboard listening on ${url}`);
+    if (cluster) say(`replica ${cluster.replicaId} of the cluster, reached at ${await cluster.announce(fronts.http.port)}`);
     say(claudeDesktopSnippet(path));
   }
   await reportStartup(router, started ?? router.start(), path, say);

@@ -7,10 +7,12 @@ import { SwitchboardError } from '../errors/index.js';
 import type { Logger } from '../log.js';
 import type { Router } from '../router.js';
 import type { Workspaces } from '../workspace/workspaces.js';
+import type { UsageShare } from '../workspace/usage.js';
 
-export async function createWorkspaces(router: Router, log: Logger, flag: string | undefined): Promise<Workspaces> {
+/** `share`: a replica of a cluster ranks tools by the whole cluster's usage. */
+export async function createWorkspaces(router: Router, log: Logger, flag: string | undefined, share?: UsageShare): Promise<Workspaces> {
   const [{ usageFilePath, UsageStore }, { Workspaces }] = await Promise.all([import('../workspace/usage.js'), import('../workspace/workspaces.js')]);
-  const usage = new UsageStore(usageFilePath(process.env), { log });
+  const usage = new UsageStore(usageFilePath(process.env), { log, ...(share && { share }) });
   try {
     return new Workspaces({ catalog: router.catalog, codec: router.cursorCodec, config: router.config, log, usage, flag, env: process.env.SWITCHBOARD_WORKSPACE });
   } catch (err) {

@@ -44,9 +44,27 @@ function checkOAuth(name: string, server: Record<string, unknown>, out: CrossIss
   if (isRecord(headers) && Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
     out.push({ path: ['servers', name, 'headers'], message: 'sets Authorization, but "auth: oauth" sends the router\'s own token there; remove one of them' });
   }
-  if (isRecord(auth) && auth['clientSecret'] !== undefined && auth['clientId'] === undefined) {
-    out.push({ path: ['servers', name, 'auth', 'clientSecret'], message: 'needs "clientId" too: a client secret belongs to a pre-registered client id' });
+  if (isRecord(auth)) checkOAuthGrant(['servers', name, 'auth'], auth, out);
+}
+
+/** Which credentials each grant needs; a secret or key belongs to a pre-registered client id. */
+function checkOAuthGrant(path: string[], auth: Record<string, unknown>, out: CrossIssue[]): void {
+  const has = (field: string) => auth[field] !== undefined;
+  const grant = auth['grant'] ?? 'authorization_code';
+  if (grant !== 'authorization_code' && grant !== 'client_credentials' && grant !== 'jwt_bearer') return; // the schema says so
+  for (const field of ['clientSecret', 'privateKeyFile']) {
+    if (has(field) && !has('clientId')) out.push({ path: [...path, field], message: `needs "clientId" too: ${field === 'clientSecret' ? 'a client secret' : 'a signing key'} belongs to a pre-registered client id` });
   }
+  if (has('clientSecret') && has('privateKeyFile')) out.push({ path: [...path, 'privateKeyFile'], message: 'the client authenticates with "clientSecret" or "privateKeyFile", not both' });
+  if (has('privateKeyAlgorithm') && !has('privateKeyFile')) out.push({ path: [...path, 'privateKeyAlgorithm'], message: 'only applies with "privateKeyFile"' });
+  if (grant !== 'jwt_bearer' && has('assertionFile')) out.push({ path: [...path, 'assertionFile'], message: 'only applies with "grant: jwt_bearer"' });
+  if (grant === 'authorization_code') return;
+  if (!has('clientId')) out.push({ path: [...path, 'clientId'], message: `"grant: ${grant}" needs a pre-registered "clientId": nobody is there to register one` });
+  if (has('clientMetadataUrl')) out.push({ path: [...path, 'clientMetadataUrl'], message: `does not apply with "grant: ${grant}": the client id is pre-registered` });
+  if (grant === 'client_credentials' && !has('clientSecret') && !has('privateKeyFile')) {
+    out.push({ path: [...path, 'grant'], message: '"client_credentials" needs "clientSecret" or "privateKeyFile" to authenticate the client' });
+  }
+  if (grant === 'jwt_bearer' && !has('assertionFile')) out.push({ path: [...path, 'assertionFile'], message: '"grant: jwt_bearer" needs "assertionFile": the JWT to present (e.g. a projected service account token)' });
 }
 
 /** A number as the schema will read it (YAML number or interpolated text), or undefined. */

@@ -32,9 +32,16 @@ export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60 * 1000;
 /** Today's behaviour for a server with no `restart:`: retry forever, about 1 s first, 30 s at most. */
 export const DEFAULT_RESTART: Readonly<RestartConfig> = { initialDelayMs: 1000, maxDelayMs: 30_000 };
+/** How long a connection must stay up before its failure starts a new count of restarts in a row. */
+export const DEFAULT_MIN_UPTIME_MS = 10_000;
 export const DEFAULT_HEALTH_TIMEOUT_MS = 5000;
 /** An idle session costs about 1 KB (docs/benchmarks.md, Scale); the cap is against floods, not use. */
 export const DEFAULT_MAX_SESSIONS = 1000;
+/**
+ * A 2025 session's resumable stream events in Redis: enough for a client that reconnects after a
+ * network blip or a replica's death, not a history (each stream is trimmed by both bounds).
+ */
+export const DEFAULT_CLUSTER_EVENTS = { maxLength: 1000, maxAgeMs: 5 * 60_000 } as const;
 /** How long in-flight requests may finish after SIGTERM before they are answered with SB_SHUTTING_DOWN. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 

@@ -7,7 +7,7 @@ import { sanitizePrefix } from './prefix.js';
 import { resolve } from 'node:path';
 import type { LogLevel } from '../log.js';
 import type { RouterFile, ServerFile, WorkspaceFile } from './schema.js';
-import type { ListenConfig, OAuthSettings, RemoteTarget, RestartConfig, RouterConfig, ServerConfig, ServerTarget, WorkspaceAllow, WorkspaceConfig } from './types.js';
+import type { ClusterConfig, ListenConfig, OAuthSettings, RemoteTarget, RestartConfig, RouterConfig, ServerConfig, ServerTarget, WorkspaceAllow, WorkspaceConfig } from './types.js';
 
 export interface NormalizeOptions {
   /** Directory relative `cwd:` values are resolved against: the config file's directory. */
@@ -27,14 +27,18 @@ function targetOf(server: ServerFile, baseDir: string): ServerTarget {
   }
   // crossCheck guarantees exactly one of command/url before we get here.
   const target: RemoteTarget = { kind: server.type ?? 'auto', url: server.url as string, headers: server.headers ?? {} };
-  if (server.auth !== undefined) target.oauth = oauthOf(server.auth);
+  if (server.auth !== undefined) target.oauth = oauthOf(server.auth, baseDir);
   return target;
 }
 
-function oauthOf(auth: NonNullable<ServerFile['auth']>): OAuthSettings {
+function oauthOf(auth: NonNullable<ServerFile['auth']>, baseDir: string): OAuthSettings {
   if (auth === 'oauth') return {};
   const { type: _type, ...settings } = auth;
-  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as OAuthSettings;
+  const files = {
+    ...(settings.privateKeyFile === undefined ? {} : { privateKeyFile: resolve(baseDir, settings.privateKeyFile) }),
+    ...(settings.assertionFile === undefined ? {} : { assertionFile: resolve(baseDir, settings.assertionFile) }),
+  };
+  return Object.fromEntries(Object.entries({ ...settings, ...files }).filter(([, v]) => v !== undefined)) as OAuthSettings;
 }
 
 function serverOf(name: string, s: ServerFile, baseDir: string): ServerConfig {
@@ -60,7 +64,12 @@ function serverOf(name: string, s: ServerFile, baseDir: string): ServerConfig {
 }
 
 function restartOf(r: NonNullable<ServerFile['restart']>): RestartConfig {
-  return { initialDelayMs: r.initialDelayMs, maxDelayMs: r.maxDelayMs, ...(r.maxRestarts === undefined ? {} : { maxRestarts: r.maxRestarts }) };
+  return {
+    initialDelayMs: r.initialDelayMs,
+    maxDelayMs: r.maxDelayMs,
+    ...(r.maxRestarts === undefined ? {} : { maxRestarts: r.maxRestarts }),
+    ...(r.minUptimeMs === undefined ? {} : { minUptimeMs: r.minUptimeMs }),
+  };
 }
 
 function workspaceOf(name: string, w: WorkspaceFile): WorkspaceConfig {
@@ -80,6 +89,16 @@ function workspaceOf(name: string, w: WorkspaceFile): WorkspaceConfig {
 /** Copies only the claims listed: a claim left out admits nobody by itself. */
 function allowOf(a: NonNullable<WorkspaceFile['allow']>): WorkspaceAllow {
   return { ...(a.sub && { sub: a.sub }), ...(a.groups && { groups: a.groups }), ...(a.scope && { scope: a.scope }) };
+}
+
+function clusterOf(c: NonNullable<RouterFile['cluster']>): ClusterConfig {
+  return {
+    redisUrl: c.redis,
+    secret: c.secret,
+    events: { ...c.events },
+    ...(c.replicaId !== undefined && { replicaId: c.replicaId }),
+    ...(c.advertiseUrl !== undefined && { advertiseUrl: c.advertiseUrl }),
+  };
 }
 
 function listenOf(l: RouterFile['listen']): ListenConfig {
@@ -104,5 +123,6 @@ export function normalizeConfig(file: RouterFile, opts: NormalizeOptions): Route
     workspaces: Object.entries(file.workspaces ?? {}).map(([name, w]) => workspaceOf(name, w)),
   };
   if (file.logLevel !== undefined) config.logLevel = file.logLevel as LogLevel;
+  if (file.cluster !== undefined) config.cluster = clusterOf(file.cluster);
   return config;
 }

@@ -27,10 +27,10 @@ export interface SecretOptions {
 
 /**
  * Every env and header value of every server, a header's token also without its scheme, a server
- * URL's user, password and user:password (raw and percent-decoded), an OAuth client secret, and
- * listen.authToken.
+ * URL's user, password and user:password (raw and percent-decoded), an OAuth client secret,
+ * listen.authToken, the cluster secret and the Redis URL's credentials.
  */
-export function configSecrets(config: Pick<RouterConfig, 'servers' | 'listen'>, options: SecretOptions = {}): string[] {
+export function configSecrets(config: Pick<RouterConfig, 'servers' | 'listen' | 'cluster'>, options: SecretOptions = {}): string[] {
   const values: string[] = [];
   for (const server of config.servers) {
     const target = server.target;
@@ -47,9 +47,35 @@ export function configSecrets(config: Pick<RouterConfig, 'servers' | 'listen'>, 
     if (target.oauth?.clientSecret) values.push(target.oauth.clientSecret);
   }
   if (config.listen.authToken) values.push(config.listen.authToken);
+  if (config.cluster) values.push(config.cluster.secret, ...urlCredentials(config.cluster.redisUrl));
   for (const value of options.extra ?? []) if (value) values.push(value);
   const min = options.minLength ?? 1;
   return [...new Set(values.filter((v) => v.trim() !== '' && v.length >= min))];
+}
+
+/**
+ * The redactor of a running `serve`. A config reload can bring new secrets (a new server's env, a
+ * rotated token); add() puts them on the list at once, before any backend of that config starts.
+ * Values are never taken off: lines about the previous config's backends may still be written.
+ * `redact` is one stable function, so everything handed it at start-up sees every later addition.
+ */
+export class SecretRedactor {
+  private readonly secrets = new Set<string>();
+  private current: (text: string) => string = (text) => text;
+
+  constructor(private readonly options: SecretOptions = {}) {}
+
+  add(config: Pick<RouterConfig, 'servers' | 'listen' | 'cluster'>): void {
+    const before = this.secrets.size;
+    for (const secret of configSecrets(config, this.options)) this.secrets.add(secret);
+    if (this.secrets.size !== before) this.current = createRedactor([...this.secrets]);
+  }
+
+  get size(): number {
+    return this.secrets.size;
+  }
+
+  readonly redact = (text: string): string => this.current(text);
 }
 
 function urlCredentials(url: string): string[] {

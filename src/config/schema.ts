@@ -36,6 +36,19 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { error: `expected one of: ${values.join(', ')}` });
 }
 
+/**
+ * oneOf as a refinement: inside a union (`auth:`), a failed enum aborts that option and the user
+ * reads zod's bare "Invalid input"; a failed refinement keeps its message. The JSON Schema still
+ * lists the values.
+ */
+function oneOfInUnion<const T extends readonly [string, ...string[]]>(values: T) {
+  const message = `expected one of: ${values.join(', ')}`;
+  return z
+    .string({ error: message })
+    .refine((v) => (values as readonly string[]).includes(v), { error: message })
+    .meta({ enum: [...values] });
+}
+
 /** A strict object whose "not an object" message names what kind of mapping was expected. */
 function mapping<T extends z.core.$ZodLooseShape>(shape: T, what: string) {
   return z.strictObject(shape, { error: (iss) => (iss.code === 'invalid_type' ? `expected a mapping of ${what}` : undefined) });
@@ -73,12 +86,18 @@ const clientMetadataUrl = nonEmpty.refine(
 const OAuthSchema = mapping(
   {
     type: z.literal('oauth', { error: 'expected "oauth"' }),
+    grant: oneOfInUnion(['authorization_code', 'client_credentials', 'jwt_bearer']).optional(),
     clientId: nonEmpty.optional(),
     clientSecret: nonEmpty.optional(),
+    privateKeyFile: nonEmpty.optional(),
+    privateKeyAlgorithm: oneOfInUnion(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512']).optional(),
+    assertionFile: nonEmpty.optional(),
+    issuer: httpUrl.optional(),
+    dpop: bool.optional(),
     scopes: stringList.optional(),
     clientMetadataUrl: clientMetadataUrl.optional(),
   },
-  'auth settings (type: oauth, clientId:, clientSecret:, scopes:, clientMetadataUrl:)',
+  'auth settings (type: oauth, grant:, clientId:, clientSecret:, privateKeyFile:, assertionFile:, issuer:, dpop:, scopes:, clientMetadataUrl:)',
 );
 
 /** `auth: oauth`, or the mapping form when a client id, scopes or a metadata document URL are needed. */
@@ -114,8 +133,9 @@ const ServerSchema = mapping(
         initialDelayMs: positiveMs.default(D.DEFAULT_RESTART.initialDelayMs),
         maxDelayMs: positiveMs.default(D.DEFAULT_RESTART.maxDelayMs),
         maxRestarts: count(0).optional(),
+        minUptimeMs: int(0, Number.MAX_SAFE_INTEGER, 'expected a whole number of milliseconds >= 0').optional(),
       },
-      'restart settings (initialDelayMs:, maxDelayMs:, maxRestarts:)',
+      'restart settings (initialDelayMs:, maxDelayMs:, maxRestarts:, minUptimeMs:)',
     ).optional(),
     healthCheck: mapping(
       { intervalMs: positiveMs, timeoutMs: positiveMs.default(D.DEFAULT_HEALTH_TIMEOUT_MS) },
@@ -160,6 +180,37 @@ const ListenSchema = mapping(
     auth: ListenAuthSchema.optional(),
   },
   'listener settings (transport:, host:, port:, ...)',
+);
+
+/** `redis://` or `rediss://` (TLS), as ioredis and every managed Redis hand them out. */
+const redisUrl = nonEmpty.refine(
+  (v) => {
+    try {
+      return ['redis:', 'rediss:'].includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected a Redis URL such as redis://redis:6379 (rediss:// for TLS)' },
+);
+
+/** Several replicas behind one load balancer (docs/scaling.md). Absent: one process, no Redis. */
+const ClusterSchema = mapping(
+  {
+    redis: redisUrl,
+    // Visible in session ids and replica keys: keep it to characters that need no escaping anywhere.
+    replicaId: z.string({ error: 'expected a string' }).regex(/^[A-Za-z0-9_.-]{1,63}$/, { error: 'expected 1-63 letters, digits, ".", "_" or "-"' }).optional(),
+    advertiseUrl: httpUrl.optional(),
+    secret: z.string({ error: 'expected a string' }).min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`), the same on every replica; give it as ${VAR}' }),
+    events: mapping(
+      {
+        maxLength: int(1, Number.MAX_SAFE_INTEGER, 'expected a positive whole number of events').default(D.DEFAULT_CLUSTER_EVENTS.maxLength),
+        maxAgeMs: positiveMs.default(D.DEFAULT_CLUSTER_EVENTS.maxAgeMs),
+      },
+      'event store settings (maxLength:, maxAgeMs:)',
+    ).prefault({}),
+  },
+  'cluster settings (redis:, secret:, replicaId:, advertiseUrl:, events:)',
 );
 
 const ToolOverrideSchema = mapping(
@@ -222,6 +273,7 @@ export const RouterFileSchema = mapping(
       },
       'search settings (autoThreshold:, maxActive:)',
     ).prefault({}),
+    cluster: ClusterSchema.optional(),
     workspaces: z
       .record(nameKey('workspace'), WorkspaceSchema, { error: 'expected a mapping of workspace names to workspace settings' })
       .optional(),

@@ -38,12 +38,29 @@ export interface RemoteTarget {
  * supports it, else dynamic client registration.
  */
 export interface OAuthSettings {
+  /**
+   * Absent: authorization_code (a person runs `switchboard login`). client_credentials and
+   * jwt_bearer need nobody: `serve` gets its tokens itself.
+   */
+  grant?: OAuthGrant;
   clientId?: string;
   clientSecret?: string;
+  /** Absolute path of a PKCS#8 PEM key: the client authenticates with private_key_jwt (RFC 7523). */
+  privateKeyFile?: string;
+  /** The JWS algorithm for privateKeyFile (default RS256). */
+  privateKeyAlgorithm?: string;
+  /** Absolute path of the JWT that jwt_bearer presents (RFC 7523 §2.1); read again for every token request. */
+  assertionFile?: string;
+  /** The authorization server the credentials belong to: they are never sent to another one. */
+  issuer?: string;
+  /** Sender-constrained tokens (DPoP, RFC 9449): a key pair kept with the tokens signs a proof per request. */
+  dpop?: boolean;
   /** Absent: what the server's protected-resource metadata lists (the spec's scope selection). */
   scopes?: string[];
   clientMetadataUrl?: string;
 }
+
+export type OAuthGrant = 'authorization_code' | 'client_credentials' | 'jwt_bearer';
 
 export type ServerTarget = StdioTarget | RemoteTarget;
 
@@ -65,6 +82,11 @@ export interface RestartConfig {
   maxDelayMs: number;
   /** Restarts in a row after which the backend is marked failed until a reload; absent: never give up. */
   maxRestarts?: number;
+  /**
+   * A connection that fails sooner than this after it succeeded counts as a failed start (absent:
+   * DEFAULT_MIN_UPTIME_MS): a server that crashes right after each handshake backs off and gives up.
+   */
+  minUptimeMs?: number;
 }
 
 /** Ping a connected backend every intervalMs; no answer within timeoutMs restarts it. */
@@ -176,6 +198,19 @@ export interface SearchConfig {
   maxActive: number;
 }
 
+/** Several replicas sharing state through Redis (docs/scaling.md). */
+export interface ClusterConfig {
+  redisUrl: string;
+  /** Absent: the hostname plus a random suffix, chosen at start. */
+  replicaId?: string;
+  /** How the other replicas reach this one; absent: http://HOSTNAME:PORT of the HTTP front. */
+  advertiseUrl?: string;
+  /** Shared by every replica: signs session ids, cursors and requestState so any replica accepts them. */
+  secret: string;
+  /** Bounds of each resumable stream kept in Redis. */
+  events: { maxLength: number; maxAgeMs: number };
+}
+
 export interface RouterConfig {
   separator: string;
   pageSize: number;
@@ -191,6 +226,8 @@ export interface RouterConfig {
   search: SearchConfig;
   /** In file order. */
   workspaces: WorkspaceConfig[];
+  /** Absent: a single process, nothing shared. */
+  cluster?: ClusterConfig;
 }
 
 /** One problem found in a config file: `path` is a display path such as `servers.github.args[0]`. */

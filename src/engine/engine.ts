@@ -23,7 +23,7 @@ import type { RequestContext } from './context.js';
 import { InflightRequests } from './inflight.js';
 import { isInputRequired, MODERN_PROTOCOL_VERSION } from '../rpc/envelope.js';
 import { fulfilForLegacyClient } from './mrtr-legacy-client.js';
-import { openRequestState, sealRequestState } from './mrtr-modern-client.js';
+import { paramsForBackend, refuseRetryFields, sealRequestState } from './mrtr-modern-client.js';
 import { RequestStateSigner } from './request-state.js';
 import { decodeParams, type Params } from './params.js';
 import { ROUTES } from './routes.js';
@@ -177,7 +177,7 @@ export class Engine implements EngineServices {
     try {
       const withPlanMeta = plan.meta ? withMeta(plan.params, plan.meta) : plan.params;
       params = token === undefined ? withPlanMeta : withoutProgressToken(withPlanMeta);
-      if (modernClient) params = openRequestState(this.requestStates, plan.server, plan.method, params);
+      params = modernClient ? paramsForBackend(this.requestStates, plan.server, backend.era === undefined ? undefined : backend.era === MODERN_PROTOCOL_VERSION, plan.method, params) : refuseRetryFields(plan.method, params);
       plan.onSent?.();
       sent = send(params);
     } catch (err) {

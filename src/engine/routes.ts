@@ -117,7 +117,8 @@ async function resolveUri(services: EngineServices, ctx: RequestContext, uri: st
   if (target) return target;
   const refused = view.refusal?.('resource', uri);
   if (refused) throw refused;
-  throw new SwitchboardError('SB_UNKNOWN_RESOURCE', `${method}: no backend owns the resource "${uri}". List resources to see the URIs this router serves.`);
+  // data.uri: what the spec (SEP-2164) asks of a resource-not-found error.
+  throw new SwitchboardError('SB_UNKNOWN_RESOURCE', `${method}: no backend owns the resource "${uri}". List resources to see the URIs this router serves.`, { data: { uri } });
 }
 
 const readResource: Route = async (services, ctx, params) => {

@@ -19,9 +19,12 @@ export interface SubscriptionBackends {
   backendFor(server: string, session: SessionRef): Promise<{ backend: Backend; release: () => void }>;
 }
 
+export type UpdateWatcher = (backend: Backend, backendUri: string, params: Record<string, unknown>) => void;
+
 export class Subscriptions {
   /** connection -> backend URI -> subscription */
   private readonly byBackend = new Map<Backend, Map<string, Subscription>>();
+  private readonly updateWatchers = new Set<UpdateWatcher>();
 
   constructor(private readonly backends: SubscriptionBackends) {}
 
@@ -98,9 +101,29 @@ export class Subscriptions {
 
   /** notifications/resources/updated from a connection: deliver to its subscribers only. */
   updated(backend: Backend, backendUri: string, params: Record<string, unknown>): void {
+    for (const watcher of this.updateWatchers) watcher(backend, backendUri, params);
     const sub = this.byBackend.get(backend)?.get(backendUri);
     if (!sub) return;
     for (const session of sub.sessions.keys()) session.notify('notifications/resources/updated', { ...params, uri: sub.publicUri });
+  }
+
+  /** Told of every update a connection of this router received (a cluster passes them on). */
+  watchUpdates(watcher: UpdateWatcher): () => void {
+    this.updateWatchers.add(watcher);
+    return () => this.updateWatchers.delete(watcher);
+  }
+
+  /**
+   * An update another replica's shared connection to `server` received: the subscribers of that URI
+   * on this replica's shared connection hear it too. (A session's own connection, isolation:
+   * session, is that session's alone: nothing from elsewhere concerns it.)
+   */
+  remoteUpdated(server: string, backendUri: string, params: Record<string, unknown>): void {
+    for (const [backend, uris] of this.byBackend) {
+      if (backend.name !== server || backend.config.isolation === 'session') continue;
+      const sub = uris.get(backendUri);
+      if (sub) for (const session of sub.sessions.keys()) session.notify('notifications/resources/updated', { ...params, uri: sub.publicUri });
+    }
   }
 
   /** After a connection comes back, its subscriptions are gone on the server's side: renew them. */

@@ -94,6 +94,10 @@ export const ERROR_CATALOG = {
   SB_UNKNOWN_WORKSPACE: { rpc: -32080, http: 404, fix: 'Use a workspace name from router.yaml (the message lists them).' },
   SB_WORKSPACE_FORBIDDEN: { rpc: -32081, http: 403, fix: 'Use a workspace your token allows (workspaces.NAME.allow: sub, groups, scope), or ask for a token that carries one of its values.' },
 
+  // Cluster (several replicas sharing Redis).
+  SB_CLUSTER_UNAVAILABLE: { rpc: -32090, http: 503, fix: 'Retry in a moment: this needs the cluster\'s shared state and Redis (cluster.redis) is unreachable; check Redis.' },
+  SB_REPLICA_UNREACHABLE: { rpc: -32091, http: 502, fix: 'Start over without the state that names the lost replica (a new session, or the request without requestState): the replica that held it is gone.' },
+
   // Start-up only: these end the process with a message on stderr and never reach a client.
   SB_CONFIG_INVALID: { rpc: JsonRpcCode.InternalError, http: 500, fix: 'Fix the router.yaml field the message names.' },
   SB_CONFIG_NOT_FOUND: { rpc: JsonRpcCode.InternalError, http: 500, fix: 'Pass --config PATH, set $SWITCHBOARD_CONFIG, or create ./router.yaml.' },

@@ -164,7 +164,7 @@ export class FrontSession implements SessionRef {
     // A 2026-07-28 client on this connection (stdio) never initializes: each request stands alone.
     if (this.host.modern && this.protocolVersion === undefined && isModernMessage(request)) {
       const sink = { notify: (method: string, params: Record<string, unknown>) => void this.peer?.notify(method, params, request.id) };
-      return this.host.modern.dispatch(request, { view: this.view, sink, signal: request.signal });
+      return this.host.modern.dispatch(request, { view: this.view, sink, cancellation: request.cancellation });
     }
     switch (request.method) {
       case 'initialize':

@@ -47,7 +47,9 @@ export class RouterMetrics implements ForwardObserver {
   private readonly restarts: Counter<'backend'>;
   private readonly listChanged: Counter<'kind'>;
 
-  constructor(sources: MetricsSources, serverNames: readonly string[]) {
+  /** `replica`: one replica of a cluster; every series carries replica="<id>" (each replica is scraped on its own). */
+  constructor(sources: MetricsSources, serverNames: readonly string[], replica?: string) {
+    if (replica !== undefined) this.registry.setDefaultLabels({ replica });
     const registers = [this.registry];
     const toolCalls = this.toolCalls;
     new Counter({

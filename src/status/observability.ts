@@ -11,7 +11,7 @@ import type { ForwardObserver } from '../engine/engine.js';
 import type { ListChangedKind } from '../front/session.js';
 import { BackendHistory } from './backend-history.js';
 import { RouterMetrics, type QueueDepths } from './metrics.js';
-import { RecentCalls } from './recent-calls.js';
+import { RecentCalls, type CallRecord } from './recent-calls.js';
 import { SessionCounts, type EndingSession, type FrontKind } from './sessions.js';
 import { statusSnapshot, type BackendView, type StatusSnapshot, type WorkspaceListing } from './snapshot.js';
 
@@ -22,6 +22,12 @@ export interface ObservabilityOptions {
   workspaces?: () => WorkspaceListing[];
   queues?: QueueDepths;
   recentCalls?: number;
+  /** This process is a replica of a cluster: its id labels every metric and heads the status page. */
+  replica?: string;
+  /** Every replica's recent calls (cluster/shared-recent.ts); undefined while they cannot be read. */
+  clusterCalls?: () => CallRecord[] | undefined;
+  /** What hides secrets on the status page; default: one over `config`'s secrets (serve passes one a reload extends). */
+  redact?: (text: string) => string;
 }
 
 export class Observability {
@@ -33,10 +39,10 @@ export class Observability {
   private readonly startedAt = Date.now();
 
   constructor(private readonly options: ObservabilityOptions) {
-    this.redact = createRedactor(configSecrets(options.config));
+    this.redact = options.redact ?? createRedactor(configSecrets(options.config));
     this.calls = new RecentCalls({ capacity: options.recentCalls ?? 100, redact: this.redact });
     const names = options.config.servers.filter((s) => s.enabled).map((s) => s.name);
-    this.metrics = new RouterMetrics({ backends: options.backends, sessions: () => this.sessions.counts(), ...(options.queues && { queues: options.queues }) }, names);
+    this.metrics = new RouterMetrics({ backends: options.backends, sessions: () => this.sessions.counts(), ...(options.queues && { queues: options.queues }) }, names, options.replica);
   }
 
   /** For RouterOptions: observers of every forward, and the router's hooks. */
@@ -56,15 +62,22 @@ export class Observability {
     return session;
   }
 
+  /** This replica's recent calls, newest first (what a cluster shares). */
+  localCalls(): CallRecord[] {
+    return this.calls.list();
+  }
+
   snapshot(): StatusSnapshot {
+    const clusterCalls = this.options.clusterCalls?.();
     return statusSnapshot({
+      ...(this.options.replica !== undefined && { replica: this.options.replica }),
       version: this.options.version,
       startedAt: this.startedAt,
       backends: this.options.backends,
       workspaces: this.options.workspaces ?? (() => []),
       history: this.history,
       sessions: this.sessions,
-      calls: this.calls,
+      calls: clusterCalls ? { list: () => clusterCalls } : this.calls,
       redact: this.redact,
     });
   }

@@ -75,7 +75,7 @@ export const STATUS_PAGE_SCRIPT = String.raw`
     byId('calls').replaceChildren(...calls.map((c) => el('tr', { 'data-seq': c.seq, 'data-outcome': c.outcome },
       cell('time', new Date(c.time).toLocaleTimeString()),
       cell('tool', c.name || c.method, 'name'),
-      cell('backend', c.backend),
+      cell('backend', c.replica ? c.backend + ' @ ' + c.replica : c.backend),
       cell('latency', c.latencyMs.toFixed(1) + ' ms', 'num'),
       cell('outcome', el('span', { class: 'badge outcome-' + c.outcome, title: c.error || '' }, c.outcome)),
     )));
@@ -83,6 +83,7 @@ export const STATUS_PAGE_SCRIPT = String.raw`
 
   function render(s) {
     byId('version').textContent = 'v' + s.version;
+    byId('replica').textContent = s.replica ? 'replica ' + s.replica : '';
     byId('uptime').textContent = 'up ' + duration(s.uptimeSeconds);
     renderBackends(s.backends);
     renderSessions(s.sessions);

@@ -43,6 +43,7 @@ const BODY = `
 <header>
   <h1>mcp-switchboard</h1>
   <span id="version" class="muted"></span>
+  <span id="replica" class="muted"></span>
   <span id="uptime" class="muted"></span>
   <span id="live" class="badge">connecting</span>
 </header>

@@ -20,6 +20,8 @@ export interface CallRecord {
   outcome: Outcome;
   /** The error's message for failed calls, redacted and cut to ERROR_CHARS. */
   error?: string;
+  /** The replica that served it (a cluster's page shows every replica's calls). */
+  replica?: string;
 }
 
 const ERROR_CHARS = 300;

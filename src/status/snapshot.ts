@@ -6,7 +6,7 @@
 import type { BackendState } from '../backends/backend.js';
 import type { BackendLists } from '../backends/lists.js';
 import type { BackendHistory } from './backend-history.js';
-import type { CallRecord, RecentCalls } from './recent-calls.js';
+import type { CallRecord } from './recent-calls.js';
 import type { FrontKind, SessionCounts } from './sessions.js';
 
 /** What the snapshot reads of a backend (the shared connection: it is the one that lists). */
@@ -41,6 +41,8 @@ export interface BackendStatus {
 
 export interface StatusSnapshot {
   version: string;
+  /** The replica answering (a cluster only). */
+  replica?: string;
   /** When this snapshot was taken, ISO 8601. */
   now: string;
   uptimeSeconds: number;
@@ -53,12 +55,13 @@ export interface StatusSnapshot {
 
 export interface SnapshotSources {
   version: string;
+  replica?: string;
   startedAt: number;
   backends(): readonly BackendView[];
   workspaces(): WorkspaceListing[];
   history: BackendHistory;
   sessions: SessionCounts;
-  calls: RecentCalls;
+  calls: { list(): CallRecord[] };
   redact(text: string): string;
   now?: () => number;
 }
@@ -68,6 +71,7 @@ export function statusSnapshot(sources: SnapshotSources): StatusSnapshot {
   const seconds = (since: number) => Math.max(0, Math.round((now - since) / 1000));
   return {
     version: sources.version,
+    ...(sources.replica !== undefined && { replica: sources.replica }),
     now: new Date(now).toISOString(),
     uptimeSeconds: seconds(sources.startedAt),
     backends: sources.backends().map((b) => {

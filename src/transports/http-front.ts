@@ -21,6 +21,9 @@ import { SwitchboardError, sendHttpError } from '../errors/index.js';
 import { isModernMessage } from '../front/modern/envelope.js';
 import { isModernProtocolVersion } from '../rpc/protocol-version.js';
 import type { ModernHttp } from './modern-http.js';
+import type { Cluster } from '../cluster/cluster.js';
+import { SessionForwarding } from './session-forwarding.js';
+import { MEMORY_EVENT_BOUNDS, MemoryEventStore, type EventStore } from './event-store.js';
 
 /**
  * Opens the MCP session of a new client: `serve` connects it to its router (with the route's view,
@@ -48,6 +51,8 @@ export interface HttpFrontOptions {
   modern?: { http: ModernHttp; defaultView: (principal?: Principal) => CatalogView };
   /** The access-token verifier shared by the port's fronts (listen.auth). */
   tokens?: AccessTokens;
+  /** One replica of a cluster: session ids name their owner, and other replicas' sessions are forwarded. */
+  cluster?: Cluster;
 }
 
 interface HttpSession {
@@ -63,6 +68,10 @@ export class HttpFront {
   private readonly guards: Guards;
   private readonly log: Logger;
   private readonly reaper: IdleReaper<string>;
+  /** With a cluster: session ids that name this replica, and other replicas' sessions relayed to them. */
+  private readonly forwarding?: SessionForwarding;
+  /** SSE events kept for clients that resume a broken stream (Last-Event-ID). */
+  private readonly events: EventStore;
   private closing = false;
 
   constructor(private readonly options: HttpFrontOptions) {
@@ -70,6 +79,8 @@ export class HttpFront {
     this.guards = createGuards({ listen: options.listen, ...(options.tokens && { tokens: options.tokens }) });
     this.server = createServer((req, res) => void this.handle(req, res).catch((err) => this.fail(res, err)));
     this.reaper = new IdleReaper(options.listen.sessionIdleMs, (id) => this.closeSession(id, 'closing idle session'));
+    if (options.cluster) this.forwarding = new SessionForwarding(options.cluster, this.log);
+    this.events = this.forwarding?.eventStore() ?? new MemoryEventStore(MEMORY_EVENT_BOUNDS);
   }
 
   /** Start listening; resolves with the MCP endpoint URL (the real port when 0 was asked). */
@@ -123,6 +134,7 @@ export class HttpFront {
     const sessionId = header(req, 'mcp-session-id');
     if (sessionId) {
       const entry = this.sessions.get(sessionId);
+      if (!entry && this.forwarding && (await this.forwarding.forward(req, res, body, sessionId))) return;
       // Someone else's session id is treated as unknown: its existence is not news to share.
       if (!entry || entry.principal?.sub !== principal?.sub) {
         sendHttpError(res, new SwitchboardError('SB_UNKNOWN_SESSION', 'Session not found: it ended or never existed; initialize a new session'));
@@ -173,7 +185,7 @@ export class HttpFront {
 
   private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown, view?: CatalogView, principal?: Principal): Promise<void> {
     this.makeRoom();
-    const transport = new StreamableHttpServerTransport(flatUuid());
+    const transport = new StreamableHttpServerTransport(this.forwarding?.mintSessionId() ?? flatUuid(), this.events);
     const id = transport.sessionId;
     const session = await this.options.connect(transport, view, principal);
     // Registered only once connected: a refused session (cap reached, shutting down) leaves nothing behind.
@@ -183,6 +195,7 @@ export class HttpFront {
     session.onClose(() => {
       this.sessions.delete(id);
       this.reaper.forget(id);
+      this.events.forget(id);
     });
     await transport.handleRequest(req, res, body);
   }
@@ -201,6 +214,8 @@ export class HttpFront {
     this.reaper.stop();
     await Promise.all([...this.sessions.values()].map((e) => e.transport.close().catch(() => undefined)));
     this.sessions.clear();
+    this.forwarding?.close();
+    await this.events.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();

@@ -6,7 +6,8 @@
  *
  * Edge checks, in the spec's order: one JSON-RPC request (no batches in this era), the envelope
  * (-32602 / -32022, HTTP 400), the standard headers (-32020, HTTP 400); then the dispatcher answers
- * in-band (HTTP 200), errors included. The client closing the POST cancels the request.
+ * in-band (HTTP 200), errors included, except those the spec gives a status (-32021, missing client
+ * capability: 400). The client closing the POST cancels the request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestId, Result } from '@modelcontextprotocol/server';
@@ -19,15 +20,24 @@ import { encodeMessage } from '../util/encode-message.js';
 import { redactedError } from '../front/redact-error.js';
 import type { Redactor } from '../log.js';
 import type { Principal } from '../util/principal.js';
+import type { Cluster } from '../cluster/cluster.js';
+import { HeldCallForwarding } from './held-call-forwarding.js';
+import { RequestCancellation } from '../rpc/cancellation.js';
 
 const KEEPALIVE_MS = 15_000;
 
 export class ModernHttp {
+  /** A replica of a cluster: retries of held calls are taken to the replica that holds them. */
+  private readonly forwarding?: HeldCallForwarding;
+
   constructor(
     private readonly dispatcher: ModernDispatcher,
     /** Replaces the config's secrets in every error a client gets, as for 2025 sessions. */
     private readonly redact?: Redactor,
-  ) {}
+    cluster?: Cluster,
+  ) {
+    if (cluster) this.forwarding = new HeldCallForwarding(cluster, (state) => dispatcher.heldCalls.ownerOf(state));
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse, body: unknown, view: CatalogView, principal?: Principal): Promise<void> {
     if (Array.isArray(body)) return sendHttpError(res, new SwitchboardError('SB_INVALID_REQUEST', 'Invalid Request: a 2026-07-28 POST carries one JSON-RPC message, not a batch'));
@@ -55,15 +65,16 @@ export class ModernHttp {
     if (wrongHeader) return sendHttpError(res, wrongHeader, { id });
     const unknown = this.dispatcher.refusal(m.method);
     if (unknown) return sendHttpError(res, unknown, { id });
+    if (this.forwarding && (await this.forwarding.divert(req, res, body, id, m.params))) return;
     const accept = String(req.headers.accept ?? '');
     const acceptsSse = accept.includes('text/event-stream') || accept.includes('*/*');
-    const controller = new AbortController();
+    const cancellation = new RequestCancellation();
     let sse = false;
     let finished = false;
     let keepalive: NodeJS.Timeout | undefined;
     res.on('close', () => {
       clearInterval(keepalive);
-      if (!finished) controller.abort('the client closed the request');
+      if (!finished) cancellation.cancel('the client closed the request');
     });
     const startSse = (): void => {
       sse = true;
@@ -83,11 +94,14 @@ export class ModernHttp {
       keepalive.unref();
     }
     let message: object;
+    let status = 200;
     try {
-      const result: Result = await this.dispatcher.dispatch({ id, method: m.method, params: m.params }, { view, sink, signal: controller.signal, ...(principal && { principal }) });
+      const result: Result = await this.dispatcher.dispatch({ id, method: m.method, params: m.params }, { view, sink, cancellation, ...(principal && { principal }) });
       message = { jsonrpc: '2.0', id, result };
     } catch (err) {
-      message = { jsonrpc: '2.0', id, error: toWireError(this.redact ? redactedError(err, this.redact) : err) };
+      const error = toWireError(this.redact ? redactedError(err, this.redact) : err);
+      status = httpStatusOf(error.code);
+      message = { jsonrpc: '2.0', id, error };
     }
     finished = true;
     clearInterval(keepalive);
@@ -98,9 +112,20 @@ export class ModernHttp {
       return;
     }
     const payload = encodeMessage(message);
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
     res.end(payload);
   }
+}
+
+/**
+ * Errors whose HTTP status 2026-07-28 fixes, wherever they come from (a backend's -32021 passes
+ * through as it sent it): header mismatch, missing client capability, unsupported protocol version
+ * are all 400. Every other error is answered in-band, 200.
+ */
+const HTTP_400_RPC_CODES = new Set([-32020, -32021, -32022]);
+
+function httpStatusOf(rpcCode: number): number {
+  return HTTP_400_RPC_CODES.has(rpcCode) ? 400 : 200;
 }
 
 function envelopeVersion(params: unknown): string | undefined {

@@ -7,6 +7,7 @@
 import type { ListenConfig } from '../config/types.js';
 import { SwitchboardError, sendHttpError } from '../errors/index.js';
 import type { Logger } from '../log.js';
+import type { Cluster } from '../cluster/cluster.js';
 import { HttpFront, type ConnectWithView, type ExtraRoute, type HttpFrontOptions, type HttpRoute } from './http-front.js';
 import { SseFront } from './sse-front.js';
 import { AccessTokens } from './access-tokens.js';
@@ -34,6 +35,8 @@ export interface NetworkFrontsOptions {
   modern?: HttpFrontOptions['modern'];
   /** The access-token verifier (listen.auth) the routes in extraRoutes use too; default: a new one. */
   tokens?: AccessTokens;
+  /** This process is one replica of a cluster (docs/scaling.md). */
+  cluster?: Cluster;
 }
 
 export interface FrontUrls {
@@ -55,7 +58,7 @@ export class NetworkFronts {
     // One verifier for the whole port: one JWKS cache, one discovery.
     const tokens = options.tokens ?? (listen.auth && new AccessTokens(listen.auth));
     const shared = tokens ? { tokens } : {};
-    this.http = new HttpFront({ listen, log, connect: options.connect, ...(route ? { route } : {}), ...shared, ...(options.modern && { modern: options.modern }) });
+    this.http = new HttpFront({ listen, log, connect: options.connect, ...(route ? { route } : {}), ...shared, ...(options.modern && { modern: options.modern }), ...(options.cluster && { cluster: options.cluster }) });
     const headers = Object.entries(options.responseHeaders ?? {});
     if (headers.length) {
       this.http.extraRoutes.push((_req, res) => {

@@ -8,6 +8,10 @@
  * `application/json` body; the moment the call emits anything else first (progress, a log, a
  * sampling request), the POST's answer becomes an SSE stream carrying those and then the response.
  *
+ * Every SSE event carries an id and is kept in an EventStore (event-store.ts), so a client whose
+ * stream broke resumes it with GET + Last-Event-ID and misses nothing: a broken POST stream keeps
+ * its call, whose later messages and response go to the GET that resumes it.
+ *
  * HTTP-level checks (Host, Origin, auth, body size, session lookup, 404 for unknown sessions) happen
  * in HttpFront before a request reaches here.
  */
@@ -18,6 +22,18 @@ import { SwitchboardError, sendHttpError, toWireError, type SwitchboardErrorCode
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
 import { encodeMessage } from '../util/encode-message.js';
 import { CongestionDrops } from './congestion.js';
+import { GET_STREAM, MEMORY_EVENT_BOUNDS, MemoryEventStore, eventId, parseEventId, type EventPosition, type EventStore } from './event-store.js';
+import { SseSink, sseFrame, type Frame } from './sse-sink.js';
+
+/** The first protocol version whose clients expect a priming event (SEP-1699). */
+const PRIMING_SINCE = '2025-11-25';
+
+/** One SSE stream of the session (the GET stream, or a POST answered as a stream). */
+interface SessionStream {
+  id: string;
+  /** Where its events are written now; undefined while no response carries it (kept for replay only). */
+  sink?: SseSink;
+}
 
 /** The answer to one POST that carried requests. */
 interface PostAnswer {
@@ -27,7 +43,8 @@ interface PostAnswer {
   /** Responses kept until every request of the POST has one (JSON mode answers once). */
   held: JSONRPCMessage[];
   batch: boolean;
-  sse: boolean;
+  /** Set once the answer became an SSE stream. */
+  stream?: SessionStream;
   acceptsSse: boolean;
   headers: Record<string, string>;
 }
@@ -39,13 +56,22 @@ export class StreamableHttpServerTransport implements Transport {
 
   /** POSTs waiting for answers, by request id: made on first use and dropped when empty (idle sessions hold none). */
   private answers?: Map<RequestId, PostAnswer>;
-  private standalone?: ServerResponse;
+  /** POST answers whose stream a GET may resume, by stream id, until their last response is out (made on first use). */
+  private postStreams?: Map<string, PostAnswer>;
+  /** Exists once the client opened a GET stream: from then on its events are kept even while it is away. */
+  private getStream?: SessionStream;
+  private postStreamCount = 0;
+  private seq = 0;
+  private lastMs = 0;
   private initialized = false;
   private closed = false;
   /** Logs and progress toward a client that stopped reading its stream are dropped (congestion.ts); made on first use. */
   private drops?: CongestionDrops;
 
-  constructor(readonly sessionId: string) {}
+  constructor(
+    readonly sessionId: string,
+    private readonly events: EventStore = new MemoryEventStore(MEMORY_EVENT_BOUNDS),
+  ) {}
 
   async start(): Promise<void> {}
 
@@ -94,16 +120,21 @@ export class StreamableHttpServerTransport implements Transport {
       res.writeHead(202, headers).end();
     } else {
       const held = [...refused].map((r) => duplicateIdError((r as { id: RequestId }).id));
-      const answer: PostAnswer = { res, pending: ids, held, batch, sse: false, acceptsSse, headers };
+      const answer: PostAnswer = { res, pending: ids, held, batch, acceptsSse, headers };
       if (ids.size > 0) this.answers ??= new Map();
       for (const id of ids) this.answers!.set(id, answer);
       // Without JSON the client can only take a stream: open it now.
       if (!acceptsJson) this.startSse(answer);
       if (ids.size === 0) {
-        if (answer.sse) answer.res.end();
+        if (answer.stream) this.endPostStream(answer);
         else this.writeHeld(answer);
       }
       res.on('close', () => {
+        // A stream's call goes on: its messages are kept, for a GET with Last-Event-ID to resume.
+        if (answer.stream) {
+          if (answer.stream.sink?.res === res) answer.stream.sink = undefined;
+          return;
+        }
         for (const id of answer.pending) this.forget(id);
       });
     }
@@ -119,18 +150,80 @@ export class StreamableHttpServerTransport implements Transport {
     return false;
   }
 
-  private get(req: IncomingMessage, res: ServerResponse): void {
+  private async get(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!String(req.headers.accept ?? '').includes('text/event-stream')) {
       return refuse(res, 'SB_NOT_ACCEPTABLE', 'Not Acceptable: a GET stream needs Accept: text/event-stream');
     }
     if (!this.versionOk(req, res)) return;
-    if (this.standalone && !this.standalone.writableEnded) return refuse(res, 'SB_STREAM_CONFLICT', 'Conflict: this session already has a GET stream open');
+    const lastEventId = req.headers['last-event-id'];
+    const resumed = typeof lastEventId === 'string' ? parseEventId(lastEventId) : undefined;
+    if (resumed) return this.resume(res, resumed);
+    if (this.getStream?.sink) return refuse(res, 'SB_STREAM_CONFLICT', 'Conflict: this session already has a GET stream open');
+    this.openSse(res);
+    const stream = (this.getStream ??= { id: GET_STREAM });
+    const sink = this.attach(stream, res, false);
+    // Priming event (an id, no message): a client whose stream breaks before any event can still
+    // resume from here, and get what was sent while it was away. Only for clients of 2025-11-25 on,
+    // which define it: an older client may try to parse the empty data as a message.
+    if (String(req.headers['mcp-protocol-version'] ?? '') < PRIMING_SINCE) return;
+    const priming = this.nextId(GET_STREAM);
+    sink.write({ seq: priming.seq, text: `id: ${priming.id}\ndata: \n\n` });
+  }
+
+  /**
+   * GET with Last-Event-ID: replay what the named stream carried after that id, then carry the
+   * stream on (the GET stream, or a POST stream whose call is still running) on this response.
+   */
+  private async resume(res: ServerResponse, after: EventPosition): Promise<void> {
+    this.openSse(res);
+    const stream = after.streamId === GET_STREAM ? (this.getStream ??= { id: GET_STREAM }) : this.postStreams?.get(after.streamId)?.stream;
+    // The client moved on from the stream it had: the new response replaces it.
+    const replaced = stream?.sink;
+    const sink = stream ? this.attach(stream, res, true) : new SseSink(res, true);
+    replaced?.end();
+    // A finished (or unknown) POST stream: the replay is all there is.
+    if (!stream) sink.end();
+    let events: Array<{ id: string; message: JSONRPCMessage }> = [];
+    try {
+      events = await this.events.replay(this.sessionId, after);
+    } catch {
+      // The store is unreachable (Redis down): the stream goes on live, without the replay.
+    }
+    sink.replayed(events.map((e) => ({ seq: parseEventId(e.id)?.seq ?? 0, text: sseFrame(e.id, e.message) })));
+  }
+
+  private openSse(res: ServerResponse): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'mcp-session-id': this.sessionId });
     res.flushHeaders();
-    this.standalone = res;
+  }
+
+  private attach(stream: SessionStream, res: ServerResponse, replaying: boolean): SseSink {
+    const sink = new SseSink(res, replaying);
+    stream.sink = sink;
     res.on('close', () => {
-      if (this.standalone === res) this.standalone = undefined;
+      if (stream.sink === sink) stream.sink = undefined;
     });
+    return sink;
+  }
+
+  private nextId(streamId: string): { id: string; seq: number } {
+    this.lastMs = Math.max(this.lastMs, Date.now());
+    const seq = ++this.seq;
+    return { id: eventId(streamId, this.lastMs, seq), seq };
+  }
+
+  /** Give the message its event id, keep it for replay, and write it where the stream is carried now. */
+  private emit(stream: SessionStream, message: JSONRPCMessage): void {
+    const { id, seq } = this.nextId(stream.id);
+    this.events.append(this.sessionId, { id, message });
+    stream.sink?.write({ seq, text: sseFrame(id, message) } satisfies Frame);
+  }
+
+  /** Logs and progress toward a client that stopped reading are dropped (not kept either). */
+  private congested(stream: SessionStream, message: JSONRPCMessage): boolean {
+    if (stream.sink === undefined) return false;
+    this.drops ??= new CongestionDrops('http', {});
+    return this.drops.drop(message, stream.sink.buffered);
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
@@ -139,22 +232,22 @@ export class StreamableHttpServerTransport implements Transport {
     const related = isResponse ? m.id : options?.relatedRequestId;
     const answer = related === undefined ? undefined : this.answers?.get(related);
     if (!answer) {
-      // Unrelated messages (list_changed, requests of no call) go on the GET stream when there is
-      // one; a response whose POST is gone (client hung up) has nowhere to go.
-      if (!isResponse && this.standalone && !this.dropped(message, this.standalone.writableLength)) writeEvent(this.standalone, message);
+      // Unrelated messages (list_changed, requests of no call) go on the GET stream once the client
+      // opened one (kept while it is away); a response whose POST is gone has nowhere to go.
+      if (!isResponse && this.getStream && !this.congested(this.getStream, message)) this.emit(this.getStream, message);
       return;
     }
     if (!isResponse) {
       if (!answer.acceptsSse) return; // a JSON-only client cannot receive mid-call messages
-      if (!answer.sse) this.startSse(answer);
-      if (!this.dropped(message, answer.res.writableLength)) writeEvent(answer.res, message);
+      if (!answer.stream) this.startSse(answer);
+      if (!this.congested(answer.stream!, message)) this.emit(answer.stream!, message);
       return;
     }
     answer.pending.delete(m.id!);
     this.forget(m.id!);
-    if (answer.sse) {
-      writeEvent(answer.res, message);
-      if (answer.pending.size === 0) answer.res.end();
+    if (answer.stream) {
+      this.emit(answer.stream, message);
+      if (answer.pending.size === 0) this.endPostStream(answer);
       return;
     }
     answer.held.push(message);
@@ -167,11 +260,6 @@ export class StreamableHttpServerTransport implements Transport {
     if (this.answers?.size === 0) this.answers = undefined;
   }
 
-  private dropped(message: JSONRPCMessage, buffered: number): boolean {
-    this.drops ??= new CongestionDrops('http', {});
-    return this.drops.drop(message, buffered);
-  }
-
   /** Answer a POST in JSON mode with every response it holds. */
   private writeHeld(answer: PostAnswer): void {
     if (answer.res.writableEnded || answer.res.destroyed) return;
@@ -182,29 +270,41 @@ export class StreamableHttpServerTransport implements Transport {
 
   /** Switch a POST's answer to an SSE stream, flushing responses already held. */
   private startSse(answer: PostAnswer): void {
-    answer.sse = true;
+    const stream: SessionStream = { id: `p${++this.postStreamCount}` };
+    answer.stream = stream;
+    (this.postStreams ??= new Map()).set(stream.id, answer);
+    // Not flushed: the first event follows at once, in the same packet.
     answer.res.writeHead(200, { ...answer.headers, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
-    for (const held of answer.held) writeEvent(answer.res, held);
+    if (!answer.res.destroyed) stream.sink = new SseSink(answer.res, false);
+    for (const held of answer.held) this.emit(stream, held);
     answer.held = [];
+  }
+
+  private endPostStream(answer: PostAnswer): void {
+    this.postStreams?.delete(answer.stream!.id);
+    if (this.postStreams?.size === 0) this.postStreams = undefined;
+    answer.stream!.sink?.end();
+    if (!answer.res.writableEnded) answer.res.end();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const answer of new Set(this.answers?.values())) if (!answer.res.writableEnded) answer.res.end();
+    for (const answer of new Set(this.answers?.values())) {
+      answer.stream?.sink?.end();
+      if (!answer.res.writableEnded) answer.res.end();
+    }
     this.answers = undefined;
-    this.standalone?.end();
-    this.standalone = undefined;
+    this.postStreams = undefined;
+    this.getStream?.sink?.end();
+    this.getStream = undefined;
+    this.events.forget(this.sessionId);
     this.onclose?.();
   }
 }
 
 function refuse(res: ServerResponse, code: SwitchboardErrorCode, message: string, data?: Record<string, unknown>): void {
   sendHttpError(res, new SwitchboardError(code, message, data && { data }));
-}
-
-function writeEvent(res: ServerResponse, message: JSONRPCMessage): void {
-  if (!res.writableEnded) res.write(`event: message\ndata: ${encodeMessage(message)}\n\n`);
 }
 
 

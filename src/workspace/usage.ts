@@ -47,10 +47,22 @@ export function frecency(usage: ToolUsage, now: number): number {
   return usage.count * Math.pow(0.5, age / HALF_LIFE_MS);
 }
 
+/**
+ * Usage shared by the replicas of a cluster (cluster/shared-usage.ts). Increments are only buffered
+ * on the call path; the cluster-wide view is read in the background, so ranking never waits on Redis.
+ */
+export interface UsageShare {
+  add(workspace: string, tool: string, count: number, last: number): void;
+  /** Every replica's usage of a workspace (as last read, plus this replica's since), or undefined: use local. */
+  merged(workspace: string): ReadonlyMap<string, ToolUsage> | undefined;
+}
+
 export interface UsageStoreOptions {
   log: Logger;
   debounceMs?: number;
   now?: () => number;
+  /** A replica of a cluster: rank by the whole cluster's usage while Redis answers. */
+  share?: UsageShare;
 }
 
 export class UsageStore {
@@ -70,11 +82,12 @@ export class UsageStore {
 
   /** A copy of one workspace's usage, by tool key. */
   snapshot(workspace: string): Map<string, ToolUsage> {
-    return new Map(this.loaded().get(workspace));
+    return new Map(this.options.share?.merged(workspace) ?? this.loaded().get(workspace));
   }
 
   record(workspace: string, tool: string): void {
     const now = this.now();
+    this.options.share?.add(workspace, tool, 1, now);
     bump(this.loaded(), workspace, tool, 1, now);
     bump(this.pending, workspace, tool, 1, now);
     if (this.file && !this.timer) {

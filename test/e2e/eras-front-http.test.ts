@@ -8,51 +8,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { assertBuilt, EVERYTHING_MAIN, q, spawnCli, tempDir, type CliProcess } from '../helpers/cli.js';
-import { fixtureStdioCommand } from '../helpers/spawn-fixture.js';
+import { assertBuilt, EVERYTHING_MAIN, tempDir } from '../helpers/cli.js';
+import { everythingServerYaml, fixtureServerYaml, modernFrames, rawModern, startHttpRouter, type HttpRouter } from '../helpers/era-router.js';
 import { eventually } from '../helpers/eventually.js';
 import { textOf } from '../helpers/relay-harness.js';
 
 const MODERN = '2026-07-28';
-const LISTENING = /mcp-switchboard listening on (http:\/\/127\.0\.0\.1:\d+\/mcp)\n/;
 const FX_TOOLS = 'echo,sleep,cancellations,set_tools,touch,log,ask_elicitation,ask_twice,ask_pair';
-const ENVELOPE = {
-  'io.modelcontextprotocol/protocolVersion': MODERN,
-  'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } },
-  'io.modelcontextprotocol/clientInfo': { name: 'by-hand', version: '1.0.0' },
-};
-
-interface RawAnswer {
-  status: number;
-  body: { id?: unknown; result?: Record<string, unknown>; error?: { code: number; message: string; data?: { reason?: string } } };
-}
-
-/** One 2026-07-28 request by hand, with the standard headers unless `headers` overrides them. */
-async function raw(url: string, id: number, method: string, params: Record<string, unknown>, headers: Record<string, string> = {}): Promise<RawAnswer> {
-  const name: Record<string, string> = typeof params.name === 'string' ? { 'mcp-name': params.name } : {};
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': MODERN, 'mcp-method': method, ...name, ...headers },
-    body: JSON.stringify({ jsonrpc: '2.0', id, method, params: { ...params, _meta: ENVELOPE } }),
-  });
-  const text = await res.text();
-  const json = (res.headers.get('content-type') ?? '').includes('text/event-stream')
-    ? text.split('\n').filter((l) => l.startsWith('data:')).map((l) => JSON.parse(l.slice(5))).find((m) => 'id' in m)
-    : JSON.parse(text);
-  return { status: res.status, body: json };
-}
-
-/** Every message a modern tools/call's response carried (SSE frames, or the one JSON body). */
-async function frames(url: string, id: number, name: string, args: Record<string, unknown>, meta: Record<string, unknown>): Promise<Array<Record<string, unknown>>> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': name },
-    body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args, _meta: { ...ENVELOPE, ...meta } } }),
-  });
-  const text = await res.text();
-  if (!(res.headers.get('content-type') ?? '').includes('text/event-stream')) return [JSON.parse(text)];
-  return text.split('\n').filter((l) => l.startsWith('data:')).map((l) => JSON.parse(l.slice(5)));
-}
 
 async function modernClient(url: string, answers: string[] = []): Promise<Client> {
   const client = new Client({ name: 'modern', version: '1.0.0' }, { capabilities: { elicitation: { form: {} }, sampling: {} }, versionNegotiation: { mode: { pin: MODERN } } });
@@ -74,23 +36,18 @@ async function legacyClient(url: string): Promise<Client> {
 describe('serve --http: 2025 and 2026 clients on one endpoint', () => {
   const tmp = tempDir('sb-eras-http-');
   const clients: Client[] = [];
-  let cli: CliProcess;
+  let router: HttpRouter;
   let url: string;
 
   beforeAll(async () => {
     assertBuilt();
-    const fx = fixtureStdioCommand('fx', ['--tools', FX_TOOLS]);
-    const config = tmp.write(
-      'router.yaml',
-      `servers:\n  fx:\n    command: ${q(fx.command)}\n    args: [${fx.args.map(q).join(', ')}]\n  ev:\n    command: ${q(process.execPath)}\n    args: [${q(EVERYTHING_MAIN)}, stdio]\n`,
-    );
-    cli = spawnCli(['serve', '--http', '--port', '0', '--config', config]);
-    url = (await cli.waitForStderr(LISTENING))[1]!;
+    router = await startHttpRouter(tmp.write('router.yaml', `servers:\n${fixtureServerYaml('fx', FX_TOOLS.split(','))}${everythingServerYaml('ev', EVERYTHING_MAIN)}`));
+    url = router.url;
   }, 30_000);
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-    await cli?.kill();
+    await router?.cli.kill();
     tmp.remove();
   });
 
@@ -156,12 +113,12 @@ describe('serve --http: 2025 and 2026 clients on one endpoint', () => {
   });
 
   it('sends a backend\'s log on the request\'s own stream only when its envelope asked for that level', async () => {
-    const asked = await frames(url, 20, 'fx__log', { level: 'warning', message: 'careful' }, { 'io.modelcontextprotocol/logLevel': 'info' });
+    const asked = await modernFrames(url, 20, 'fx__log', { level: 'warning', message: 'careful' }, { 'io.modelcontextprotocol/logLevel': 'info' });
     expect(asked.map((m) => m.method ?? 'result')).toEqual(['notifications/message', 'result']);
     expect(asked[0]!.params).toMatchObject({ level: 'warning', logger: 'fx', data: 'careful' });
-    const quieter = await frames(url, 21, 'fx__log', { level: 'warning', message: 'careful' }, { 'io.modelcontextprotocol/logLevel': 'error' });
+    const quieter = await modernFrames(url, 21, 'fx__log', { level: 'warning', message: 'careful' }, { 'io.modelcontextprotocol/logLevel': 'error' });
     expect(quieter.map((m) => m.method ?? 'result')).toEqual(['result']);
-    const none = await frames(url, 22, 'fx__log', { level: 'emergency', message: 'loud' }, {});
+    const none = await modernFrames(url, 22, 'fx__log', { level: 'emergency', message: 'loud' }, {});
     expect(none.map((m) => m.method ?? 'result')).toEqual(['result']);
   });
 
@@ -201,7 +158,7 @@ describe('serve --http: 2025 and 2026 clients on one endpoint', () => {
   });
 
   it('answers input_required with namespaced keys, and refuses a tampered, replayed or foreign requestState', async () => {
-    const first = await raw(url, 1, 'tools/call', { name: 'fx__ask_twice', arguments: {} });
+    const first = await rawModern(url, 1, 'tools/call', { name: 'fx__ask_twice', arguments: {} });
     expect(first.status).toBe(200);
     const round1 = first.body.result as { resultType: string; inputRequests: Record<string, { method: string; params: { message: string } }>; requestState: string };
     expect(round1.resultType).toBe('input_required');
@@ -209,44 +166,44 @@ describe('serve --http: 2025 and 2026 clients on one endpoint', () => {
     expect(round1.inputRequests['fx/1']).toMatchObject({ method: 'elicitation/create', params: { message: 'first?' } });
 
     const tampered = round1.requestState.slice(0, -2) + (round1.requestState.endsWith('AA') ? 'BB' : 'AA');
-    const refused = await raw(url, 2, 'tools/call', { name: 'fx__ask_twice', arguments: {}, inputResponses: { 'fx/1': { action: 'accept', content: { answer: 'x' } } }, requestState: tampered });
+    const refused = await rawModern(url, 2, 'tools/call', { name: 'fx__ask_twice', arguments: {}, inputResponses: { 'fx/1': { action: 'accept', content: { answer: 'x' } } }, requestState: tampered });
     expect(refused.body.error).toMatchObject({ code: -32602, data: { reason: 'SB_BAD_REQUEST_STATE' } });
     expect(refused.body.error!.message).toMatch(/altered or was not issued by this router/);
 
-    const foreign = await raw(url, 3, 'tools/call', { name: 'fx__ask_twice', arguments: { other: true }, requestState: round1.requestState });
+    const foreign = await rawModern(url, 3, 'tools/call', { name: 'fx__ask_twice', arguments: { other: true }, requestState: round1.requestState });
     expect(foreign.body.error!.message).toMatch(/belongs to another request/);
 
-    const second = await raw(url, 4, 'tools/call', { name: 'fx__ask_twice', arguments: {}, inputResponses: { 'fx/1': { action: 'accept', content: { answer: 'one' } } }, requestState: round1.requestState });
+    const second = await rawModern(url, 4, 'tools/call', { name: 'fx__ask_twice', arguments: {}, inputResponses: { 'fx/1': { action: 'accept', content: { answer: 'one' } } }, requestState: round1.requestState });
     const round2 = second.body.result as { resultType: string; inputRequests: Record<string, { params: { message: string } }>; requestState: string };
     expect(round2.resultType).toBe('input_required');
     expect(round2.inputRequests['fx/2']!.params.message).toBe('second, after one?');
 
-    const replay = await raw(url, 5, 'tools/call', { name: 'fx__ask_twice', arguments: {}, inputResponses: { 'fx/1': { action: 'accept', content: { answer: 'again' } } }, requestState: round1.requestState });
+    const replay = await rawModern(url, 5, 'tools/call', { name: 'fx__ask_twice', arguments: {}, inputResponses: { 'fx/1': { action: 'accept', content: { answer: 'again' } } }, requestState: round1.requestState });
     expect(replay.body.error).toMatchObject({ code: -32602, data: { reason: 'SB_BAD_REQUEST_STATE' } });
     expect(replay.body.error!.message).toMatch(/already used/);
 
-    const malformed = await raw(url, 12, 'tools/call', { name: 'fx__ask_twice', arguments: {}, inputResponses: { 'fx/2': 12345 }, requestState: round2.requestState });
+    const malformed = await rawModern(url, 12, 'tools/call', { name: 'fx__ask_twice', arguments: {}, inputResponses: { 'fx/2': 12345 }, requestState: round2.requestState });
     expect(malformed.body.error).toMatchObject({ code: -32602, message: 'tools/call: params.inputResponses["fx/2"] must be a result object (an elicitation, sampling or roots result)' });
 
-    const done = await raw(url, 6, 'tools/call', { name: 'fx__ask_twice', arguments: {}, inputResponses: { 'fx/2': { action: 'accept', content: { answer: 'two' } } }, requestState: round2.requestState });
+    const done = await rawModern(url, 6, 'tools/call', { name: 'fx__ask_twice', arguments: {}, inputResponses: { 'fx/2': { action: 'accept', content: { answer: 'two' } } }, requestState: round2.requestState });
     expect(done.body.result).toMatchObject({ resultType: 'complete', content: [{ type: 'text', text: '["one","two"]' }] });
   });
 
   it('refuses headers that disagree with the body (-32020, HTTP 400) and removed methods (-32601, HTTP 404)', async () => {
-    const method = await raw(url, 7, 'tools/call', { name: 'fx__echo', arguments: { text: 'x' } }, { 'mcp-method': 'tools/list' });
+    const method = await rawModern(url, 7, 'tools/call', { name: 'fx__echo', arguments: { text: 'x' } }, { 'mcp-method': 'tools/list' });
     expect(method.status).toBe(400);
     expect(method.body).toMatchObject({ id: 7, error: { code: -32020, data: { reason: 'SB_HEADER_MISMATCH' } } });
     expect(method.body.error!.message).toBe('Header mismatch: Mcp-Method is "tools/list" but the body\'s method is "tools/call"');
-    const name = await raw(url, 8, 'tools/call', { name: 'fx__echo', arguments: { text: 'x' } }, { 'mcp-name': 'fx__sleep' });
+    const name = await rawModern(url, 8, 'tools/call', { name: 'fx__echo', arguments: { text: 'x' } }, { 'mcp-name': 'fx__sleep' });
     expect(name.status).toBe(400);
     expect(name.body.error!.message).toBe('Header mismatch: Mcp-Name is "fx__sleep" but params.name is "fx__echo"');
-    const version = await raw(url, 10, 'tools/list', {}, { 'mcp-protocol-version': '2025-11-25' });
+    const version = await rawModern(url, 10, 'tools/list', {}, { 'mcp-protocol-version': '2025-11-25' });
     expect(version.status).toBe(400);
     expect(version.body.error!.message).toBe('Header mismatch: MCP-Protocol-Version is "2025-11-25" but the body\'s _meta envelope says "2026-07-28"');
-    const ping = await raw(url, 11, 'ping', {});
+    const ping = await rawModern(url, 11, 'ping', {});
     expect(ping.status).toBe(404);
     expect(ping.body.error).toMatchObject({ code: -32601, message: 'Method not found: ping is not part of protocol 2026-07-28; no replacement is needed: every request stands alone' });
-    const ok = await raw(url, 9, 'tools/call', { name: 'fx__echo', arguments: { text: 'x' } });
+    const ok = await rawModern(url, 9, 'tools/call', { name: 'fx__echo', arguments: { text: 'x' } });
     expect(ok.body.result).toMatchObject({ resultType: 'complete', content: [{ type: 'text', text: 'echo:x' }] });
   });
 });

@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { CLI_MAIN, PROJECT_ROOT, assertBuilt, q, tempDir } from '../helpers/cli.js';
+import { assertBuilt, tempDir } from '../helpers/cli.js';
+import { fixtureServerYaml, stdioRouterCommand } from '../helpers/era-router.js';
 import { eventually } from '../helpers/eventually.js';
 import { textOf } from '../helpers/relay-harness.js';
-import { fixtureStdioCommand } from '../helpers/spawn-fixture.js';
 
 const MODERN = '2026-07-28';
 const FX_TOOLS = 'echo,sleep,cancellations,set_tools,ask_elicitation,ask_twice';
@@ -21,13 +21,12 @@ describe('serve on stdio: 2025 and 2026 clients', () => {
   const clients: Client[] = [];
 
   function transport(): StdioClientTransport {
-    return new StdioClientTransport({ command: process.execPath, args: [CLI_MAIN, 'serve', '--config', config], cwd: PROJECT_ROOT, stderr: 'pipe' });
+    return new StdioClientTransport({ ...stdioRouterCommand(config), stderr: 'pipe' });
   }
 
   beforeAll(() => {
     assertBuilt();
-    const fx = fixtureStdioCommand('fx', ['--tools', FX_TOOLS]);
-    config = tmp.write('router.yaml', `servers:\n  fx:\n    command: ${q(fx.command)}\n    args: [${fx.args.map(q).join(', ')}]\n`);
+    config = tmp.write('router.yaml', `servers:\n${fixtureServerYaml('fx', FX_TOOLS.split(','))}`);
   });
 
   afterAll(async () => {

@@ -4,9 +4,13 @@
  * prints its secret to stderr (logged at debug) and echoes it in a JSON-RPC error; a backend that dies
  * at start after printing its secret (the stderr tail lands in its start failure, the summary and the
  * SB_BACKEND_UNAVAILABLE a client gets); a remote whose URL carries credentials and cannot be reached.
+ * And a secret that only a config reload brings: hidden from the moment the new config is read.
  */
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { assertBuilt, q, spawnCli, tempDir, type CliProcess } from '../helpers/cli.js';
+import { eventually } from '../helpers/eventually.js';
 import { fixtureStdioCommand } from '../helpers/spawn-fixture.js';
 
 const SECRETS = {
@@ -122,5 +126,56 @@ describe('secrets are redacted in logs and client errors', () => {
     // Debug logs of the call that carried the secret in its arguments were written too.
     expect(stderr).toContain('leaky');
     for (const [what, secret] of Object.entries(SECRETS)) expect(stderr.includes(secret), `${what} (${secret}) leaked to stderr`).toBe(false);
+  });
+});
+
+describe('secrets a config reload brings are redacted at once', () => {
+  const tmp = tempDir('sb-redact-reload-');
+  const reloaded = 'sb-secret-reload-4a7e90';
+  let cli: CliProcess;
+  let client: Client;
+  let url = '';
+
+  beforeAll(async () => {
+    assertBuilt();
+    const plain = fixtureStdioCommand('plain', ['--tools', 'echo']);
+    const serverLines = (name: string, fx: { command: string; args: string[] }) => [`  ${name}:`, `    command: ${q(fx.command)}`, `    args: [${fx.args.map(q).join(', ')}]`];
+    // No secret at start-up: the redactor must exist anyway, for the ones a reload adds.
+    const path = tmp.write('router.yaml', ['servers:', ...serverLines('plain', plain), ''].join('\n'));
+    cli = spawnCli(['serve', '--http', '--port', '0', '--watch', '--config', path, '--log-level', 'debug']);
+    url = (await cli.waitForStderr(/mcp-switchboard listening on (http:\S+\/mcp)/, 25_000))[1]!;
+    await cli.waitForStderr(/mcp-switchboard: 1\/1 backends up/, 25_000);
+    client = new Client({ name: 'redaction-reload', version: '1' }, { capabilities: {} });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    const leaky = fixtureStdioCommand('leaky', ['--tools', 'echo,fail', '--stderr-env', 'LEAKY_TOKEN']);
+    writeFileSync(path, ['servers:', ...serverLines('plain', plain), ...serverLines('leaky', leaky), `    env: { LEAKY_TOKEN: ${q(reloaded)} }`, ''].join('\n'));
+    await cli.waitForStderr(/mcp-switchboard: reloaded .*\n/, 40_000);
+    await cli.waitForStderr(/LEAKY_TOKEN=\*\*\*/, 25_000);
+    await eventually(async () => (await client.listTools()).tools.some((t) => t.name === 'leaky__fail'), { what: 'the reloaded backend\'s tools', timeoutMs: 25_000 });
+  }, 90_000);
+
+  afterAll(async () => {
+    await client?.close().catch(() => undefined);
+    await cli?.kill();
+    tmp.remove();
+  });
+
+  it('a new backend\'s error quoting its env secret reaches the client with the secret replaced', async () => {
+    const error = await client.callTool({ name: 'leaky__fail', arguments: { code: -32099, message: `token ${reloaded} was refused` } }).catch((e: unknown) => e);
+    expect((error as { code?: number }).code).toBe(-32099);
+    expect((error as Error).message).toContain('token *** was refused');
+    expect((error as Error).message).not.toContain(reloaded);
+  });
+
+  it('the status page lists that failed call with the secret replaced', async () => {
+    const status = await (await fetch(new URL('/status.json', url))).text();
+    expect(status).toContain('token *** was refused');
+    expect(status.includes(reloaded)).toBe(false);
+  });
+
+  it('stderr carries the lines that held it (the debug echo of the new backend), never the value', () => {
+    const stderr = cli.stderr();
+    expect(stderr).toContain('LEAKY_TOKEN=***');
+    expect(stderr.includes(reloaded)).toBe(false);
   });
 });

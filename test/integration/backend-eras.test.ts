@@ -47,7 +47,7 @@ describe('a 2026-07-28 backend over stdio', () => {
     expect(b.era).toBe('2026-07-28');
     expect(b.serverInfo).toEqual({ name: 'm', version: '2.0.0' });
     expect(b.instructions).toBe('modern fixture m');
-    expect(b.lists.tools.map((t) => t.name)).toEqual(['echo', 'confirm', 'profile', 'count', 'wait', 'grow', 'touch']);
+    expect(b.lists.tools.map((t) => t.name)).toEqual(['echo', 'confirm', 'profile', 'count', 'wait', 'grow', 'touch', 'sample', 'roots', 'cancelled']);
     expect(b.lists.resources.map((r) => r.uri)).toEqual(['fixture://readme']);
     expect(b.cacheHints.tools).toEqual({ ttlMs: 60_000, cacheScope: 'public' });
     expect(b.cacheHints.resources).toEqual({ ttlMs: 60_000, cacheScope: 'public' });
@@ -193,6 +193,36 @@ describe('protocol: auto over Streamable HTTP', () => {
       expect((await b.request('tools/call', { name: 'echo', arguments: { text: 'x' } })).content).toEqual([{ type: 'text', text: 'echo:x' }]);
     } finally {
       await old.close();
+    }
+  });
+});
+
+describe('a 2026-07-28 server that refuses the first server/discover with -32022', () => {
+  for (const protocol of ['2026-07-28', 'auto'] as const) {
+    it(`protocol: ${protocol} asks once more, since the error lists 2026-07-28 as supported`, async () => {
+      const fixture = await startModernHttpFixture('picky', 0, { refuseFirst: 1 });
+      try {
+        const b = backend(makeServerConfig('picky', { kind: 'http', url: fixture.url, headers: {} }, { protocol }));
+        await b.start();
+        expect(b.state).toBe('ready');
+        expect(b.era).toBe('2026-07-28');
+        expect(fixture.seen[0]).toMatchObject({ bodyMethod: 'server/discover', protocolVersion: '2026-07-28' });
+      } finally {
+        await fixture.close();
+      }
+    });
+  }
+
+  it('twice refused: no third try (protocol: 2026-07-28 reports why)', async () => {
+    const fixture = await startModernHttpFixture('stubborn', 0, { refuseFirst: 2 });
+    try {
+      const b = backend(makeServerConfig('stubborn', { kind: 'http', url: fixture.url, headers: {} }, { protocol: '2026-07-28' }));
+      await b.start().catch(() => undefined);
+      expect(b.state).not.toBe('ready');
+      expect(b.lastError).toMatch(/answered server\/discover with an error: Unsupported protocol version/);
+      expect(fixture.seen).toEqual([]);
+    } finally {
+      await fixture.close();
     }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The restart policy against real processes: backoff delays grow and cap, a backend is 'failed' with
- * its reason after maxRestarts failures in a row (and revive() tries again), a successful connect
- * resets the count, and a stdio server that stops answering pings is killed and restarted while the
+ * its reason after maxRestarts failures in a row (and revive() tries again), a connection that stays
+ * up resets the count while one that crashes right after its handshake does not, and a stdio server that stops answering pings is killed and restarted while the
  * calls it held fail at once with an error naming it, and other servers keep serving.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -115,7 +115,7 @@ describe('restart policy', () => {
     expect(lines.filter((l) => l.msg.startsWith('restarting in')).map((l) => l.restart)).toEqual([1, 2, 3, 4, 5, 1, 2, 3, 4, 5]);
   });
 
-  it('a successful connect resets the count', async () => {
+  it('a connection that stayed up minUptimeMs resets the count', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'sb-restart-'));
     try {
       const gate = join(tmp, 'gate');
@@ -123,7 +123,7 @@ describe('restart policy', () => {
       // Fails (exit 3) until the gate file exists, then runs the fixture.
       const script = 'if [ -e "$0" ]; then exec "$@"; fi; echo "not yet" >&2; exit 3';
       const config = makeServerConfig('flaky', { kind: 'stdio', command: '/bin/sh', args: ['-c', script, gate, command, ...args], env: {}, cwd: ROOT }, {
-        restart: { initialDelayMs: 50, maxDelayMs: 50, maxRestarts: 3 },
+        restart: { initialDelayMs: 50, maxDelayMs: 50, maxRestarts: 3, minUptimeMs: 300 },
       });
       const { log, lines } = capturedLog();
       const backend = new Backend(config, { log });
@@ -136,6 +136,7 @@ describe('restart policy', () => {
       expect(before.slice(0, 2)).toEqual([1, 2]);
 
       rmSync(gate); // from now on every start fails again
+      await new Promise((r) => setTimeout(r, 400)); // up longer than minUptimeMs: a good start
       await backend.request('tools/call', { name: 'crash', arguments: {} }).catch(() => undefined);
       await eventually(() => backend.state === 'failed', { what: 'the backend to give up', timeoutMs: 20_000 });
       const after = lines.filter((l) => l.msg.startsWith('restarting in')).map((l) => l.restart).slice(before.length);
@@ -147,6 +148,23 @@ describe('restart policy', () => {
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
+  });
+
+  it('a server that crashes right after each handshake still backs off and fails', async () => {
+    const { log, lines } = capturedLog();
+    const states: string[] = [];
+    const config = fixture('crashloop', ['--tools', 'echo', '--exit-after-initialize', '400'], { restart: { initialDelayMs: 40, maxDelayMs: 80, maxRestarts: 3 } });
+    const backend = new Backend(config, { log, hooks: { onStateChange: (b) => states.push(b.state) } });
+    opened.push(backend);
+    await backend.start();
+    expect(backend.state).toBe('ready');
+    await eventually(() => backend.state === 'failed', { what: 'the crash-looping backend to give up', timeoutMs: 30_000 });
+    // Every start got through the handshake and the listing (ready), and each crash counted anyway.
+    expect(states).toEqual(['ready', 'down', 'ready', 'down', 'ready', 'down', 'ready', 'failed']);
+    expect(lines.filter((l) => l.msg.startsWith('restarting in')).map((l) => l.restart)).toEqual([1, 2, 3]);
+    expect(backend.lastError).toBe(
+      'the connection closed (the server exited or the network dropped); gave up after 3 restarts in a row (servers.crashloop.restart.maxRestarts)',
+    );
   });
 });
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromServers } from '../../src/config/defaults.js';
 import { silentLogger } from '../../src/log.js';
 import { Router } from '../../src/router.js';
+import { RequestCancellation } from '../../src/rpc/cancellation.js';
 import { ModernDispatcher } from '../../src/front/modern/dispatcher.js';
 import { eventually } from '../helpers/eventually.js';
 import { fixtureServer } from '../helpers/relay-harness.js';
@@ -37,15 +38,15 @@ describe('MRTR hold timeout', () => {
     const request = (id: number, extra: Record<string, unknown> = {}) =>
       modern.dispatch(
         { id, method: 'tools/call', params: { name: 'fx__ask_elicitation', arguments: { message: 'still there?' }, _meta: ENVELOPE, ...extra } },
-        { view: router.fullView(), sink, signal: new AbortController().signal },
+        { view: router.fullView(), sink, cancellation: new RequestCancellation() },
       );
     const first = (await request(1)) as { resultType: string; inputRequests: Record<string, unknown>; requestState: string };
     expect(first.resultType).toBe('input_required');
     expect(Object.keys(first.inputRequests)).toEqual(['fx/1']);
     expect(modern.heldCalls.size).toBe(1);
-    expect(router.inflight.owners('fx')).toHaveLength(1);
+    expect(router.engine.inflight.owners('fx')).toHaveLength(1);
 
-    await eventually(() => modern.heldCalls.size === 0 && router.inflight.owners('fx').length === 0, { what: 'the held call to time out and leave the backend' });
+    await eventually(() => modern.heldCalls.size === 0 && router.engine.inflight.owners('fx').length === 0, { what: 'the held call to time out and leave the backend' });
 
     await expect(request(2, { inputResponses: { 'fx/1': { action: 'accept', content: { answer: 'late' } } }, requestState: first.requestState })).rejects.toMatchObject({
       code: 'SB_BAD_REQUEST_STATE',

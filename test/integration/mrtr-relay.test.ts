@@ -112,9 +112,9 @@ describe('MRTR: modern backend, through the router', () => {
     it('cannot send a requestState to another backend, nor a forged one', async () => {
       const first = await modernCall({ name: 'm__profile', arguments: {}, inputResponses: { name: { action: 'accept', content: { name: 'Eve' } } } });
       const other = modernCall({ name: 'n__profile', arguments: {}, requestState: first.requestState, inputResponses: { age: { action: 'accept', content: { age: 1 } } } });
-      await expect(other).rejects.toMatchObject({ code: 'SB_INVALID_PARAMS', message: expect.stringContaining("issued for another server's request") });
+      await expect(other).rejects.toMatchObject({ code: 'SB_BAD_REQUEST_STATE', rpcCode: -32602, message: expect.stringContaining("issued for another server's request") });
       const forged = modernCall({ name: 'm__profile', arguments: {}, requestState: 'name:Mallory', inputResponses: { age: { action: 'accept', content: { age: 1 } } } });
-      await expect(forged).rejects.toMatchObject({ code: 'SB_INVALID_PARAMS', message: expect.stringContaining('not one this router issued') });
+      await expect(forged).rejects.toMatchObject({ code: 'SB_BAD_REQUEST_STATE', rpcCode: -32602, message: expect.stringContaining('altered or was not issued by this router') });
       expect(sentToolCalls(wire, 'profile').some((c) => c.params.requestState === 'name:Mallory')).toBe(false);
     });
   });

@@ -174,7 +174,7 @@ describe('relay of calls in flight: two clients, one router, backends a and b', 
     const controller = new AbortController();
     // b times out after 300 ms without progress; this sleep reports every 100 ms, so it stays in flight.
     const atB = c2.client.callTool({ name: 'b__sleep', arguments: { ms: 20_005, steps: 200 } }, { signal: controller.signal, onprogress: () => undefined }).catch((err: unknown) => err);
-    await eventually(() => router.inflight.owners('b').some((o) => o.session === c2.session), { what: 'c2 in flight at b' });
+    await eventually(() => router.engine.inflight.owners('b').some((o) => o.session === c2.session), { what: 'c2 in flight at b' });
     const before2 = asked(c2, 'sampling/createMessage').length;
     const result = await c1.client.callTool({ name: 'a__ask_sampling', arguments: { prompt: 'mine alone' } });
     expect(result.isError).toBeFalsy();
@@ -259,7 +259,7 @@ describe('relay with isolation: session: each client has its own connection to t
     expect(router.isolatedCount()).toBe(0);
     const controller = new AbortController();
     const long = c2.client.callTool({ name: 'a__sleep', arguments: { ms: 20_004 } }, { signal: controller.signal }).catch((err: unknown) => err);
-    await eventually(() => router.inflight.owners('a').some((o) => o.session === c2.session), { what: 'c2 in flight at a' });
+    await eventually(() => router.engine.inflight.owners('a').some((o) => o.session === c2.session), { what: 'c2 in flight at a' });
 
     const mine = await c1.client.callTool({ name: 'a__ask_sampling', arguments: { prompt: 'one' } });
     expect(mine.isError).toBeFalsy();

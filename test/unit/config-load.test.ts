@@ -2,29 +2,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { thrown, rejection } from '../helpers/thrown.js';
 import { SwitchboardError } from '../../src/errors/index.js';
 import { configFromServers, defaultListenConfig, loadConfig, makeServerConfig, parseConfig, resolveConfigPath } from '../../src/config/index.js';
 
 const MINIMAL = 'servers:\n  a: { command: x }\n';
 
-async function rejection(p: Promise<unknown>): Promise<SwitchboardError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SwitchboardError);
-  return err as SwitchboardError;
-}
 
-function thrown(fn: () => unknown): SwitchboardError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(SwitchboardError);
-    return err as SwitchboardError;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('loadConfig', () => {
   let dir: string;

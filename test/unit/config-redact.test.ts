@@ -1,7 +1,7 @@
 /** The secret values a config yields, and the redactor over them, as log lines and errors use them. */
 import { describe, expect, it } from 'vitest';
 import { configFromServers, makeServerConfig } from '../../src/config/defaults.js';
-import { configSecrets, createRedactor } from '../../src/config/redact.js';
+import { SecretRedactor, configSecrets, createRedactor } from '../../src/config/redact.js';
 
 const config = configFromServers(
   [
@@ -35,5 +35,19 @@ describe('createRedactor', () => {
   it('replaces the longest secret whole when one contains another', () => {
     const redact = createRedactor(configSecrets(config));
     expect(redact('https://us%40er:p%40ss-word@example.com/mcp')).toBe('https://***@example.com/mcp');
+  });
+});
+
+describe('SecretRedactor', () => {
+  it('redacts through one stable function what each added config holds, keeping earlier secrets', () => {
+    const secrets = new SecretRedactor({ minLength: 6 });
+    const { redact } = secrets;
+    expect(redact('env-secret-1 and reload-secret-2')).toBe('env-secret-1 and reload-secret-2');
+    secrets.add(config);
+    expect(redact('env-secret-1 and reload-secret-2')).toBe('*** and reload-secret-2');
+    const reloaded = configFromServers([makeServerConfig('new', { kind: 'stdio', command: 'x', args: [], env: { KEY: 'reload-secret-2' } })]);
+    secrets.add(reloaded);
+    expect(redact('env-secret-1 and reload-secret-2')).toBe('*** and ***');
+    expect(secrets.size).toBe(configSecrets(config, { minLength: 6 }).length + 1);
   });
 });

@@ -48,8 +48,8 @@ describe('the _meta envelope', () => {
     expect(() => readEnvelope('tools/list', { _meta: { ...meta, 'io.modelcontextprotocol/protocolVersion': '2027-01-01' } })).toThrow(/Unsupported protocol version "2027-01-01"/);
   });
 
-  it('is stripped before a 2025 backend sees the params; other _meta keys stay', () => {
-    expect(withoutEnvelope({ name: 't', requestState: 's', inputResponses: {}, _meta: meta })).toEqual({ name: 't', _meta: { progressToken: 3 } });
+  it('loses the envelope keys (the router sends its own); retry fields and other _meta keys stay', () => {
+    expect(withoutEnvelope({ name: 't', requestState: 's', inputResponses: {}, _meta: meta })).toEqual({ name: 't', requestState: 's', inputResponses: {}, _meta: { progressToken: 3 } });
     expect(withoutEnvelope({ name: 't', _meta: { 'io.modelcontextprotocol/protocolVersion': V } })).toEqual({ name: 't' });
   });
 });

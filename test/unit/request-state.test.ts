@@ -24,6 +24,8 @@ describe('RequestStateSigner', () => {
     expect(signer.verify(token.slice(0, -2))).toBeUndefined();
     expect(signer.verify('plain-backend-state')).toBeUndefined();
     expect(signer.verify(`${token}.x`)).toBeUndefined();
+    // base64url decoders skip stray characters: the MAC must match as written.
+    expect(signer.verify(`${token}x`)).toBeUndefined();
     expect(signer.verify('')).toBeUndefined();
   });
 

@@ -34,4 +34,44 @@ describe('RestartPolicy', () => {
     const fixed = new RestartPolicy({ initialDelayMs: 1, maxDelayMs: 1, maxRestarts: 4 }, { fixedDelaysMs: [10, 20] });
     expect([fixed.next(), fixed.next(), fixed.next(), fixed.next(), fixed.next()]).toEqual([10, 20, 20, 20, undefined]);
   });
+
+  it('a connection that fails within minUptimeMs does not restore the budget; one that stayed up does', () => {
+    let now = 0;
+    const policy = new RestartPolicy({ initialDelayMs: 100, maxDelayMs: 400, maxRestarts: 3, minUptimeMs: 1000 }, { random: () => 0, now: () => now });
+    expect(policy.next()).toBe(50);
+    policy.connected();
+    now += 999; // up, then crashed just short of minUptimeMs: the second failure in a row
+    expect(policy.next()).toBe(100);
+    policy.connected();
+    now += 10;
+    expect(policy.next()).toBe(200);
+    policy.connected();
+    now += 10;
+    expect(policy.next()).toBeUndefined();
+    expect(policy.count).toBe(3);
+    policy.reset();
+    policy.connected();
+    now += 1000; // stayed up: the failure after it is the first in a row
+    expect(policy.next()).toBe(50);
+    expect(policy.count).toBe(1);
+  });
+
+  it('counts uptime against 10 s by default, and minUptimeMs: 0 restores the budget at every connection', () => {
+    let now = 0;
+    const byDefault = new RestartPolicy({ initialDelayMs: 100, maxDelayMs: 100 }, { random: () => 0, now: () => now });
+    byDefault.next();
+    byDefault.connected();
+    now += 9_999;
+    byDefault.next();
+    expect(byDefault.count).toBe(2);
+    byDefault.connected();
+    now += 10_000;
+    byDefault.next();
+    expect(byDefault.count).toBe(1);
+    const always = new RestartPolicy({ initialDelayMs: 100, maxDelayMs: 100, minUptimeMs: 0 }, { random: () => 0, now: () => now });
+    always.next();
+    always.connected();
+    always.next();
+    expect(always.count).toBe(1);
+  });
 });

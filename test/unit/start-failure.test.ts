@@ -43,6 +43,23 @@ describe('describeStartFailure for a command that cannot be started', () => {
   });
 });
 
+describe('describeStartFailure for an OAuth backend whose grant is refused', () => {
+  const remote = makeServerConfig('svc', { kind: 'http', url: 'https://svc.example/mcp', headers: {}, oauth: { grant: 'client_credentials', clientId: 'svc', clientSecret: 'x' } });
+
+  it("points at the auth settings with the authorization server's error code", () => {
+    const refused = Object.assign(new Error('Invalid client credentials'), { name: 'OAuthError', code: 'invalid_client' });
+    expect(describeStartFailure(remote, 'http', new Error('wrapped', { cause: refused }), [])).toBe(
+      "Streamable HTTP: the authorization server refused the router's grant (invalid_client): wrapped (servers.svc.auth)",
+    );
+    expect(describeStartFailure(remote, 'http', refused, [])).toBe("Streamable HTTP: the authorization server refused the router's grant (invalid_client): Invalid client credentials (servers.svc.auth)");
+  });
+
+  it('points at the auth settings when the server names another authorization server than the pinned one', () => {
+    const pinned = new Error("the server names the authorization server https://evil.example, but auth.issuer is https://id.example: the router's credentials are not sent there");
+    expect(describeStartFailure(remote, 'http', pinned, [])).toBe(`Streamable HTTP: ${pinned.message} (servers.svc.auth)`);
+  });
+});
+
 describe('failureField: the config field a failure points at', () => {
   it('is the field the description names, else connectTimeout for a silent server, else the entry', () => {
     expect(failureField('command "gh" was not found on PATH (/usr/bin) (servers.github.command): install it or give its full path', 'github')).toBe('servers.github.command');

@@ -7,6 +7,9 @@
  * redirect means the stored grant is gone: it becomes NeedsLoginError, never an opaque 401.
  */
 import type {
+  AddClientAuthentication,
+  DpopSession,
+  OAuthClientInformationContext,
   OAuthClientMetadata,
   OAuthClientProvider,
   OAuthDiscoveryState,
@@ -14,6 +17,8 @@ import type {
   StoredOAuthTokens,
 } from '@modelcontextprotocol/client';
 import type { OAuthSettings } from '../../config/types.js';
+import { dpopKeyPair } from './dpop-key.js';
+import { grantTypes, isNonInteractive, privateKeyJwtAuthentication, tokenEndpointAuthMethod, tokenRequestParams } from './grant.js';
 import { NeedsLoginError } from './needs-login.js';
 import type { OAuthRecord, OAuthTokenStore } from './token-store.js';
 
@@ -41,12 +46,19 @@ export class RouterOAuthProvider implements OAuthClientProvider {
   private verifier?: string;
   /** The registration read at the last clientInformation() call; serve's redirectUrl mirrors it. */
   private knownClient?: StoredOAuthClientInformation;
+  /** Defined only with a signing key: when present, the SDK calls it instead of its own client authentication. */
+  readonly addClientAuthentication?: AddClientAuthentication;
+  private dpopSession?: Promise<DpopSession>;
 
   constructor(private readonly options: RouterOAuthProviderOptions) {
     this.clientMetadataUrl = options.settings.clientMetadataUrl;
+    const signer = privateKeyJwtAuthentication(options.settings);
+    if (signer) this.addClientAuthentication = signer;
   }
 
-  get redirectUrl(): string {
+  /** Undefined for a non-interactive grant: that is how the SDK's auth() knows to ask for a token directly. */
+  get redirectUrl(): string | undefined {
+    if (isNonInteractive(this.options.settings)) return undefined;
     const registered = (this.knownClient as { redirect_uris?: string[] } | undefined)?.redirect_uris?.[0];
     return this.options.interactive?.redirectUrl ?? registered ?? SERVE_REDIRECT_FALLBACK;
   }
@@ -55,10 +67,10 @@ export class RouterOAuthProvider implements OAuthClientProvider {
     const { settings } = this.options;
     return {
       client_name: 'mcp-switchboard',
-      redirect_uris: [this.redirectUrl],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: settings.clientSecret ? 'client_secret_basic' : 'none',
+      redirect_uris: this.redirectUrl ? [this.redirectUrl] : [],
+      grant_types: grantTypes(settings),
+      ...(this.redirectUrl ? { response_types: ['code'] } : {}),
+      token_endpoint_auth_method: tokenEndpointAuthMethod(settings),
       ...(settings.scopes?.length ? { scope: settings.scopes.join(' ') } : {}),
     };
   }
@@ -72,9 +84,16 @@ export class RouterOAuthProvider implements OAuthClientProvider {
    * registered or chose (a metadata-document URL or a dynamic registration); with none, auth()
    * tries the client ID metadata document and then dynamic registration itself.
    */
-  async clientInformation(): Promise<StoredOAuthClientInformation | undefined> {
-    const { clientId, clientSecret } = this.options.settings;
-    if (clientId) return { client_id: clientId, ...(clientSecret ? { client_secret: clientSecret } : {}) };
+  async clientInformation(ctx?: OAuthClientInformationContext): Promise<StoredOAuthClientInformation | undefined> {
+    const { clientId, clientSecret, issuer } = this.options.settings;
+    // A pinned issuer: refuse here, before the SDK would fall back to registering with the other server.
+    if (issuer && ctx && trimSlash(ctx.issuer) !== trimSlash(issuer)) {
+      throw new Error(`the server names the authorization server ${ctx.issuer}, but auth.issuer is ${issuer}: the router's credentials are not sent there`);
+    }
+    // A configured client belongs to its pinned issuer, else to the one the backend names (the SDK
+    // would stamp that itself, warn that the stamp did not come back, and ask to store it with the secret).
+    const stamp = ctx?.issuer ?? issuer;
+    if (clientId) return { client_id: clientId, ...(clientSecret ? { client_secret: clientSecret } : {}), ...(stamp ? { issuer: stamp } : {}) };
     const stored = (await this.options.store.read())?.client;
     this.knownClient = stored;
     const interactive = this.options.interactive;
@@ -113,6 +132,20 @@ export class RouterOAuthProvider implements OAuthClientProvider {
     throw new NeedsLoginError(this.options.serverName);
   }
 
+  /** The body of a client_credentials or jwt-bearer token request; undefined: the authorization-code exchange. */
+  prepareTokenRequest(scope?: string): Promise<URLSearchParams | undefined> {
+    return tokenRequestParams(this.options.settings, scope);
+  }
+
+  /** With `dpop: true`, one session per provider (it keeps the servers' nonces) over the stored key. */
+  dpop(): Promise<DpopSession> | undefined {
+    if (!this.options.settings.dpop) return undefined;
+    this.dpopSession ??= Promise.all([import('@modelcontextprotocol/client'), dpopKeyPair(this.options.store)]).then(([{ DpopSession }, keyPair]) =>
+      DpopSession.create({ keyPair }),
+    );
+    return this.dpopSession;
+  }
+
   saveCodeVerifier(codeVerifier: string): void {
     this.verifier = codeVerifier;
   }
@@ -144,4 +177,8 @@ export class RouterOAuthProvider implements OAuthClientProvider {
       return next;
     });
   }
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
 }

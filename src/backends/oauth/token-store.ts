@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OAuthDiscoveryState, StoredOAuthClientInformation, StoredOAuthTokens } from '@modelcontextprotocol/client';
+import type { JWK } from 'jose';
 import { shortHash } from '../../util/short-hash.js';
 
 export interface OAuthRecord {
@@ -21,6 +22,14 @@ export interface OAuthRecord {
   discovery?: OAuthDiscoveryState;
   /** Scope a server asked for (step-up) that the next `switchboard login` must request too. */
   wantedScope?: string;
+  /** The private key DPoP-bound tokens are bound to (`dpop: true`). */
+  dpopKey?: StoredDpopKey;
+}
+
+/** A DPoP private key (ES256, as a JWK with `d`) that tokens in the same record are bound to. */
+export interface StoredDpopKey {
+  alg: 'ES256';
+  privateJwk: JWK;
 }
 
 export class OAuthTokenStore {

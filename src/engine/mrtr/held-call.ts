@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Result } from '@modelcontextprotocol/server';
 import { SwitchboardError } from '../../errors/index.js';
+import { RequestCancellation } from '../../rpc/cancellation.js';
 
 /** An embedded input request as a 2026-07-28 client receives it (a request without JSON-RPC framing). */
 export interface InputRequest {
@@ -32,16 +33,40 @@ export type Outcome = { kind: 'done'; result: Result } | { kind: 'failed'; error
 const GATHER_MS = 10;
 
 export class HeldCall {
-  readonly id = randomUUID();
-  /** Aborting it cancels the backend call (and with it every pending input request). */
-  readonly controller = new AbortController();
+  private heldId?: string;
+  /**
+   * Cancelling it cancels the backend call (and with it every pending input request). Callbacks,
+   * not an AbortController: almost every call finishes without a round, and a signal per request
+   * was a measurable part of a 2026 client's plain call (made only if something asks for one).
+   */
+  readonly cancellation = new RequestCancellation();
   /** The nonce the next retry must carry; undefined while no round is open (used, or none issued). */
   nonce?: string;
   sink?: RoundSink;
-  private readonly pending = new Map<string, PendingInput>();
+  /** Made when the backend first asks: most calls never do, and finish as plain calls. */
+  private pendingInputs?: Map<string, PendingInput>;
   private seq = 0;
   private settled?: Outcome;
   private wake?: () => void;
+
+  /** Its name in requestState and in HeldCalls: made on first use (only a call that is held needs one). */
+  get id(): string {
+    return (this.heldId ??= randomUUID());
+  }
+
+  /** Whether the call was ever held (named): only then can HeldCalls know it. */
+  get named(): boolean {
+    return this.heldId !== undefined;
+  }
+
+  private get pending(): Map<string, PendingInput> {
+    return (this.pendingInputs ??= new Map());
+  }
+
+  /** The held call's messages (progress) go to the stream of the round in progress, if any. */
+  notify(method: string, params: Record<string, unknown>): void {
+    this.sink?.notify(method, params);
+  }
 
   /** The backend call runs from here on; its outcome ends the held call (then `ended` runs). */
   run(call: Promise<Result>, ended: () => void): void {
@@ -54,8 +79,8 @@ export class HeldCall {
   private finish(outcome: Outcome, ended: () => void): void {
     this.settled = outcome;
     ended();
-    for (const p of this.pending.values()) p.reject(new SwitchboardError('SB_CANCELLED', 'the call ended before the client answered'));
-    this.pending.clear();
+    for (const p of this.pendingInputs?.values() ?? []) p.reject(new SwitchboardError('SB_CANCELLED', 'the call ended before the client answered'));
+    this.pendingInputs?.clear();
     this.wake?.();
   }
 
@@ -101,7 +126,7 @@ export class HeldCall {
   async next(): Promise<Outcome> {
     for (;;) {
       if (this.settled) return this.settled;
-      if (this.pending.size > 0) {
+      if (this.pendingInputs && this.pendingInputs.size > 0) {
         await new Promise((r) => setTimeout(r, GATHER_MS));
         if (this.settled) return this.settled;
         if (this.pending.size > 0) return { kind: 'input', requests: Object.fromEntries([...this.pending].map(([k, p]) => [k, p.request])) };
@@ -113,6 +138,6 @@ export class HeldCall {
 
   /** Give up on the call: the backend's call is cancelled (its pending requests fail with it). */
   abort(reason: string): void {
-    this.controller.abort(reason);
+    this.cancellation.cancel(reason);
   }
 }

@@ -15,12 +15,16 @@ import type { Engine } from '../../engine/engine.js';
 import { HeldCalls, type HeldCallsOptions } from '../../engine/mrtr/held-calls.js';
 import { MODERN_PROTOCOL_VERSION } from '../../rpc/protocol-version.js';
 import { invalidParams } from '../../engine/params.js';
-import { CACHEABLE_METHODS, hintOf, mergeCacheHints, type CacheHint } from './cache-fields.js';
+import { CACHEABLE_METHODS, hintOf, mergeCacheHints } from './cache-fields.js';
+import { contributorHints } from './list-cache-hints.js';
 import { discoverResult } from './discover.js';
 import { readEnvelope, withoutEnvelope, type Envelope } from './envelope.js';
 import { ListenerRegistry, ListenStream, readFilter } from './listeners.js';
 import { StatelessSession, type RequestSink } from './stateless-session.js';
 import type { Principal } from '../../util/principal.js';
+import { signalOf, type Cancellation } from '../../rpc/cancellation.js';
+
+export type { HeldCallsOptions };
 
 /** Methods of the 2025 era only: a modern client gets -32601 and what to use instead. */
 const LEGACY_ONLY: Record<string, string> = {
@@ -38,12 +42,13 @@ const LEGACY_ONLY: Record<string, string> = {
 /** Requests whose result may be input_required (the spec's retry channel). */
 const MRTR_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
 
-/** What the dispatcher needs of the router; read at request time (the router builds it first). */
+/**
+ * What the dispatcher needs of the router; read at request time (the router builds it first). The
+ * engine's backend directory also says what each backend's lists came with for caching.
+ */
 export interface ModernHost {
   readonly engine: Engine;
   instructions(view: CatalogView): string | undefined;
-  /** What a backend said about caching this method's results, if it said anything. */
-  cacheHint?(server: string, method: string): CacheHint | undefined;
 }
 
 export interface ModernRequest {
@@ -57,8 +62,8 @@ export interface DispatchOptions {
   /** Who the request's access token proved to be (HTTP with listen.auth). */
   principal?: Principal;
   sink: RequestSink;
-  /** Aborted when the client cancels or its stream goes away. */
-  signal: AbortSignal;
+  /** Cancelled when the client cancels or its stream goes away (callbacks: no AbortSignal per request). */
+  cancellation: Cancellation;
 }
 
 export class ModernDispatcher {
@@ -74,9 +79,23 @@ export class ModernDispatcher {
     this.heldCalls = new HeldCalls(options);
   }
 
+  private readonly listWatchers = new Set<(kinds: readonly ListKind[]) => void>();
+
   /** The catalog changed: listeners hear what changed in their view. */
   listsChanged(kinds: readonly ListKind[]): void {
     this.listeners.listsChanged(kinds);
+    for (const watcher of this.listWatchers) watcher(kinds);
+  }
+
+  /** Told of every list change this router saw itself (a cluster passes them on to the other replicas). */
+  watchListChanges(watcher: (kinds: readonly ListKind[]) => void): () => void {
+    this.listWatchers.add(watcher);
+    return () => this.listWatchers.delete(watcher);
+  }
+
+  /** A list change another replica saw: every listener whose filter asks for that list hears it. */
+  remoteListsChanged(kinds: readonly ListKind[]): void {
+    this.listeners.remoteListsChanged(kinds);
   }
 
   /** Held calls are cancelled at their backends; listeners get their graceful result. */
@@ -94,13 +113,19 @@ export class ModernDispatcher {
     return undefined;
   }
 
-  async dispatch(request: ModernRequest, opts: DispatchOptions): Promise<Result> {
-    const result = await this.serve(request, opts);
-    // 2026-07-28 results say what they are; a missing resultType is an error for a client of this era.
-    return (result as { resultType?: unknown }).resultType === undefined ? { resultType: 'complete', ...result } : result;
+  // Promise chains, not async functions: a plain call should cost a 2026 client what it costs a
+  // 2025 session, and every await is another hop through the microtask queue.
+  dispatch(request: ModernRequest, opts: DispatchOptions): Promise<Result> {
+    let served: Promise<Result> | Result;
+    try {
+      served = this.serve(request, opts);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return served instanceof Promise ? served.then(complete) : Promise.resolve(complete(served));
   }
 
-  private async serve(request: ModernRequest, opts: DispatchOptions): Promise<Result> {
+  private serve(request: ModernRequest, opts: DispatchOptions): Promise<Result> | Result {
     const { method } = request;
     const envelope = readEnvelope(method, request.params);
     if (method === 'server/discover') return discoverResult(this.host.instructions(opts.view));
@@ -110,26 +135,40 @@ export class ModernDispatcher {
     const raw = request.params as Record<string, unknown> | undefined;
     const params = withoutEnvelope(raw);
     const token = progressTokenOf(raw);
-    let result: Result;
+    let pending: Promise<Result>;
     if (MRTR_METHODS.has(method)) {
       checkInputResponses(method, raw);
-      const round = { method, params: raw, signal: opts.signal, sink: retokened(opts.sink, token) };
-      result = raw?.requestState !== undefined
-        ? await this.heldCalls.resume(round)
-        : await this.heldCalls.begin(round, (call) => {
-            const session = new StatelessSession(opts.view, envelope, { notify: (m, p) => call.sink?.notify(m, p) }, (server, input, signal) => call.ask(server, input, signal), opts.principal);
-            return this.host.engine.handle(this.context(session, request, call.controller.signal, token), params);
+      const round = { method, params: raw, cancellation: opts.cancellation, sink: retokened(opts.sink, token) };
+      // A held call's state resumes it. Anything else starts a call: a 2026 backend gets the client's
+      // inputResponses and its own requestState back (the engine opens the router's seal), a 2025
+      // backend a fresh call; a state nobody here issued is refused by the engine.
+      pending = this.heldCalls.issued(raw?.requestState)
+        ? this.heldCalls.resume(round)
+        : this.heldCalls.begin(round, (call) => {
+            const session = new StatelessSession(opts.view, envelope, call, (server, input, signal) => call.ask(server, input, signal), opts.principal);
+            return this.host.engine.handle(this.context(session, request, call.cancellation, token), params);
           });
-      if ((result as { resultType?: unknown }).resultType === 'input_required') return result;
     } else {
       const session = new StatelessSession(opts.view, envelope, opts.sink, undefined, opts.principal);
-      result = await this.host.engine.handle(this.context(session, request, opts.signal, token), params);
+      pending = this.host.engine.handle(this.context(session, request, opts.cancellation, token), params);
     }
-    return CACHEABLE_METHODS.has(method) ? this.withCacheFields(method, result, opts.view) : result;
+    if (!CACHEABLE_METHODS.has(method)) return pending;
+    return pending.then((result) => ((result as { resultType?: unknown }).resultType === 'input_required' ? result : this.withCacheFields(method, result, opts.view)));
   }
 
-  private context(session: StatelessSession | ListenStream, request: ModernRequest, signal: AbortSignal, token: ProgressToken | undefined): RequestContext {
-    return { session, id: request.id, method: request.method, signal, era: '2026-07-28', ...(token !== undefined && { progressToken: token }) };
+  /** The forward stage uses `cancellation`; a real AbortSignal is made only if something asks for one. */
+  private context(session: StatelessSession | ListenStream, request: ModernRequest, cancellation: Cancellation, token: ProgressToken | undefined): RequestContext {
+    const ctx = {
+      session,
+      id: request.id,
+      method: request.method,
+      cancellation,
+      get signal(): AbortSignal {
+        return signalOf(cancellation);
+      },
+      era: '2026-07-28' as const,
+    };
+    return token === undefined ? ctx : Object.assign(ctx, { progressToken: token });
   }
 
   /**
@@ -144,12 +183,11 @@ export class ModernDispatcher {
     const remove = this.listeners.add(stream);
     try {
       for (const uri of filter.resourceSubscriptions ?? []) {
-        await engine.handle({ ...this.context(stream, request, opts.signal, undefined), method: 'resources/subscribe' }, { uri });
+        await engine.handle(Object.create(this.context(stream, request, opts.cancellation, undefined), { method: { value: 'resources/subscribe', enumerable: true } }) as RequestContext, { uri });
       }
       stream.acknowledge();
       await new Promise<void>((resolve) => {
-        if (opts.signal.aborted) return resolve();
-        opts.signal.addEventListener('abort', () => resolve(), { once: true });
+        opts.cancellation.onCancel(() => resolve());
         void stream.done.then(resolve);
       });
       return stream.result();
@@ -159,16 +197,16 @@ export class ModernDispatcher {
     }
   }
 
+  /** A read is one backend's answer and keeps its hint; a list is as cacheable as its least cacheable part. */
   private withCacheFields(method: string, result: Result, view: CatalogView): Result {
-    let hints: Array<CacheHint | undefined>;
-    if (method === 'resources/read') {
-      hints = [hintOf(result)];
-    } else {
-      const servers = this.host.engine.catalog.serverNames().filter((s) => view.includesServer?.(s) ?? true);
-      hints = servers.map((s) => this.host.cacheHint?.(s, method));
-    }
+    const hints = method === 'resources/read' ? [hintOf(result)] : contributorHints(this.host.engine.backends.all(), method, view);
     return { ...result, ...mergeCacheHints(hints) };
   }
+}
+
+/** 2026-07-28 results say what they are; a missing resultType is an error for a client of this era. */
+function complete(result: Result): Result {
+  return (result as { resultType?: unknown }).resultType === undefined ? { resultType: 'complete', ...result } : result;
 }
 
 /** inputResponses, when sent, map keys to result objects: anything else is refused before any work. */
@@ -192,9 +230,10 @@ function progressTokenOf(params: Record<string, unknown> | undefined): ProgressT
  * own, and the client only knows the one of the request it is waiting on now.
  */
 function retokened(sink: RequestSink, token: ProgressToken | undefined): RequestSink {
+  if (token === undefined) return sink;
   return {
     notify: (method, params) => {
-      if (method !== 'notifications/progress' || token === undefined) return sink.notify(method, params);
+      if (method !== 'notifications/progress') return sink.notify(method, params);
       sink.notify(method, { ...params, progressToken: token });
     },
   };

@@ -62,15 +62,20 @@ export function readEnvelope(method: string, params: unknown): Envelope {
   };
 }
 
-/** Params as a backend (2025 era) must see them: the envelope keys are ours, not its business. */
+/**
+ * Params without the client's envelope keys: those are for this hop (the router sends a backend its
+ * own envelope). inputResponses and requestState stay: the engine decides what the backend gets.
+ */
 export function withoutEnvelope(params: unknown): Record<string, unknown> | undefined {
   if (!params || typeof params !== 'object') return params as undefined;
   const p = params as Record<string, unknown>;
   const meta = metaOf(p);
-  const { inputResponses: _r, requestState: _s, ...rest } = p;
-  if (!meta) return rest;
-  const kept = Object.fromEntries(Object.entries(meta).filter(([k]) => !k.startsWith('io.modelcontextprotocol/')));
-  if (Object.keys(kept).length) return { ...rest, _meta: kept };
-  const { _meta: _gone, ...bare } = rest;
-  return bare;
+  if (!meta) return p;
+  // Loops, not entries/filter/fromEntries: this runs on every 2026 request.
+  const rest: Record<string, unknown> = {};
+  for (const key in p) if (key !== '_meta') rest[key] = p[key];
+  let kept: Record<string, unknown> | undefined;
+  for (const key in meta) if (!key.startsWith('io.modelcontextprotocol/')) (kept ??= {})[key] = meta[key];
+  if (kept) rest._meta = kept;
+  return rest;
 }

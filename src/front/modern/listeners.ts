@@ -97,6 +97,19 @@ export class ListenStream implements SessionRef {
     }
   }
 
+  /**
+   * A list change another replica saw: told without comparing versions (this replica's catalog may
+   * not have moved). A list_changed told twice only makes the client list once more.
+   */
+  remoteListsChanged(kinds: readonly ListKind[]): void {
+    const sent = new Set<string>();
+    for (const kind of kinds) {
+      if (this.filter[FILTER_KEY[kind]] !== true || sent.has(NOTICE[kind])) continue;
+      sent.add(NOTICE[kind]);
+      this.write(NOTICE[kind], {});
+    }
+  }
+
   /** Resource updates reach a listener through Subscriptions (it subscribed as this SessionRef). */
   notify(method: string, params: Record<string, unknown>): void {
     this.write(method, params);
@@ -140,6 +153,10 @@ export class ListenerRegistry {
 
   listsChanged(kinds: readonly ListKind[]): void {
     for (const stream of this.streams) stream.listsChanged(kinds);
+  }
+
+  remoteListsChanged(kinds: readonly ListKind[]): void {
+    for (const stream of this.streams) stream.remoteListsChanged(kinds);
   }
 
   /** Shutdown: each listener gets its graceful result. */

@@ -23,7 +23,7 @@ export interface RequestSink {
 export type InputAsker = (server: string | undefined, request: { method: string; params?: unknown }, signal: AbortSignal) => Promise<Result>;
 
 export class StatelessSession implements SessionRef {
-  readonly id = randomUUID();
+  private sessionId?: string;
   readonly isInitialized = true;
   readonly logLevel?: LoggingLevel;
   readonly clientCapabilities: ClientCapabilities;
@@ -39,6 +39,11 @@ export class StatelessSession implements SessionRef {
     this.clientCapabilities = envelope.clientCapabilities;
     this.clientName = envelope.clientInfo?.name;
     this.logLevel = envelope.logLevel;
+  }
+
+  /** Made on first use (logs, relay bookkeeping): a plain call never needs one. */
+  get id(): string {
+    return (this.sessionId ??= randomUUID());
   }
 
   notify(method: string, params: Record<string, unknown>): void {
