@@ -218,8 +218,8 @@ export class Router implements SessionHost, ModernHost {
    * Backend.start() itself: its handshake by its own connectTimeout, its lists by its own timeout.
    */
   async settled(): Promise<void> {
-    if (!this.options.waitForFirstStart || !this.started || this.startDone) return;
-    await this.started;
+    if (!this.options.waitForFirstStart || this.startDone) return;
+    await this.start(); // a list that comes before start() (serve's stdio front opens first) starts them
   }
 
   allBackends(): Backend[] {

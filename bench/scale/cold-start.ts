@@ -4,7 +4,7 @@
  * first tools/list (every page followed; the routed list must hold all 9*N tools, and the bench
  * says when it does not). The router alone with no servers gives its own load time.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LineClient, median } from './line-client.js';
@@ -18,6 +18,20 @@ export interface ColdStart {
   routedList: number;
   /** Tools in the routed first list / tools expected. */
   routedComplete: string;
+  /** Router CPU (ms) spent before initialize was answered, and backends already spawned then (medians). */
+  routedInitCpu: number;
+  spawnedAtInit: number;
+}
+
+/** CPU time (user + system) a process has used so far, in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+}
+
+/** Child processes of a process (its backends, and serve's watchdog helper). */
+function childCount(pid: number): number {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).length;
 }
 
 function memoryConfig(n: number, dir: string): string {
@@ -45,15 +59,17 @@ async function direct(n: number, dir: string): Promise<{ init: number; list: num
   return { init, list, tools };
 }
 
-async function routed(config: string): Promise<{ init: number; list: number; tools: number }> {
+async function routed(config: string): Promise<{ init: number; list: number; tools: number; initCpu: number; spawned: number }> {
   const t0 = performance.now();
   const client = new LineClient('node', [CLI, 'serve', '--config', config, '--log-level', 'silent'], { cwd: ROOT });
   await client.initialize();
   const init = performance.now() - t0;
+  const initCpu = cpuMs(client.pid);
+  const spawned = childCount(client.pid);
   const tools = (await client.listAll()).length;
   const list = performance.now() - t0;
   await client.close();
-  return { init, list, tools };
+  return { init, list, tools, initCpu, spawned };
 }
 
 /** The router alone (no servers): what loading it costs before it can answer. */
@@ -84,6 +100,8 @@ export async function coldStart(counts: number[], rounds: number): Promise<ColdS
       routedInit: median(r.map((x) => x.init)),
       routedList: median(r.map((x) => x.list)),
       routedComplete: `${complete}/${rounds} complete (min ${Math.min(...r.map((x) => x.tools))}/${9 * n} tools)`,
+      routedInitCpu: median(r.map((x) => x.initCpu)),
+      spawnedAtInit: median(r.map((x) => x.spawned)),
     });
   }
   return rows;

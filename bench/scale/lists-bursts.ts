@@ -23,25 +23,49 @@ function scaleConfig(extra = ''): string {
 const directClient = () => new LineClient('node', [SCALE_BACKEND], { env: SCALE_ENV });
 const routedClient = (config: string, ...flags: string[]) => new LineClient('node', [CLI, 'serve', '--config', config, '--log-level', 'silent', ...flags], { cwd: ROOT });
 
-async function timeLists(client: LineClient, reps: number): Promise<{ ms: number; tools: number }> {
-  await client.initialize();
-  let tools = 0;
-  for (let i = 0; i < 5; i++) tools = (await client.listAll()).length;
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await client.listAll();
-    times.push(performance.now() - t0);
-  }
-  await client.close();
-  return { ms: median(times), tools };
+/** CPU time (user + system) a process has used so far, in ms: what a loaded machine does not skew. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
 }
 
-export async function fullList(reps: number): Promise<{ direct: number; routed: number; tools: number }> {
-  const direct = await timeLists(directClient(), reps);
-  const routed = await timeLists(routedClient(scaleConfig()), reps);
-  if (routed.tools !== TOOLS || direct.tools !== TOOLS) throw new Error(`expected ${TOOLS} tools, got direct ${direct.tools}, routed ${routed.tools}`);
-  return { direct: direct.ms, routed: routed.ms, tools: routed.tools };
+export interface ListTiming {
+  /** Median wall time of one full listing, over every round. */
+  ms: number;
+  /** CPU of the serving process (backend or router) per listing. */
+  cpu: number;
+  tools: number;
+}
+
+/**
+ * Full listings through three paths, alternating in rounds (so a burst of load from elsewhere hits
+ * every path alike): the backend directly, the router with pages of 100 like the backend's (same
+ * round trips), and the router at its default page size (1000, see docs/architecture.md).
+ */
+export async function fullList(reps: number, rounds = 5): Promise<{ direct: ListTiming; routed: ListTiming; routedDefault: ListTiming; tools: number }> {
+  const clients = [directClient(), routedClient(scaleConfig('pagination:\n  pageSize: 100\n')), routedClient(scaleConfig())];
+  const times: number[][] = clients.map(() => []);
+  const cpu = clients.map(() => 0);
+  const tools: number[] = [];
+  for (const c of clients) {
+    await c.initialize();
+    for (let i = 0; i < 5; i++) tools[clients.indexOf(c)] = (await c.listAll()).length;
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, c] of clients.entries()) {
+      const cpu0 = cpuMs(c.pid);
+      for (let k = 0; k < Math.ceil(reps / rounds); k++) {
+        const t0 = performance.now();
+        await c.listAll();
+        times[i]!.push(performance.now() - t0);
+      }
+      cpu[i]! += cpuMs(c.pid) - cpu0;
+    }
+  }
+  await Promise.all(clients.map((c) => c.close()));
+  for (const n of tools) if (n !== TOOLS) throw new Error(`expected ${TOOLS} tools, got ${n}`);
+  const timing = (i: number): ListTiming => ({ ms: median(times[i]!), cpu: cpu[i]! / times[i]!.length, tools: tools[i]! });
+  return { direct: timing(0), routed: timing(1), routedDefault: timing(2), tools: TOOLS };
 }
 
 async function timeBurst(client: LineClient, tool: string, kind: 'progress' | 'message', count: number, rounds: number): Promise<{ ms: number; inOrder: boolean }> {
@@ -101,16 +125,25 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
-/** RSS of `serve` with the bundled router.yaml once its backends are up and it has sat idle, and of server-memory alone. */
-export async function idleRss(settleMs: number): Promise<{ router: number; server: number }> {
+/**
+ * RSS of `serve` with the bundled router.yaml once its backends are up and it has sat idle, and of
+ * server-memory alone, sampled after each of `settleMs` (ascending). Two samples because V8 only
+ * gives memory back when its memory reducer runs, some 8-20 s after the last big GC: at 3 s both
+ * processes still hold their start-up heap, by 30 s both have shrunk.
+ */
+export async function idleRss(settleMs: readonly number[]): Promise<Array<{ after: number; router: number; server: number }>> {
   const router = routedClient(join(ROOT, 'router.yaml'));
   await router.initialize();
   await router.listAll();
   const server = new LineClient('node', [MEMORY_SERVER], { env: { MEMORY_FILE_PATH: join(mkdtempSync(join(tmpdir(), 'sb-scale-')), 'm.jsonl') } });
   await server.initialize();
   await server.listAll();
-  await new Promise((r) => setTimeout(r, settleMs));
-  const result = { router: rssMb(router.pid), server: rssMb(server.pid) };
+  const t0 = performance.now();
+  const samples = [];
+  for (const after of settleMs) {
+    await new Promise((r) => setTimeout(r, Math.max(0, after - (performance.now() - t0))));
+    samples.push({ after, router: rssMb(router.pid), server: rssMb(server.pid) });
+  }
   await Promise.all([router.close(), server.close()]);
-  return result;
+  return samples;
 }

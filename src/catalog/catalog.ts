@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 import type { BackendLists, ListKind } from '../backends/lists.js';
 import { NameTable } from './names.js';
+import { PageCache } from './page-cache.js';
 import { itemKey, sortSection, type SortedSection } from './paginate.js';
 import { mapCallToolResultUris, parsePublicUri, toPublicUri, toPublicUriTemplate } from './uri.js';
 
@@ -46,6 +47,10 @@ export class Catalog {
   private readonly tools: NameTable;
   private readonly prompts: NameTable;
   private readonly versions = new Map<ListKind, string>();
+  /** Moves on whenever a kind's merged list may have changed: cached pages are checked against it. */
+  private readonly generations = new Map<ListKind, number>();
+  /** Full-view pages, per cursor codec (one per router in practice), made on first use. */
+  private readonly pageCaches = new WeakMap<object, PageCache<unknown>>();
 
   constructor(
     readonly separator: string,
@@ -60,6 +65,7 @@ export class Catalog {
   addServer(server: CatalogServer): void {
     if (this.servers.has(server.name)) return;
     this.order.push(server.name);
+    this.bump(['tools', 'prompts', 'resources', 'resourceTemplates']);
     this.servers.set(server.name, { prefix: server.prefix, original: emptyLists(), public: emptyLists(), byName: { tools: new Map(), prompts: new Map() }, sorted: new Map() });
   }
 
@@ -72,6 +78,7 @@ export class Catalog {
     const changed = this.setLists(name, emptyLists());
     this.servers.delete(name);
     this.order.splice(this.order.indexOf(name), 1);
+    this.bump(['tools', 'prompts', 'resources', 'resourceTemplates']);
     this.tools.removeServer(name);
     this.prompts.removeServer(name);
     return changed;
@@ -110,6 +117,7 @@ export class Catalog {
     entry.original = original;
     entry.public = pub;
     for (const kind of Object.keys(lists) as ListKind[]) entry.sorted.delete(kind);
+    this.bump(Object.keys(lists) as ListKind[]);
     if (lists.tools) entry.byName.tools = new Map(lists.tools.map((t) => [t.name, t]));
     if (lists.prompts) entry.byName.prompts = new Map(lists.prompts.map((p) => [p.name, p]));
     // A new name can push another server's colliding name to its hashed form (see NameTable).
@@ -127,9 +135,24 @@ export class Catalog {
       const items = entry.original[kind] as Array<{ name: string }>;
       entry.public = { ...entry.public, [kind]: items.map((i) => ({ ...i, name: table.publicFor(other, i.name) ?? i.name })) };
       entry.sorted.delete(kind);
+      this.bump([kind]);
       renamed = true;
     }
     return renamed;
+  }
+
+  private bump(kinds: readonly ListKind[]): void {
+    for (const kind of kinds) this.generations.set(kind, (this.generations.get(kind) ?? 0) + 1);
+  }
+
+  /** The cache of full-view pages made with `codec` (whose cursors those pages hold). */
+  pageCache<P>(codec: object): PageCache<P> {
+    let cache = this.pageCaches.get(codec);
+    if (!cache) {
+      cache = new PageCache((kind) => this.generations.get(kind) ?? 0);
+      this.pageCaches.set(codec, cache);
+    }
+    return cache as PageCache<P>;
   }
 
   /** Merged public items of one kind, one section per server in config order. */

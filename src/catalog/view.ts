@@ -8,6 +8,7 @@ import type { Catalog } from './catalog.js';
 import type { CursorCodec } from './cursor.js';
 import { itemKey, paginateWithCursor, type PageSection } from './paginate.js';
 import type { Result } from '@modelcontextprotocol/server';
+import { serializedLength, withSerializedJson } from '../util/encode-message.js';
 
 /**
  * What a router-local tool may do besides answering: run a catalog tool through the same pipeline as
@@ -40,6 +41,11 @@ export interface ResolvedTarget {
 export interface Page {
   items: unknown[];
   nextCursor?: string;
+  /**
+   * The list result as sent (`{ [kind]: items, nextCursor }`), frozen and serialized once, on pages
+   * a view serves again unchanged: the engine answers with it as is.
+   */
+  result?: Result;
 }
 
 export interface CatalogView {
@@ -82,7 +88,12 @@ export class FullView implements CatalogView {
   ) {}
 
   page(kind: ListKind, cursor?: string): Page {
-    return pageSections(kind, this.catalog.sections(kind), this.pageSize, this.codec, cursor);
+    return this.catalog.pageCache<Page>(this.codec).get(kind, this.pageSize, cursor, () => {
+      const page = pageSections(kind, this.catalog.sections(kind), this.pageSize, this.codec, cursor);
+      const result: Result = page.nextCursor ? { [kind]: page.items, nextCursor: page.nextCursor } : { [kind]: page.items };
+      const wire = withSerializedJson(result);
+      return { page: { ...page, result: wire }, size: serializedLength(wire) };
+    });
   }
 
   version(kind: ListKind): string {

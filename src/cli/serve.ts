@@ -150,10 +150,13 @@ export async function runServe(argv: string[]): Promise<void> {
   // Pub/sub of list changes and resource updates, shared counters (docs/scaling.md).
   const shared = cluster ? new (await import('./cluster-wiring.js')).ClusterWiring(cluster, router, observability) : undefined;
   const graceMs = config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
-  // Children first: they take the longest to be ready, and everything below (workspaces, search, the
-  // HTTP fronts) is loaded while they start. A client's initialize never waits for them; its first
-  // list does (each backend bounded by its own connectTimeout).
-  const started = router.start();
+  // On an HTTP front, children first: they take the longest to be ready, and everything below
+  // (workspaces, search, the HTTP fronts) is loaded while they start. On stdio the client is already
+  // waiting for its initialize answer, so the front comes first and the children right after it:
+  // twenty children starting at once starved the router of CPU for the rest of its own loading, and
+  // initialize took seconds. Either way a client's first list waits for them (each backend bounded by
+  // its own connectTimeout; a list that comes before they were started starts them).
+  let started = front === 'stdio' ? undefined : router.start();
   let workspaces: Workspaces;
   try {
     workspaces = await createWorkspaces(router, log, values.workspace, shared?.usage);
@@ -223,6 +226,9 @@ export async function runServe(argv: string[]): Promise<void> {
     const transport = new StdioFrontTransport(process.stdin, process.stdout, { log });
     const session = await connect(transport, workspaces.initialView());
     session.onClose(shutdown);
+    // Two loop turns later: stdin is polled in between, so an initialize already waiting there is
+    // answered before twenty spawns (one turn was not enough: this code runs in a phase after poll).
+    started = new Promise<void>((resolve) => setImmediate(() => setImmediate(() => resolve(router.start()))));
   } else if (observability /* always, on an HTTP front */) {
     const [{ WorkspaceHttp }, { LEGACY_MESSAGE_PATH, LEGACY_SSE_PATH, NetworkFronts }, { claudeDesktopSnippet }, { statusRoutes }, { ModernHttp }] = await Promise.all([
       import('../transports/workspace-routes.js'),
@@ -255,7 +261,7 @@ export async function runServe(argv: string[]): Promise<void> {
     if (cluster) say(`replica ${cluster.replicaId} of the cluster, reached at ${await cluster.announce(listen.host, fronts.http.port)}`);
     say(claudeDesktopSnippet(path));
   }
-  await reportStartup(router, started, path, say);
+  await reportStartup(router, started ?? router.start(), path, say);
   // Names in workspace globs and overrides exist only once the backends are up.
   workspaces.warnConfig();
 }

@@ -7,7 +7,14 @@ import { SwitchboardError } from '../errors/index.js';
 import type { ListenConfig, ProtocolSetting, RestartConfig, RouterConfig, SearchConfig, ServerConfig, ServerTarget } from './types.js';
 
 export const DEFAULT_SEPARATOR = '__';
-export const DEFAULT_PAGE_SIZE = 100;
+/**
+ * Items per page of a merged list. Large on purpose: of the common clients, those that follow
+ * nextCursor fetch every page at once (Claude Code, the SDK clients' listTools), and many do not
+ * follow it at all (Codex, Claude.ai connectors, Copilot CLI until recently), so every tool past
+ * the first page is lost to them. Pages cost round trips and lose tools, and buy nothing; 1,000
+ * keeps any catalog a model can use directly in one page (docs/architecture.md, "Pagination").
+ */
+export const DEFAULT_PAGE_SIZE = 1000;
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 /**

@@ -21,6 +21,7 @@ function listRoute(kind: ListKind, key: string, method: string): Route {
     if (!services.backends.isStarted()) await services.backends.settled();
     const page = ctx.session.view.page(kind, cursor);
     ctx.session.markListed(kind);
+    if (page.result) return { answer: page.result };
     const result: Result = { [key]: page.items };
     if (page.nextCursor) result.nextCursor = page.nextCursor;
     return { answer: result };

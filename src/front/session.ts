@@ -4,7 +4,6 @@
  * other request to the engine's pipeline with a request context. Its state is plain data (view, log
  * level, capabilities, what the client has been told), read by the engine through that context.
  */
-import { randomUUID } from 'node:crypto';
 import type { ClientCapabilities, Implementation, LoggingLevel, RequestId, Result, Transport } from '@modelcontextprotocol/server';
 import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '../rpc/protocol-version.js';
 import type { ListKind } from '../backends/lists.js';
@@ -12,11 +11,12 @@ import type { CatalogView } from '../catalog/view.js';
 import { SwitchboardError } from '../errors/index.js';
 import type { Logger, Redactor } from '../log.js';
 import type { Principal } from '../util/principal.js';
+import { flatUuid } from '../util/flat-uuid.js';
 import type { RequestContext, SessionRef } from '../engine/context.js';
 import type { Engine } from '../engine/engine.js';
 import { LOGGING_LEVELS, logLevelAllows } from '../engine/log-levels.js';
 import { describe, invalidParams } from '../engine/params.js';
-import { RpcPeer, type InboundRequest } from '../rpc/peer.js';
+import { RpcPeer, type InboundRequest, type PeerErrors, type PeerHandlers } from '../rpc/peer.js';
 import { SessionRequest } from './session-request.js';
 import { FRONT_CAPABILITIES, SERVER_INFO } from './capabilities.js';
 import { redactedError } from './redact-error.js';
@@ -36,6 +36,34 @@ const LIST_CHANGED_KIND: Record<ListKind, ListChangedKind> = {
   resourceTemplates: 'resources',
 };
 
+/** The same for every session: one object, not three closures per session. */
+const CLIENT_ERRORS: PeerErrors = {
+  timeout: (method, ms) => new SwitchboardError('SB_CLIENT_TIMEOUT', `the client did not answer ${method} within ${ms} ms`),
+  closed: (method) => new SwitchboardError('SB_CANCELLED', `the client disconnected before answering ${method}`),
+  cancelled: (method) => new SwitchboardError('SB_CANCELLED', `${method} to the client was cancelled`),
+};
+
+/**
+ * The peer's handlers for one session as one small object with prototype methods, where an object
+ * literal of arrow functions cost four closures per session (an idle HTTP session is mostly this
+ * kind of overhead; see the Scale section of docs/benchmarks.md).
+ */
+class SessionHandlers implements PeerHandlers {
+  constructor(private readonly session: FrontSession) {}
+  onRequest(request: InboundRequest): Promise<Result> | Result {
+    return this.session.handleRequest(request);
+  }
+  onNotification(method: string): void {
+    this.session.handleNotification(method);
+  }
+  onClose(): void {
+    this.session.handleClosed();
+  }
+  onDiscard(reason: string, detail?: unknown): void {
+    this.session.logger.debug({ detail: detail instanceof Error ? detail.message : detail }, reason);
+  }
+}
+
 /** What a session needs from the router that owns it. */
 export interface SessionHost {
   readonly engine: Engine;
@@ -47,7 +75,7 @@ export interface SessionHost {
 }
 
 export class FrontSession implements SessionRef {
-  readonly id = randomUUID();
+  readonly id = flatUuid();
   view: CatalogView;
   logLevel?: LoggingLevel;
   clientCapabilities?: ClientCapabilities;
@@ -55,7 +83,7 @@ export class FrontSession implements SessionRef {
   protocolVersion?: string;
   readonly principal?: Principal;
   /** Versions of each list this client has seen or been told about; a change notifies once. */
-  private readonly known = new Map<ListKind, string>();
+  private readonly known: Record<ListKind, string | undefined> = { tools: undefined, prompts: undefined, resources: undefined, resourceTemplates: undefined };
   private initialized = false;
   /** Sequence of roots/list requests: only the newest answer may switch the view. */
   private rootsAsked = 0;
@@ -63,8 +91,11 @@ export class FrontSession implements SessionRef {
   private requestCount = 0;
   private closed = false;
   private peer?: RpcPeer;
-  private readonly log: Logger;
-  private readonly closeListeners: Array<() => void> = [];
+  /** The session's child logger, made when first used: most sessions never log anything. */
+  private log?: Logger;
+  private readonly parentLog: Logger;
+  /** Replaced, not pushed to, when one is added: a pushed-to array reserves room for 17. */
+  private closeListeners: ReadonlyArray<() => void> = [];
   private readonly onListChangedSent?: (kind: ListChangedKind) => void;
   /** Set while the process shuts down: every new request is answered with it at once. */
   private refusal?: Error;
@@ -77,8 +108,13 @@ export class FrontSession implements SessionRef {
     this.view = options.view;
     this.onListChangedSent = options.onListChangedSent;
     if (options.principal) this.principal = options.principal;
-    this.log = options.log.child({ session: this.id.slice(0, 8), ...(options.principal && { sub: options.principal.sub }) });
+    this.parentLog = options.log;
     if (options.redact) this.redact = options.redact;
+  }
+
+  get logger(): Logger {
+    this.log ??= this.parentLog.child({ session: this.id.slice(0, 8), ...(this.principal && { sub: this.principal.sub }) });
+    return this.log;
   }
 
   get isInitialized(): boolean {
@@ -95,20 +131,7 @@ export class FrontSession implements SessionRef {
   }
 
   async connect(transport: Transport): Promise<void> {
-    this.peer = new RpcPeer(
-      transport,
-      {
-        onRequest: (request) => this.onRequest(request),
-        onNotification: (method) => this.onNotification(method),
-        onClose: () => this.onClosed(),
-        onDiscard: (reason, detail) => this.log.debug({ detail: detail instanceof Error ? detail.message : detail }, reason),
-      },
-      {
-        timeout: (method, ms) => new SwitchboardError('SB_CLIENT_TIMEOUT', `the client did not answer ${method} within ${ms} ms`),
-        closed: (method) => new SwitchboardError('SB_CANCELLED', `the client disconnected before answering ${method}`),
-        cancelled: (method) => new SwitchboardError('SB_CANCELLED', `${method} to the client was cancelled`),
-      },
-    );
+    this.peer = new RpcPeer(transport, new SessionHandlers(this), CLIENT_ERRORS);
     await this.peer.start();
   }
 
@@ -122,7 +145,8 @@ export class FrontSession implements SessionRef {
     this.peer?.failInbound(error);
   }
 
-  private onRequest(request: InboundRequest): Promise<Result> | Result {
+  /** @internal The peer's handlers (SessionHandlers) call these. */
+  handleRequest(request: InboundRequest): Promise<Result> | Result {
     if (this.refusal) throw this.refusal;
     if (!this.redact) return this.answer(request);
     // Errors may quote what the config holds (a backend's stderr tail, a URL with credentials, a
@@ -177,11 +201,12 @@ export class FrontSession implements SessionRef {
     return {};
   }
 
-  private onNotification(method: string): void {
+  /** @internal */
+  handleNotification(method: string): void {
     if (method === 'notifications/initialized') {
       this.initialized = true;
       if (this.clientCapabilities?.roots) this.host.onRootsChanged(this);
-      for (const kind of ['tools', 'prompts', 'resources', 'resourceTemplates'] as const) this.known.set(kind, this.view.version(kind));
+      for (const kind of ['tools', 'prompts', 'resources', 'resourceTemplates'] as const) this.known[kind] = this.view.version(kind);
       void this.chooseViewByRoots();
     } else if (method === 'notifications/roots/list_changed') {
       this.host.onRootsChanged(this);
@@ -202,7 +227,7 @@ export class FrontSession implements SessionRef {
       const result = (await this.peer.request('roots/list', undefined, { timeoutMs: ROOTS_TIMEOUT_MS })) as { roots?: Array<{ uri?: unknown }> };
       uris = (result.roots ?? []).flatMap((r) => (typeof r.uri === 'string' ? [r.uri] : []));
     } catch (err) {
-      this.log.debug({ err: String(err) }, 'roots/list failed; keeping the current workspace');
+      this.logger.debug({ err: String(err) }, 'roots/list failed; keeping the current workspace');
       return;
     }
     if (asked !== this.rootsAsked || this.closed) return;
@@ -217,7 +242,7 @@ export class FrontSession implements SessionRef {
   }
 
   markListed(kind: ListKind): void {
-    this.known.set(kind, this.view.version(kind));
+    this.known[kind] = this.view.version(kind);
   }
 
   /** Tell this client about list changes it can see, once per change. */
@@ -226,8 +251,8 @@ export class FrontSession implements SessionRef {
     const sent = new Set<ListChangedKind>();
     for (const kind of kinds) {
       const version = this.view.version(kind);
-      if (this.known.get(kind) === version) continue;
-      this.known.set(kind, version);
+      if (this.known[kind] === version) continue;
+      this.known[kind] = version;
       const notice = LIST_CHANGED_KIND[kind];
       if (sent.has(notice)) continue;
       sent.add(notice);
@@ -260,10 +285,11 @@ export class FrontSession implements SessionRef {
 
   /** Runs `listener` once when the session ends: client gone, DELETE, idle timeout or shutdown. */
   onClose(listener: () => void): void {
-    this.closeListeners.push(listener);
+    this.closeListeners = this.closeListeners.concat(listener);
   }
 
-  private onClosed(): void {
+  /** @internal */
+  handleClosed(): void {
     if (this.closed) return;
     this.closed = true;
     for (const listener of this.closeListeners) listener();
@@ -272,7 +298,7 @@ export class FrontSession implements SessionRef {
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.peer) await this.peer.close();
-    this.onClosed();
+    this.handleClosed();
   }
 }
 

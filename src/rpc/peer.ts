@@ -93,8 +93,12 @@ const SWEEP_MS = 50;
 
 export class RpcPeer {
   private seq = 0;
-  private readonly pending = new Map<RequestId, Pending>();
-  private readonly inbound = new Map<RequestId, Inbound>();
+  /**
+   * Requests in flight each way, made on first use and dropped when empty: an idle session (a
+   * thousand idle HTTP clients, say) then holds no hash tables at all.
+   */
+  private pending?: Map<RequestId, Pending>;
+  private inbound?: Map<RequestId, Inbound>;
   private sweeper?: NodeJS.Timeout;
   private closed = false;
 
@@ -117,11 +121,11 @@ export class RpcPeer {
 
   /** Inbound requests still being answered (an idle reaper never closes a busy session). */
   get activeInbound(): number {
-    return this.inbound.size;
+    return this.inbound?.size ?? 0;
   }
 
   get activeOutbound(): number {
-    return this.pending.size;
+    return this.pending?.size ?? 0;
   }
 
   get isClosed(): boolean {
@@ -153,7 +157,7 @@ export class RpcPeer {
       }
       if (opts.cancellation) entry.offCancel = opts.cancellation.onCancel((reason) => this.cancelOutbound(id, reason));
       if (opts.abortStreamOnCancel) entry.stream = new AbortController();
-      this.pending.set(id, entry);
+      (this.pending ??= new Map()).set(id, entry);
       if (timeoutMs > 0) this.ensureSweeper();
       const message = sent === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params: sent };
       const sendOptions = opts.relatedRequestId === undefined && !entry.stream ? undefined : { relatedRequestId: opts.relatedRequestId, requestSignal: entry.stream?.signal };
@@ -218,7 +222,7 @@ export class RpcPeer {
   private receiveNotification(method: string, params: Params | undefined): void {
     if (method === 'notifications/progress') {
       const token = params?.progressToken as RequestId | undefined;
-      const p = token === undefined ? undefined : this.pending.get(token);
+      const p = token === undefined ? undefined : this.pending?.get(token);
       if (p?.onprogress) {
         if (p.resetOnProgress && p.timeoutMs > 0) p.deadline = Date.now() + p.timeoutMs;
         const { progressToken: _token, ...progress } = params!;
@@ -227,11 +231,11 @@ export class RpcPeer {
       }
     } else if (method === 'notifications/cancelled') {
       const id = params?.requestId as RequestId | undefined;
-      const entry = id === undefined ? undefined : this.inbound.get(id);
+      const entry = id === undefined ? undefined : this.inbound?.get(id);
       if (entry && !entry.done) {
         // Cancelled requests get no response (the other side has forgotten the id already).
         entry.done = true;
-        this.inbound.delete(id!);
+        this.forgetInbound(id!);
         entry.cancellation.cancel(params?.reason ?? 'cancelled');
         return;
       }
@@ -240,14 +244,14 @@ export class RpcPeer {
   }
 
   private receiveRequest(id: RequestId, method: string, params: unknown): void {
-    if (this.inbound.has(id)) {
+    if (this.inbound?.has(id)) {
       // Never cross-wire two requests that share an id: the second is refused, the first goes on.
       this.sendRaw({ jsonrpc: '2.0', id, error: toWireError(duplicateId(id)) });
       return;
     }
     const cancellation = new RequestCancellation();
     const entry: Inbound = { cancellation, done: false };
-    this.inbound.set(id, entry);
+    (this.inbound ??= new Map()).set(id, entry);
     let answer: Promise<Result> | Result;
     try {
       answer = this.handlers.onRequest({
@@ -270,7 +274,7 @@ export class RpcPeer {
   private reply(id: RequestId, entry: Inbound, result: Result | undefined, error?: unknown): void {
     if (entry.done) return;
     entry.done = true;
-    this.inbound.delete(id);
+    this.forgetInbound(id);
     if (this.closed) return;
     const message = error === undefined ? { jsonrpc: '2.0', id, result } : { jsonrpc: '2.0', id, error: toWireError(error) };
     this.transport.send(message as JSONRPCMessage).catch((err) => this.handlers.onDiscard?.('could not send a response', err));
@@ -281,10 +285,15 @@ export class RpcPeer {
    * abort each one's signal so the work behind it is cancelled too. A late result is dropped.
    */
   failInbound(error: unknown): void {
-    for (const [id, entry] of [...this.inbound]) {
+    for (const [id, entry] of [...(this.inbound ?? [])]) {
       this.reply(id, entry, undefined, error);
       entry.cancellation.cancel(error instanceof Error ? error.message : 'failed');
     }
+  }
+
+  private forgetInbound(id: RequestId): void {
+    this.inbound?.delete(id);
+    if (this.inbound?.size === 0) this.inbound = undefined;
   }
 
   private cancelOutbound(id: RequestId, reason: unknown): void {
@@ -296,9 +305,10 @@ export class RpcPeer {
   }
 
   private settle(id: RequestId): Pending | undefined {
-    const p = this.pending.get(id);
+    const p = this.pending?.get(id);
     if (!p) return undefined;
-    this.pending.delete(id);
+    this.pending!.delete(id);
+    if (this.pending!.size === 0) this.pending = undefined;
     if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort);
     p.offCancel?.();
     return p;
@@ -314,7 +324,7 @@ export class RpcPeer {
   private sweep(): void {
     const now = Date.now();
     let withDeadline = 0;
-    for (const [id, p] of this.pending) {
+    for (const [id, p] of this.pending ?? []) {
       if (p.deadline === Infinity) continue;
       if (p.deadline > now) {
         withDeadline++;
@@ -337,15 +347,15 @@ export class RpcPeer {
     if (this.closed) return;
     this.closed = true;
     this.stopSweeper();
-    for (const [id, p] of [...this.pending]) {
+    for (const [id, p] of [...(this.pending ?? [])]) {
       this.settle(id);
       p.reject(this.errors.closed(p.method));
     }
-    for (const entry of this.inbound.values()) {
+    for (const entry of this.inbound?.values() ?? []) {
       entry.done = true;
       entry.cancellation.cancel('connection closed');
     }
-    this.inbound.clear();
+    this.inbound = undefined;
     this.handlers.onClose?.();
   }
 

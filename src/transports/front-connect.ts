@@ -10,6 +10,14 @@ import type { Principal } from '../util/principal.js';
 /** `principal`: who the client's access token proved to be (listen.auth), for the session to carry. */
 export type ConnectSession = (transport: Transport, principal?: Principal) => Promise<FrontSession>;
 
+/** What says a session is answering requests: its session (one object, no closure per session) or a test. */
+type Busy = { readonly activeRequests: number } | (() => boolean);
+
+function isBusy(busy: Busy | undefined): boolean {
+  if (busy === undefined) return false;
+  return typeof busy === 'function' ? busy() : busy.activeRequests > 0;
+}
+
 /**
  * Closes sessions nobody has sent anything on for `idleMs`, whatever their streams are doing: an
  * open SSE or WebSocket stream is not activity, or a vanished client would pin its child forever.
@@ -18,7 +26,7 @@ export type ConnectSession = (transport: Transport, principal?: Principal) => Pr
  */
 export class IdleReaper<K> {
   private readonly lastSeen = new Map<K, number>();
-  private readonly busy = new Map<K, () => boolean>();
+  private readonly busy = new Map<K, Busy>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -38,7 +46,7 @@ export class IdleReaper<K> {
 
   /** The least recently active key with no request being answered (what a full front closes first). */
   oldestIdle(): K | undefined {
-    for (const key of this.lastSeen.keys()) if (!this.busy.get(key)?.()) return key;
+    for (const key of this.lastSeen.keys()) if (!isBusy(this.busy.get(key))) return key;
     return undefined;
   }
 
@@ -52,7 +60,7 @@ export class IdleReaper<K> {
    * calls and forgets cancelled ones): a count of our own from the traffic would leak the id of
    * every request the client cancels, since a cancelled request gets no response.
    */
-  watch(key: K, busy: () => boolean): void {
+  watch(key: K, busy: Busy): void {
     this.busy.set(key, busy);
   }
 
@@ -61,7 +69,7 @@ export class IdleReaper<K> {
     // A snapshot: touch() re-inserts a busy key at the end, which a live iteration would visit again
     // and again, forever.
     for (const [key, seen] of [...this.lastSeen]) {
-      if (this.busy.get(key)?.()) {
+      if (isBusy(this.busy.get(key))) {
         this.touch(key);
         continue;
       }

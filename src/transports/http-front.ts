@@ -3,7 +3,7 @@
  * Mcp-Session-Id. Unknown or ended sessions get 404 so clients re-initialize; DELETE ends a session;
  * idle sessions are reaped even while a GET stream is open (an open stream is not activity).
  */
-import { randomUUID } from 'node:crypto';
+import { flatUuid } from '../util/flat-uuid.js';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHttpServerTransport } from './streamable-http-transport.js';
@@ -185,13 +185,13 @@ export class HttpFront {
 
   private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown, view?: CatalogView, principal?: Principal): Promise<void> {
     this.makeRoom();
-    const transport = new StreamableHttpServerTransport(this.forwarding?.mintSessionId() ?? randomUUID(), this.events);
+    const transport = new StreamableHttpServerTransport(this.forwarding?.mintSessionId() ?? flatUuid(), this.events);
     const id = transport.sessionId;
     const session = await this.options.connect(transport, view, principal);
     // Registered only once connected: a refused session (cap reached, shutting down) leaves nothing behind.
     this.sessions.set(id, { transport, session, ...(principal && { principal }) });
     this.reaper.touch(id);
-    this.reaper.watch(id, () => session.activeRequests > 0);
+    this.reaper.watch(id, session);
     session.onClose(() => {
       this.sessions.delete(id);
       this.reaper.forget(id);

@@ -16,6 +16,7 @@ import { JsonRpcCode, SwitchboardError, sendHttpError, toWireError } from '../er
 import type { ModernDispatcher } from '../front/modern/dispatcher.js';
 import { PROTOCOL_VERSION_META_KEY, readEnvelope } from '../front/modern/envelope.js';
 import { checkModernHeaders } from './modern-headers.js';
+import { encodeMessage } from '../util/encode-message.js';
 import { redactedError } from '../front/redact-error.js';
 import type { Redactor } from '../log.js';
 import type { Principal } from '../util/principal.js';
@@ -110,7 +111,7 @@ export class ModernHttp {
       res.end();
       return;
     }
-    const payload = JSON.stringify(message);
+    const payload = encodeMessage(message);
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
     res.end(payload);
   }
@@ -133,5 +134,5 @@ function envelopeVersion(params: unknown): string | undefined {
 }
 
 function writeEvent(res: ServerResponse, message: object): void {
-  if (!res.writableEnded) res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+  if (!res.writableEnded) res.write(`event: message\ndata: ${encodeMessage(message)}\n\n`);
 }

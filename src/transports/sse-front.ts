@@ -83,7 +83,7 @@ export class SseFront {
       sendHttpError(res, shuttingDown('the server'));
       return;
     }
-    const transport = new SseServerTransport(this.endpoint, res, { maxBodyBytes: this.options.listen.maxBodyBytes });
+    const transport = new SseServerTransport(this.endpoint, res, { maxBodyBytes: this.options.listen.maxBodyBytes, log: this.log });
     const id = transport.sessionId;
     const entry: SseSession = { transport, ...(principal && { principal }) };
     this.sessions.set(id, entry);
@@ -96,7 +96,7 @@ export class SseFront {
       throw err;
     }
     const session = entry.session;
-    this.reaper.watch(id, () => session.activeRequests > 0);
+    this.reaper.watch(id, session);
     // connect() took over transport.onclose; the session's own close runs when the stream ends.
     session.onClose(() => {
       this.sessions.delete(id);

@@ -7,11 +7,14 @@
  * `event: message` on that stream. Routing POSTs to the right instance (by `sessionId`) and answering
  * 404 for unknown sessions is the HTTP server's job; this class handles one connection.
  */
-import { randomUUID } from 'node:crypto';
+import { flatUuid } from '../util/flat-uuid.js';
 import { SwitchboardError, sendHttpError } from '../errors/index.js';
 import { readJsonBody } from './http-util.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
+import { encodeMessage } from '../util/encode-message.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../log.js';
+import { CongestionDrops } from './congestion.js';
 import type { AuthInfo, JSONRPCMessage, MessageExtraInfo, Transport } from '@modelcontextprotocol/server';
 
 export interface SseServerTransportOptions {
@@ -19,6 +22,10 @@ export interface SseServerTransportOptions {
   maxBodyBytes?: number;
   /** Interval of `: keep-alive` comments that stop proxies from reaping an idle stream. */
   keepAliveMs?: number;
+  /** Where dropped logs and progress are counted (see congestion.ts). */
+  log?: Logger;
+  /** Bytes waiting for the client past which logs and progress are dropped (congestion.ts). */
+  maxBufferedBytes?: number;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -46,13 +53,15 @@ export class SseServerTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
 
-  private readonly id = randomUUID();
+  private readonly id = flatUuid();
   private readonly maxBodyBytes: number;
   private readonly keepAliveMs: number;
   private keepAlive?: NodeJS.Timeout;
   private started = false;
   private closed = false;
-
+  private readonly drops: CongestionDrops;
+  /** One wait for 'drain' shared by every send made while the stream is full. */
+  private draining?: Promise<void>;
 
   constructor(
     private readonly messageEndpoint: string,
@@ -61,6 +70,7 @@ export class SseServerTransport implements Transport {
   ) {
     this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.keepAliveMs = opts.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
+    this.drops = new CongestionDrops('sse', opts);
   }
 
   get sessionId(): string {
@@ -115,7 +125,10 @@ export class SseServerTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (!this.started || this.closed) throw new Error('SSE stream is not connected');
-    const ok = this.res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    // A client that stopped reading must not grow the router without bound: logs and progress past
+    // the limit are dropped and counted; responses and requests are always written.
+    if (this.drops.drop(message, this.res.writableLength)) return;
+    const ok = this.res.write(`event: message\ndata: ${encodeMessage(message)}\n\n`);
     if (!ok) await this.drained();
   }
 
@@ -124,17 +137,22 @@ export class SseServerTransport implements Transport {
     this.finish();
   }
 
-  /** Resolves when the socket buffer drains or the stream closes, so a slow reader applies backpressure. */
+  /**
+   * Resolves when the socket buffer drains or the stream closes, so a caller that awaits feels the
+   * slow reader. Shared: a burst toward a full stream adds two listeners, not two per message.
+   */
   private drained(): Promise<void> {
-    return new Promise((resolve) => {
+    this.draining ??= new Promise<void>((resolve) => {
       const done = (): void => {
         this.res.off('drain', done);
         this.res.off('close', done);
+        this.draining = undefined;
         resolve();
       };
       this.res.on('drain', done);
       this.res.on('close', done);
     });
+    return this.draining;
   }
 
   /** Runs once, whether we closed the stream or the client went away. */

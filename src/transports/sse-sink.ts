@@ -5,6 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
+import { encodeMessage } from '../util/encode-message.js';
 
 export interface Frame {
   seq: number;
@@ -12,7 +13,7 @@ export interface Frame {
 }
 
 export function sseFrame(id: string, message: JSONRPCMessage): string {
-  return `id: ${id}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`;
+  return `id: ${id}\nevent: message\ndata: ${encodeMessage(message)}\n\n`;
 }
 
 export class SseSink {

@@ -20,6 +20,7 @@ import type { JSONRPCMessage, RequestId, Transport, TransportSendOptions } from 
 import { SUPPORTED_PROTOCOL_VERSIONS } from '../rpc/protocol-version.js';
 import { SwitchboardError, sendHttpError, toWireError, type SwitchboardErrorCode } from '../errors/index.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
+import { encodeMessage } from '../util/encode-message.js';
 import { CongestionDrops } from './congestion.js';
 import { GET_STREAM, MEMORY_EVENT_BOUNDS, MemoryEventStore, eventId, parseEventId, type EventPosition, type EventStore } from './event-store.js';
 import { SseSink, sseFrame, type Frame } from './sse-sink.js';
@@ -53,9 +54,10 @@ export class StreamableHttpServerTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
 
-  private readonly answers = new Map<RequestId, PostAnswer>();
-  /** POST answers whose stream a GET may resume, by stream id, until their last response is out. */
-  private readonly postStreams = new Map<string, PostAnswer>();
+  /** POSTs waiting for answers, by request id: made on first use and dropped when empty (idle sessions hold none). */
+  private answers?: Map<RequestId, PostAnswer>;
+  /** POST answers whose stream a GET may resume, by stream id, until their last response is out (made on first use). */
+  private postStreams?: Map<string, PostAnswer>;
   /** Exists once the client opened a GET stream: from then on its events are kept even while it is away. */
   private getStream?: SessionStream;
   private postStreamCount = 0;
@@ -63,8 +65,8 @@ export class StreamableHttpServerTransport implements Transport {
   private lastMs = 0;
   private initialized = false;
   private closed = false;
-  /** Logs and progress toward a client that stopped reading its stream are dropped (congestion.ts). */
-  private readonly drops = new CongestionDrops('http', {});
+  /** Logs and progress toward a client that stopped reading its stream are dropped (congestion.ts); made on first use. */
+  private drops?: CongestionDrops;
 
   constructor(
     readonly sessionId: string,
@@ -110,7 +112,7 @@ export class StreamableHttpServerTransport implements Transport {
     const refused = new Set<object>();
     const ids = new Set<RequestId>();
     for (const r of requests) {
-      if (this.answers.has(r.id) || ids.has(r.id)) refused.add(r);
+      if (this.answers?.has(r.id) || ids.has(r.id)) refused.add(r);
       else ids.add(r.id);
     }
     const headers: Record<string, string> = { 'mcp-session-id': this.sessionId };
@@ -119,7 +121,8 @@ export class StreamableHttpServerTransport implements Transport {
     } else {
       const held = [...refused].map((r) => duplicateIdError((r as { id: RequestId }).id));
       const answer: PostAnswer = { res, pending: ids, held, batch, acceptsSse, headers };
-      for (const id of ids) this.answers.set(id, answer);
+      if (ids.size > 0) this.answers ??= new Map();
+      for (const id of ids) this.answers!.set(id, answer);
       // Without JSON the client can only take a stream: open it now.
       if (!acceptsJson) this.startSse(answer);
       if (ids.size === 0) {
@@ -132,7 +135,7 @@ export class StreamableHttpServerTransport implements Transport {
           if (answer.stream.sink?.res === res) answer.stream.sink = undefined;
           return;
         }
-        for (const id of answer.pending) this.answers.delete(id);
+        for (const id of answer.pending) this.forget(id);
       });
     }
     for (const m of messages) if (!refused.has(m as object)) this.onmessage?.(m as JSONRPCMessage);
@@ -173,7 +176,7 @@ export class StreamableHttpServerTransport implements Transport {
    */
   private async resume(res: ServerResponse, after: EventPosition): Promise<void> {
     this.openSse(res);
-    const stream = after.streamId === GET_STREAM ? (this.getStream ??= { id: GET_STREAM }) : this.postStreams.get(after.streamId)?.stream;
+    const stream = after.streamId === GET_STREAM ? (this.getStream ??= { id: GET_STREAM }) : this.postStreams?.get(after.streamId)?.stream;
     // The client moved on from the stream it had: the new response replaces it.
     const replaced = stream?.sink;
     const sink = stream ? this.attach(stream, res, true) : new SseSink(res, true);
@@ -218,14 +221,16 @@ export class StreamableHttpServerTransport implements Transport {
 
   /** Logs and progress toward a client that stopped reading are dropped (not kept either). */
   private congested(stream: SessionStream, message: JSONRPCMessage): boolean {
-    return stream.sink !== undefined && this.drops.drop(message, stream.sink.buffered);
+    if (stream.sink === undefined) return false;
+    this.drops ??= new CongestionDrops('http', {});
+    return this.drops.drop(message, stream.sink.buffered);
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     const m = message as { id?: RequestId; method?: string };
     const isResponse = m.method === undefined && m.id !== undefined;
     const related = isResponse ? m.id : options?.relatedRequestId;
-    const answer = related === undefined ? undefined : this.answers.get(related);
+    const answer = related === undefined ? undefined : this.answers?.get(related);
     if (!answer) {
       // Unrelated messages (list_changed, requests of no call) go on the GET stream once the client
       // opened one (kept while it is away); a response whose POST is gone has nowhere to go.
@@ -239,7 +244,7 @@ export class StreamableHttpServerTransport implements Transport {
       return;
     }
     answer.pending.delete(m.id!);
-    this.answers.delete(m.id!);
+    this.forget(m.id!);
     if (answer.stream) {
       this.emit(answer.stream, message);
       if (answer.pending.size === 0) this.endPostStream(answer);
@@ -250,10 +255,15 @@ export class StreamableHttpServerTransport implements Transport {
     this.writeHeld(answer);
   }
 
+  private forget(id: RequestId): void {
+    this.answers?.delete(id);
+    if (this.answers?.size === 0) this.answers = undefined;
+  }
+
   /** Answer a POST in JSON mode with every response it holds. */
   private writeHeld(answer: PostAnswer): void {
     if (answer.res.writableEnded || answer.res.destroyed) return;
-    const payload = JSON.stringify(answer.batch ? answer.held : answer.held[0]);
+    const payload = answer.batch ? `[${answer.held.map(encodeMessage).join(',')}]` : encodeMessage(answer.held[0]);
     answer.res.writeHead(200, { ...answer.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
     answer.res.end(payload);
   }
@@ -262,7 +272,7 @@ export class StreamableHttpServerTransport implements Transport {
   private startSse(answer: PostAnswer): void {
     const stream: SessionStream = { id: `p${++this.postStreamCount}` };
     answer.stream = stream;
-    this.postStreams.set(stream.id, answer);
+    (this.postStreams ??= new Map()).set(stream.id, answer);
     // Not flushed: the first event follows at once, in the same packet.
     answer.res.writeHead(200, { ...answer.headers, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     if (!answer.res.destroyed) stream.sink = new SseSink(answer.res, false);
@@ -271,7 +281,8 @@ export class StreamableHttpServerTransport implements Transport {
   }
 
   private endPostStream(answer: PostAnswer): void {
-    this.postStreams.delete(answer.stream!.id);
+    this.postStreams?.delete(answer.stream!.id);
+    if (this.postStreams?.size === 0) this.postStreams = undefined;
     answer.stream!.sink?.end();
     if (!answer.res.writableEnded) answer.res.end();
   }
@@ -279,12 +290,12 @@ export class StreamableHttpServerTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const answer of new Set(this.answers.values())) {
+    for (const answer of new Set(this.answers?.values())) {
       answer.stream?.sink?.end();
       if (!answer.res.writableEnded) answer.res.end();
     }
-    this.answers.clear();
-    this.postStreams.clear();
+    this.answers = undefined;
+    this.postStreams = undefined;
     this.getStream?.sink?.end();
     this.getStream = undefined;
     this.events.forget(this.sessionId);

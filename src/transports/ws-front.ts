@@ -103,10 +103,10 @@ export class WsFront {
       this.reaper.forget(ws);
     });
     try {
-      const transport = new WebSocketTransport(ws, this.options.listen.maxBodyBytes);
+      const transport = new WebSocketTransport(ws, this.options.listen.maxBodyBytes, { log: this.log });
       const session = await this.options.connect(transport, principal);
       ws.on('message', () => this.reaper.touch(ws));
-      this.reaper.watch(ws, () => session.activeRequests > 0);
+      this.reaper.watch(ws, session);
     } catch (err) {
       this.log.warn({ err: String(err) }, 'could not open a session for a websocket client');
       const refusal = err instanceof SwitchboardError && err.httpStatus === 503;

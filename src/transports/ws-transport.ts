@@ -10,6 +10,9 @@ import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { WebSocket, type RawData } from 'ws';
 import { SwitchboardError, toWireError } from '../errors/index.js';
 import { isJsonRpcMessage } from '../rpc/message-shape.js';
+import { encodeMessage } from '../util/encode-message.js';
+import type { Logger } from '../log.js';
+import { CongestionDrops } from './congestion.js';
 
 export const MCP_SUBPROTOCOL = 'mcp';
 
@@ -20,12 +23,20 @@ export class WebSocketTransport implements Transport {
 
   private started = false;
   private closed = false;
+  private readonly drops: CongestionDrops;
 
-  /** `maxMessageBytes`: a larger frame gets a JSON-RPC error and the session goes on. */
+  /**
+   * `maxMessageBytes`: a larger frame gets a JSON-RPC error and the session goes on.
+   * `congestion`: where dropped logs and progress are counted, and past how many bytes queued for
+   * the client they are dropped (congestion.ts).
+   */
   constructor(
     private readonly ws: WebSocket,
     private readonly maxMessageBytes = Infinity,
-  ) {}
+    congestion: { log?: Logger; maxBufferedBytes?: number } = {},
+  ) {
+    this.drops = new CongestionDrops('ws', congestion);
+  }
 
   async start(): Promise<void> {
     if (this.started) throw new Error('WebSocketTransport already started');
@@ -66,7 +77,9 @@ export class WebSocketTransport implements Transport {
 
   send(message: JSONRPCMessage): Promise<void> {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('WebSocket is not open'));
-    return new Promise((resolve, reject) => this.ws.send(JSON.stringify(message), (err) => (err ? reject(err) : resolve())));
+    // bufferedAmount: bytes sent but not yet taken by the socket, i.e. what a slow reader leaves here.
+    if (this.drops.drop(message, this.ws.bufferedAmount)) return Promise.resolve();
+    return new Promise((resolve, reject) => this.ws.send(encodeMessage(message), (err) => (err ? reject(err) : resolve())));
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@
  * messages and one syscall now carries most of them.
  */
 import type { Writable } from 'node:stream';
+import { encodeMessage } from './encode-message.js';
 
 export class LineWriter {
   private pending: string[] = [];
@@ -16,7 +17,7 @@ export class LineWriter {
   constructor(private readonly stream: Writable) {}
 
   write(message: unknown): void {
-    const line = JSON.stringify(message);
+    const line = encodeMessage(message);
     if (!this.busyTurn) {
       this.busyTurn = true;
       setImmediate(this.flush);

@@ -205,7 +205,7 @@ describe('configFromServers', () => {
     const config = configFromServers([server], { listen: { transport: 'http', port: 0 } });
     expect(config).toEqual({
       separator: '__',
-      pageSize: 100,
+      pageSize: 1000,
       servers: [server],
       listen: { ...defaultListenConfig(), transport: 'http', port: 0 },
       search: { autoThreshold: 60, maxActive: 20 },

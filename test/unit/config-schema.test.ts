@@ -41,7 +41,7 @@ describe('server forms', () => {
       },
     ]);
     expect(c.separator).toBe('__');
-    expect(c.pageSize).toBe(100);
+    expect(c.pageSize).toBe(1000);
     expect(c.search).toEqual({ autoThreshold: 60, maxActive: 20 });
     expect(c.workspaces).toEqual([]);
     expect(c.logLevel).toBeUndefined();

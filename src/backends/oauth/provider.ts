@@ -17,7 +17,6 @@ import type {
   StoredOAuthTokens,
 } from '@modelcontextprotocol/client';
 import type { OAuthSettings } from '../../config/types.js';
-import { dpopKeyPair } from './dpop-key.js';
 import { grantTypes, isNonInteractive, privateKeyJwtAuthentication, tokenEndpointAuthMethod, tokenRequestParams } from './grant.js';
 import { NeedsLoginError } from './needs-login.js';
 import type { OAuthRecord, OAuthTokenStore } from './token-store.js';
@@ -140,9 +139,12 @@ export class RouterOAuthProvider implements OAuthClientProvider {
   /** With `dpop: true`, one session per provider (it keeps the servers' nonces) over the stored key. */
   dpop(): Promise<DpopSession> | undefined {
     if (!this.options.settings.dpop) return undefined;
-    this.dpopSession ??= Promise.all([import('@modelcontextprotocol/client'), dpopKeyPair(this.options.store)]).then(([{ DpopSession }, keyPair]) =>
-      DpopSession.create({ keyPair }),
-    );
+    // jose (the key's JWK work) loads here, with DPoP, not at every start: ~50 modules no other
+    // backend needs.
+    this.dpopSession ??= Promise.all([
+      import('@modelcontextprotocol/client'),
+      import('./dpop-key.js').then(({ dpopKeyPair }) => dpopKeyPair(this.options.store)),
+    ]).then(([{ DpopSession }, keyPair]) => DpopSession.create({ keyPair }));
     return this.dpopSession;
   }
 

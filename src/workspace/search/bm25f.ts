@@ -180,6 +180,12 @@ export class Bm25fIndex<F extends string> {
     return posting.idf;
   }
 
+  /** Changes whenever IDFs may have (documents added or removed): what callers key IDF-derived caches on. */
+  idfGeneration(): number {
+    this.refresh();
+    return this.generation;
+  }
+
   vocabulary(): IterableIterator<string> {
     return this.postings.keys();
   }

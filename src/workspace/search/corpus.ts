@@ -43,6 +43,7 @@ export class ToolCorpus {
   /** Server -> its tools' names, in the order they were added. */
   private readonly serverMembers = new Map<string, Set<string>>();
   /** Word -> terms memo shared by indexing and queries (see TokenizeOptions.cache). */
+  private nameIdf: { generation: number; totals: Float64Array } = { generation: -1, totals: new Float64Array(0) };
   private readonly tokenCache = new LRUCache<string, readonly string[]>({ max: MAX_WORD_MEMO_ENTRIES });
 
   constructor(private readonly params: Pick<RankerParams, 'fieldWeights' | 'k1' | 'b' | 'glossary'>) {
@@ -76,6 +77,26 @@ export class ToolCorpus {
 
   fieldsOf(id: number): ToolFieldTerms | undefined {
     return this.entries[id]?.fields;
+  }
+
+  /**
+   * The sum of the IDFs of the tool's name words, in name order (so the value is exactly what
+   * summing them on the spot gives), kept until the IDFs change: name coverage reads it for every
+   * tool sharing a word with the query, often the whole catalog.
+   */
+  nameIdfTotal(id: number): number {
+    const generation = this.tools.idfGeneration();
+    if (this.nameIdf.generation !== generation || id >= this.nameIdf.totals.length) {
+      // NaN marks "not summed yet" (a real total is a finite number).
+      this.nameIdf = { generation, totals: new Float64Array(Math.max(this.tools.capacity, id + 1)).fill(NaN) };
+    }
+    let total = this.nameIdf.totals[id] as number;
+    if (Number.isNaN(total)) {
+      total = 0;
+      for (const w of this.nameWordsOf(id)) total += this.tools.idf(w);
+      this.nameIdf.totals[id] = total;
+    }
+    return total;
   }
 
   nameWordsOf(id: number): readonly string[] {

@@ -33,27 +33,32 @@ export function serverRouting(corpus: ToolCorpus, query: WeightedQuery, serverBo
  */
 export function nameCoverage(corpus: ToolCorpus, query: WeightedQuery, params: Pick<RankerParams, 'nameCoverage' | 'coverageMinWords'>): Float64Array | undefined {
   if (params.nameCoverage <= 0) return undefined;
-  // Only tools with at least one name word in the query can score, found via the name index.
-  const candidates = new Set<number>();
-  for (const term of query.keys()) for (const tool of corpus.toolsWithNameWord(term)) candidates.add(tool);
-  if (candidates.size === 0) return undefined;
+  // Only tools with at least one name word in the query can score, found via the name index. Each
+  // is scored once (a query word can share many tools with another), in no particular order: every
+  // tool writes its own slot.
   const out = new Float64Array(corpus.tools.capacity);
-  for (const id of candidates) {
-    let hit = 0;
-    let total = 0;
-    let matched = 0;
-    for (const w of corpus.nameWordsOf(id)) {
-      const idf = corpus.tools.idf(w);
-      total += idf;
-      const q = query.get(w);
-      if (q !== undefined) {
-        hit += idf * Math.min(1, q);
-        matched++;
+  const seen = new Uint8Array(corpus.tools.capacity);
+  let any = false;
+  for (const term of query.keys()) {
+    for (const id of corpus.toolsWithNameWord(term)) {
+      if (seen[id]) continue;
+      seen[id] = 1;
+      any = true;
+      let hit = 0;
+      let matched = 0;
+      // Same words, same order as the total: the sums are exactly those of one combined loop.
+      for (const w of corpus.nameWordsOf(id)) {
+        const q = query.get(w);
+        if (q !== undefined) {
+          hit += corpus.tools.idf(w) * Math.min(1, q);
+          matched++;
+        }
       }
+      const total = corpus.nameIdfTotal(id);
+      if (matched >= params.coverageMinWords && total > 0) out[id] = hit / total;
     }
-    if (matched >= params.coverageMinWords && total > 0) out[id] = hit / total;
   }
-  return out;
+  return any ? out : undefined;
 }
 
 /** Word pair -> ids of the tools that have it side by side. */
