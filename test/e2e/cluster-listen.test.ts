@@ -6,7 +6,8 @@
  * Needs `npm run build` and redis-server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
+import { LEGACY, MODERN, bareHttpClient } from '../helpers/era-clients.js';
 import { assertBuilt, q, tempDir } from '../helpers/cli.js';
 import { fixtureStdioCommand } from '../helpers/spawn-fixture.js';
 import { eventually } from '../helpers/eventually.js';
@@ -17,17 +18,8 @@ import { textOf } from '../helpers/relay-harness.js';
 const FX_TOOLS = ['echo', 'set_tools', 'touch'];
 const SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
 
-async function modernClient(url: string): Promise<Client> {
-  const client = new Client({ name: 'modern', version: '1.0.0' }, { capabilities: {}, versionNegotiation: { mode: { pin: '2026-07-28' } } });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-  return client;
-}
-
-async function legacyClient(url: string): Promise<Client> {
-  const client = new Client({ name: 'legacy', version: '1.0.0' }, { capabilities: {} });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-  return client;
-}
+const modernClient = (url: string): Promise<Client> => bareHttpClient(url, MODERN);
+const legacyClient = (url: string): Promise<Client> => bareHttpClient(url, LEGACY);
 
 /** Counts the notifications of `method` a client receives. */
 function counter(client: Client, method: 'notifications/tools/list_changed' | 'notifications/resources/updated'): Array<Record<string, unknown>> {

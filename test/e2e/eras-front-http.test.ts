@@ -11,6 +11,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { assertBuilt, EVERYTHING_MAIN, tempDir } from '../helpers/cli.js';
 import { everythingServerYaml, fixtureServerYaml, modernFrames, rawModern, startHttpRouter, type HttpRouter } from '../helpers/era-router.js';
 import { eventually } from '../helpers/eventually.js';
+import { LEGACY, bareHttpClient } from '../helpers/era-clients.js';
 import { textOf } from '../helpers/relay-harness.js';
 
 const MODERN = '2026-07-28';
@@ -27,11 +28,7 @@ async function modernClient(url: string, answers: string[] = []): Promise<Client
   return client;
 }
 
-async function legacyClient(url: string): Promise<Client> {
-  const client = new Client({ name: 'legacy', version: '1.0.0' }, { capabilities: {} });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-  return client;
-}
+const legacyClient = (url: string): Promise<Client> => bareHttpClient(url, LEGACY);
 
 describe('serve --http: 2025 and 2026 clients on one endpoint', () => {
   const tmp = tempDir('sb-eras-http-');

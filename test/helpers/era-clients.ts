@@ -202,3 +202,14 @@ async function connectV1(target: ClientTarget): Promise<MatrixClient> {
     close: () => client.close(),
   };
 }
+
+/**
+ * A bare SDK v2 client over Streamable HTTP: pinned to 2026-07-28, or in its 2025 mode (a session).
+ * For tests that need a client of an era and nothing of the matrix's answering machinery.
+ */
+export async function bareHttpClient(url: string, era: typeof MODERN | typeof LEGACY): Promise<ClientV2> {
+  const name = era === MODERN ? 'modern' : 'legacy';
+  const client = new ClientV2({ name, version: '1.0.0' }, { capabilities: {}, ...(era === MODERN && { versionNegotiation: { mode: { pin: MODERN } } }) });
+  await client.connect(new HttpV2(new URL(url)));
+  return client;
+}
