@@ -62,6 +62,9 @@ class SessionHandlers implements PeerHandlers {
   onDiscard(reason: string, detail?: unknown): void {
     this.session.logger.debug({ detail: detail instanceof Error ? detail.message : detail }, reason);
   }
+  outgoingError(error: unknown): unknown {
+    return this.session.outgoingError(error);
+  }
 }
 
 /** What a session needs from the router that owns it. */
@@ -148,16 +151,16 @@ export class FrontSession implements SessionRef {
   /** @internal The peer's handlers (SessionHandlers) call these. */
   handleRequest(request: InboundRequest): Promise<Result> | Result {
     if (this.refusal) throw this.refusal;
-    if (!this.redact) return this.answer(request);
-    // Errors may quote what the config holds (a backend's stderr tail, a URL with credentials, a
-    // backend echoing its token): the client gets them with every known secret replaced.
-    const redact = this.redact;
-    try {
-      const answer = this.answer(request);
-      return answer instanceof Promise ? answer.catch((err: unknown) => Promise.reject(redactedError(err, redact))) : answer;
-    } catch (err) {
-      throw redactedError(err, redact);
-    }
+    return this.answer(request);
+  }
+
+  /**
+   * @internal Every error answer on its way out. Errors may quote what the config holds (a backend's
+   * stderr tail, a URL with credentials, a backend echoing its token): the client gets them with
+   * every known secret replaced.
+   */
+  outgoingError(error: unknown): unknown {
+    return this.redact ? redactedError(error, this.redact) : error;
   }
 
   private answer(request: InboundRequest): Promise<Result> | Result {

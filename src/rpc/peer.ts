@@ -61,6 +61,11 @@ export interface PeerHandlers {
   onDiscard?(reason: string, detail?: unknown): void;
   /** The transport reported an error (a broken stream, a failed POST); the connection may be dead. */
   onTransportError?(err: Error): void;
+  /**
+   * Rewrite an error answer before it goes out (a front replaces the config's secrets in it).
+   * Here, where errors become wire errors, so a successful answer never pays for it.
+   */
+  outgoingError?(error: unknown): unknown;
 }
 
 export interface PeerErrors {
@@ -276,7 +281,7 @@ export class RpcPeer {
     entry.done = true;
     this.forgetInbound(id);
     if (this.closed) return;
-    const message = error === undefined ? { jsonrpc: '2.0', id, result } : { jsonrpc: '2.0', id, error: toWireError(error) };
+    const message = error === undefined ? { jsonrpc: '2.0', id, result } : { jsonrpc: '2.0', id, error: toWireError(this.handlers.outgoingError ? this.handlers.outgoingError(error) : error) };
     this.transport.send(message as JSONRPCMessage).catch((err) => this.handlers.onDiscard?.('could not send a response', err));
   }
 

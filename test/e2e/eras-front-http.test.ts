@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { assertBuilt, EVERYTHING_MAIN, tempDir } from '../helpers/cli.js';
-import { everythingServerYaml, fixtureServerYaml, modernFrames, rawModern, startHttpRouter, type HttpRouter } from '../helpers/era-router.js';
+import { everythingServerYaml, fixtureServerYaml, modernFrames, rawModern, startHttpRouter, type HttpRouter, abortSleepAndReadCancellations } from '../helpers/era-router.js';
 import { eventually } from '../helpers/eventually.js';
 import { LEGACY, bareHttpClient } from '../helpers/era-clients.js';
 import { textOf } from '../helpers/relay-harness.js';
@@ -82,14 +82,7 @@ describe('serve --http: 2025 and 2026 clients on one endpoint', () => {
   it('cancels the backend call when the modern client aborts', async () => {
     const client = await modernClient(url);
     clients.push(client);
-    const controller = new AbortController();
-    const call = client.callTool({ name: 'fx__sleep', arguments: { ms: 10_000 } }, { signal: controller.signal });
-    setTimeout(() => controller.abort('changed my mind'), 300);
-    await expect(call).rejects.toThrow();
-    const seen = await eventually(async () => {
-      const records = JSON.parse(textOf(await client.callTool({ name: 'fx__cancellations', arguments: {} }))) as unknown[];
-      return records.length > 0 && records;
-    }, { what: 'the backend to observe the cancellation' });
+    const seen = await abortSleepAndReadCancellations(client, 300, 'changed my mind');
     expect(seen).toHaveLength(1);
   });
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { assertBuilt, tempDir } from '../helpers/cli.js';
-import { fixtureServerYaml, stdioRouterCommand } from '../helpers/era-router.js';
+import { fixtureServerYaml, stdioRouterCommand, abortSleepAndReadCancellations } from '../helpers/era-router.js';
 import { eventually } from '../helpers/eventually.js';
 import { textOf } from '../helpers/relay-harness.js';
 
@@ -64,14 +64,7 @@ describe('serve on stdio: 2025 and 2026 clients', () => {
     expect(changed).toEqual(['tools']);
     await subscription.close();
 
-    const controller = new AbortController();
-    const call = client.callTool({ name: 'fx__sleep', arguments: { ms: 10_000 } }, { signal: controller.signal });
-    setTimeout(() => controller.abort('no longer needed'), 200);
-    await expect(call).rejects.toThrow();
-    const seen = await eventually(async () => {
-      const records = JSON.parse(textOf(await client.callTool({ name: 'fx__cancellations', arguments: {} }))) as unknown[];
-      return records.length > 0 && records;
-    }, { what: 'the backend to observe the cancellation' });
+    const seen = await abortSleepAndReadCancellations(client, 200, 'no longer needed');
     expect(seen).toHaveLength(1);
   });
 

@@ -3,7 +3,11 @@
  * --http` started and its URL read from the listening line, and 2026-07-28 requests sent by hand
  * (what a client library hides: headers, a tampered requestState, every frame of a response).
  */
+import type { Client } from '@modelcontextprotocol/client';
+import { expect } from 'vitest';
 import { CLI_MAIN, PROJECT_ROOT, q, spawnCli, type CliProcess } from './cli.js';
+import { eventually } from './eventually.js';
+import { textOf } from './relay-harness.js';
 import { modernStdioServer } from './modern-fixture.js';
 import { fixtureStdioCommand } from './spawn-fixture.js';
 
@@ -90,4 +94,19 @@ export async function modernFrames(url: string, id: number, name: string, args: 
     body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { ...params, _meta: { ...HAND_ENVELOPE, ...meta } } }),
   });
   return messagesOf(res.headers.get('content-type'), await res.text());
+}
+
+/**
+ * Starts the fixture's 10 s `fx__sleep` with `client`, aborts it after `afterMs`, and resolves with
+ * the cancellations the fixture backend recorded once it saw one (what reached the backend).
+ */
+export async function abortSleepAndReadCancellations(client: Client, afterMs: number, reason: string): Promise<unknown[]> {
+  const controller = new AbortController();
+  const call = client.callTool({ name: 'fx__sleep', arguments: { ms: 10_000 } }, { signal: controller.signal });
+  setTimeout(() => controller.abort(reason), afterMs);
+  await expect(call).rejects.toThrow();
+  return eventually(async () => {
+    const records = JSON.parse(textOf(await client.callTool({ name: 'fx__cancellations', arguments: {} }))) as unknown[];
+    return records.length > 0 && records;
+  }, { what: 'the backend to observe the cancellation' });
 }
